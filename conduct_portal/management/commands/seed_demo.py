@@ -1,0 +1,19 @@
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from conduct_portal.env import env_str
+from organization.demo import seed_organization
+
+
+class Command(BaseCommand):
+    help = "Load the demo organisation, accounts and directives (idempotent; development only)."
+
+    def handle(self, *args, **options):
+        if not settings.DEBUG:
+            raise CommandError("seed_demo chỉ chạy khi DEBUG=true: tài khoản demo có mật khẩu công khai.")
+        password = env_str("DEMO_PASSWORD", "Demo@2026")
+        accounts = seed_organization(password=password)
+        self.stdout.write("Tài khoản demo (mật khẩu: %s):" % password)
+        for person in accounts:
+            roles = ", ".join(sorted(str(g.get_role_display()) for g in person.grants.all())) or "Cán bộ"
+            self.stdout.write(f"  {person.email:<28} {roles} – {person.unit}")

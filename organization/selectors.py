@@ -1,0 +1,27 @@
+from django.db.models import QuerySet
+
+from organization import permissions
+from organization.models import Person, RoleGrant, Unit
+
+
+def subtree(unit: Unit) -> QuerySet[Unit]:
+    """The unit and every unit below it: one prefix query on the indexed path."""
+    return Unit.objects.filter(path__startswith=unit.path)
+
+
+def people_in_subtree(unit: Unit) -> QuerySet[Person]:
+    return Person.objects.filter(unit__path__startswith=unit.path)
+
+
+def units_visible_to(user, *roles: str) -> QuerySet[Unit]:
+    return Unit.objects.filter(permissions.scope_q(user, *roles)).order_by("path")
+
+
+def people_visible_to(user, *roles: str) -> QuerySet[Person]:
+    return Person.objects.filter(permissions.scope_q(user, *roles, path_field="unit__path"))
+
+
+def grants_of(user) -> list[RoleGrant]:
+    if not user.is_authenticated:
+        return []
+    return list(RoleGrant.objects.filter(person=user).select_related("unit").order_by("role", "unit__path"))
