@@ -30,6 +30,11 @@ run: $(VENV)/.installed
 chromium:
 	@command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium >/dev/null)
 
+# Tests run as production does (DEBUG off), over plain HTTP on localhost.
+test: export DEBUG = false
+test: export SECRET_KEY ?= test-only-secret-key-0123456789abcdefghijklmnopqrstuvwxyz
+test: export SECURE_SSL_REDIRECT = false
+test: export ALLOWED_HOSTS = localhost,127.0.0.1,testserver
 test: $(VENV)/.installed-dev chromium
 	@services="$$($(BIN)/python bin/test_services.py)" || exit 1; eval "$$services"; \
 	$(BIN)/pytest $(PYTEST_ARGS)

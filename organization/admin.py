@@ -4,8 +4,6 @@ from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from treebeard.admin import TreeAdmin
-from treebeard.forms import movenodeform_factory
 
 from organization import permissions, selectors, services
 from organization.models import Person, Role, RoleGrant, Unit
@@ -49,19 +47,55 @@ class ScopedAdminMixin:
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
+class UnitForm(forms.ModelForm):
+    parent = forms.ModelChoiceField(queryset=Unit.objects.none(), label=gettext_lazy("đơn vị cấp trên"))
+
+    class Meta:
+        model = Unit
+        fields = ["name", "code"]
+
+    def clean_parent(self):
+        parent = self.cleaned_data["parent"]
+        if self.instance.pk and parent.path.startswith(self.instance.path):
+            raise forms.ValidationError(_("Không thể đặt đơn vị dưới chính nó hoặc đơn vị cấp dưới của nó."))
+        return parent
+
+
 @admin.register(Unit)
-class UnitAdmin(ScopedAdminMixin, TreeAdmin):
-    form = movenodeform_factory(Unit, fields=["name", "code"])
-    list_display = ["name", "code"]
+class UnitAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    """Units as an indented list in tree order. Administrators add and move units
+    only inside their own subtree, so every unit they touch needs a parent there."""
+
+    form = UnitForm
+    list_display = ["indented_name", "code"]
     search_fields = ["name", "code"]
+    ordering = ["path"]
 
     def unit_of(self, obj):
         return obj
 
-    def has_add_permission(self, request):
-        # A new root would lie outside every grant, so only superusers add roots;
-        # treebeard's move form lets an administrator place the unit in their subtree.
-        return self._allowed(request)
+    @admin.display(description=gettext_lazy("tên đơn vị"), ordering="path")
+    def indented_name(self, obj):
+        return "— " * (obj.depth - 1) + obj.name
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        form.base_fields["parent"].queryset = selectors.units_visible_to(request.user, Role.ADMINISTRATOR)
+        # Only a superuser may leave the parent empty and so create or keep a root.
+        form.base_fields["parent"].required = not permissions.is_superuser(request.user)
+        if obj is not None:
+            form.base_fields["parent"].initial = obj.get_parent()
+        return form
+
+    def save_model(self, request, obj, form, change):
+        parent = form.cleaned_data.get("parent")
+        if not change:
+            created = services.unit_create(name=obj.name, code=obj.code, parent=parent)
+            obj.pk, obj.path, obj.depth = created.pk, created.path, created.depth
+            return
+        obj.save()
+        if parent and parent != obj.get_parent():
+            services.unit_move(unit=obj, parent=parent)
 
 
 class RoleGrantInline(admin.TabularInline):

@@ -14,9 +14,14 @@ from organization.models import Person, Role, RoleGrant, StaffKind, Unit
 def unit_create(*, name: str, code: str, parent: Unit | None = None) -> Unit:
     """Add a unit under `parent` (or as a root); the tree path is kept by treebeard."""
     if parent is None:
-        return Unit.add_root(name=name, code=code)
+        return Unit.objects.add_root({"name": name, "code": code})
     parent.refresh_from_db(fields=["path", "depth", "numchild"])
-    return parent.add_child(name=name, code=code)
+    return Unit.objects.add_child(parent, {"name": name, "code": code})
+
+
+def unit_move(*, unit: Unit, parent: Unit) -> None:
+    """Move `unit` with its whole subtree under `parent`; the paths below follow."""
+    unit.move(parent, pos="sorted-child")
 
 
 def person_create(

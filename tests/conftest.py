@@ -1,0 +1,88 @@
+"""The cast every test can use, and the rules for tests that need real services.
+
+The organisation: an agency with a department (which has a team below it) and an
+office, plus another agency that the cast's outsider works in.
+"""
+
+import os
+from dataclasses import dataclass
+
+import pytest
+
+from organization.models import Person, Role, Unit
+from tests.factories import DEFAULT_PASSWORD, PersonFactory, RoleGrantFactory, UnitFactory
+
+# Playwright's sync API runs an event loop in the test thread; Django's ORM refuses
+# to run beside one unless told this thread is not serving async code.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+IN_CI = os.environ.get("CI", "").lower() == "true"
+
+
+def pytest_runtest_setup(item):
+    """Skip service tests when the service is not configured, except under CI, where
+    a missing service must fail the run rather than quietly skip."""
+    from django.conf import settings
+
+    missing = []
+    if item.get_closest_marker("redis") and not settings.REDIS_URL:
+        missing.append("Redis (REDIS_URL is not set)")
+    if item.get_closest_marker("postgres") and settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+        missing.append("PostgreSQL (DATABASE_URL does not point at it)")
+    if missing:
+        message = "needs " + ", ".join(missing)
+        if IN_CI:
+            pytest.fail(f"CI=true but this test {message}")
+        pytest.skip(message)
+
+
+@pytest.fixture(autouse=True)
+def test_settings(settings):
+    # PBKDF2 is slow on purpose; the tests check behaviour, not hash strength.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Static files are not collected for tests; the MFA tests turn the requirement on.
+    settings.STORAGES = {**settings.STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
+    settings.MFA_REQUIRED_ROLES = []
+
+
+@dataclass
+class Organisation:
+    agency: Unit
+    department: Unit
+    team: Unit
+    office: Unit
+    other_agency: Unit
+
+
+@dataclass
+class Cast:
+    staff: Person
+    unit_head: Person
+    inspector: Person
+    administrator: Person
+    outsider: Person
+    password: str = DEFAULT_PASSWORD
+
+
+@pytest.fixture
+def org(db) -> Organisation:
+    agency = UnitFactory(name="Sở Thông tin và Truyền thông", code="STTTT")
+    department = UnitFactory(name="Phòng Bưu chính", code="PBC", parent=agency)
+    team = UnitFactory(name="Tổ Báo chí", code="TBC", parent=department)
+    office = UnitFactory(name="Văn phòng Sở", code="VPS", parent=agency)
+    other = UnitFactory(name="Sở Tư pháp", code="STP")
+    return Organisation(agency, department, team, office, other)
+
+
+@pytest.fixture
+def cast(org) -> Cast:
+    staff = PersonFactory(email="canbo@example.gov.vn", full_name="Lê Thị Cán Bộ", unit=org.team)
+    head = PersonFactory(email="truongphong@example.gov.vn", full_name="Trần Văn Trưởng", unit=org.department)
+    inspector = PersonFactory(email="thanhtra@example.gov.vn", full_name="Phạm Thanh Tra", unit=org.office)
+    admin = PersonFactory(email="quantri@example.gov.vn", full_name="Đỗ Quản Trị", unit=org.office)
+    outsider = PersonFactory(email="nguoingoai@example.gov.vn", full_name="Vũ Người Ngoài", unit=org.other_agency)
+    RoleGrantFactory(person=head, role=Role.UNIT_HEAD, unit=org.department)
+    RoleGrantFactory(person=inspector, role=Role.INSPECTOR, unit=org.agency)
+    RoleGrantFactory(person=admin, role=Role.ADMINISTRATOR, unit=org.agency)
+    RoleGrantFactory(person=outsider, role=Role.UNIT_HEAD, unit=org.other_agency)
+    return Cast(staff, head, inspector, admin, outsider)
