@@ -50,7 +50,7 @@ lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .
 
 messages: $(VENV)/.installed-dev
-	$(BIN)/python manage.py makemessages -l en --ignore=.venv --ignore=bench --ignore=tests
+	$(BIN)/python manage.py makemessages -l en --no-wrap --no-location --ignore=.venv --ignore=bench --ignore=tests
 	$(BIN)/python manage.py compilemessages --ignore=.venv
 
 clean:

@@ -35,9 +35,21 @@ def _redis_status() -> str:
         return f"error: {exc.__class__.__name__}"
 
 
+def _worker_status() -> str:
+    from conduct_portal.celery import heartbeat
+
+    try:
+        return "ok" if heartbeat.apply_async().get(timeout=5) == "pong" else "error"
+    except Exception as exc:
+        return f"error: {exc.__class__.__name__}"
+
+
 @never_cache
 @require_GET
 def healthz(request):
+    """Database and Redis reachability; with ?worker=1 also a round trip to a Celery worker."""
     checks = {"database": _database_status(), "redis": _redis_status()}
+    if request.GET.get("worker"):
+        checks["worker"] = _worker_status()
     healthy = all(value in ("ok", "not configured") for value in checks.values())
     return JsonResponse({"status": "ok" if healthy else "error", **checks}, status=200 if healthy else 503)

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 import pytest
 
+from conduct_portal.celery import app as celery_app
 from organization.models import Person, Role, Unit
 from tests.factories import DEFAULT_PASSWORD, PersonFactory, RoleGrantFactory, UnitFactory
 
@@ -43,6 +44,24 @@ def test_settings(settings):
     # Static files are not collected for tests; the MFA tests turn the requirement on.
     settings.STORAGES = {**settings.STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
     settings.MFA_REQUIRED_ROLES = []
+    # A fresh cache per test, so one test's rate-limit counters never reach another.
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    from django.core.cache import cache
+
+    cache.clear()
+    # Tasks run in-process unless a test starts a real worker (celery_worker below).
+    celery_app.conf.task_always_eager = True
+
+
+@pytest.fixture
+def celery_worker(settings):
+    """A real Celery worker, in a thread of this process, consuming from Redis."""
+    from celery.contrib.testing.worker import start_worker
+
+    celery_app.conf.update(broker_url=settings.REDIS_URL, result_backend=settings.REDIS_URL, task_always_eager=False)
+    with start_worker(celery_app, pool="solo", perform_ping_check=False, loglevel="WARNING", shutdown_timeout=10):
+        yield celery_app
+    celery_app.conf.task_always_eager = True
 
 
 @dataclass

@@ -23,6 +23,8 @@ _MARKDOWN_EMPHASIS_RE = re.compile(r"\*+|_{2,}|~~")
 _MARKDOWN_HEADING_RE = re.compile(r"^\s{0,3}#{1,6}\s+")
 _MARKDOWN_ESCAPE_RE = re.compile(r"\\([-.*_#()\[\]+])")
 _HTML_SCRIPT_RE = re.compile(r"</?su[pb]>", re.IGNORECASE)
+# Pandoc superscript ("09^b^") or a caret standing for one ("09^b").
+_CARET_RE = re.compile(r"(?<=\w)\^(\w+)\^?")
 
 # A line made only of rule characters ("-------", "___", "* * *").
 _RULE_RE = re.compile(r"^[\s\-_=*~.·•–—]*$")
@@ -56,6 +58,7 @@ def strip_markdown(line: str) -> str:
     line = _MARKDOWN_HEADING_RE.sub("", line)
     line = _MARKDOWN_ESCAPE_RE.sub(r"\1", line)
     line = _HTML_SCRIPT_RE.sub("", line)
+    line = _CARET_RE.sub(r"\1", line)
     return _MARKDOWN_EMPHASIS_RE.sub("", line)
 
 

@@ -22,12 +22,12 @@ from .cleaning import collapse, fold
 
 # Superscript and subscript characters that Word or OCR leave inside codes.
 _SCRIPTS = "\u00b2\u00b3\u00b9\u1d2c-\u1d6a\u1d9c-\u1dbf\u2070-\u209c"
-_NUMBER = rf"\d{{1,5}}(?:\^?[a-zA-Z{_SCRIPTS}]\^?(?![a-zA-Z]))?[{_SCRIPTS}]*"
+NUMBER_PATTERN = rf"\d{{1,5}}(?:\^?[a-zA-Z{_SCRIPTS}]\^?(?![a-zA-Z]))?[{_SCRIPTS}]*"
 _SEPARATOR = r"\s?/\s?"
 _SYMBOL_HEAD = rf"[A-ZĐ][A-Za-zĐđ0-9&]*[{_SCRIPTS}]*"
 _SYMBOL_PART = rf"\s?-\s?[A-ZĐ0-9&][A-Za-zĐđ0-9&]*[{_SCRIPTS}]*"
 CODE_RE = re.compile(
-    rf"(?<![\w/])(?P<code>{_NUMBER}(?:{_SEPARATOR}\d{{4}})?{_SEPARATOR}"
+    rf"(?<![\w/])(?P<code>{NUMBER_PATTERN}(?:{_SEPARATOR}\d{{4}})?{_SEPARATOR}"
     rf"{_SYMBOL_HEAD}(?:{_SYMBOL_PART})*)(?![\w/])"
 )
 
