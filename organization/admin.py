@@ -84,7 +84,7 @@ class UnitAdmin(ScopedAdminMixin, admin.ModelAdmin):
         # Only a superuser may leave the parent empty and so create or keep a root.
         form.base_fields["parent"].required = not permissions.is_superuser(request.user)
         if obj is not None:
-            form.base_fields["parent"].initial = obj.get_parent()
+            form.base_fields["parent"].initial = Unit.objects.get_parent(obj)
         return form
 
     def save_model(self, request, obj, form, change):
@@ -94,7 +94,7 @@ class UnitAdmin(ScopedAdminMixin, admin.ModelAdmin):
             obj.pk, obj.path, obj.depth = created.pk, created.path, created.depth
             return
         obj.save()
-        if parent and parent != obj.get_parent():
+        if parent and parent != Unit.objects.get_parent(obj):
             services.unit_move(unit=obj, parent=parent)
 
 
@@ -148,10 +148,17 @@ class PersonAdmin(ScopedAdminMixin, admin.ModelAdmin):
             if result.ok:
                 messages.success(
                     request,
-                    _("Đã nhập: %(created)d cán bộ mới, %(updated)d cập nhật.") % {"created": result.created, "updated": result.updated},
+                    _("Đã nhập: %(created)d cán bộ mới, %(updated)d cập nhật.")
+                    % {"created": result.created, "updated": result.updated},
                 )
                 return redirect("admin:organization_person_changelist")
-        context = {**self.admin_site.each_context(request), "form": form, "result": result, "title": _("Nhập cán bộ từ tệp CSV"), "opts": self.model._meta}
+        context = {
+            **self.admin_site.each_context(request),
+            "form": form,
+            "result": result,
+            "title": _("Nhập cán bộ từ tệp CSV"),
+            "opts": self.model._meta,
+        }
         return render(request, "admin/organization/person/import.html", context)
 
 

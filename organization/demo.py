@@ -27,7 +27,29 @@ ACCOUNTS = [
 
 _FAMILY = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Vũ", "Đặng", "Bùi", "Đỗ", "Ngô", "Dương", "Lý"]
 _MIDDLE = ["Văn", "Thị", "Minh", "Thanh", "Quốc", "Thu", "Đức", "Ngọc", "Hữu", "Bích"]
-_GIVEN = ["An", "Bình", "Cường", "Dung", "Giang", "Hà", "Hải", "Hạnh", "Khánh", "Lan", "Linh", "Long", "Nam", "Oanh", "Phúc", "Quang", "Sơn", "Tâm", "Trang", "Vân", "Yến"]
+_GIVEN = [
+    "An",
+    "Bình",
+    "Cường",
+    "Dung",
+    "Giang",
+    "Hà",
+    "Hải",
+    "Hạnh",
+    "Khánh",
+    "Lan",
+    "Linh",
+    "Long",
+    "Nam",
+    "Oanh",
+    "Phúc",
+    "Quang",
+    "Sơn",
+    "Tâm",
+    "Trang",
+    "Vân",
+    "Yến",
+]
 _POSITIONS = ["Công chức thuế", "Kiểm tra viên thuế", "Chuyên viên", "Nhân viên hợp đồng", "Đội trưởng"]
 _KINDS = [StaffKind.CIVIL_SERVANT, StaffKind.CIVIL_SERVANT, StaffKind.CIVIL_SERVANT, StaffKind.WORKER, StaffKind.CADRE]
 STAFF_PER_UNIT = 6
@@ -70,8 +92,12 @@ def seed_organization(*, password: str) -> list[Person]:
         for _ in range(STAFF_PER_UNIT):
             full_name = f"{_FAMILY[number % 12]} {_MIDDLE[number % 10]} {_GIVEN[(number * 7) % 21]}"
             _person(
-                f"canbo{number + 1:02d}@demo.gov.vn", full_name, _POSITIONS[number % 5],
-                units[code], _KINDS[number % 5], None,
+                f"canbo{number + 1:02d}@demo.gov.vn",
+                full_name,
+                _POSITIONS[number % 5],
+                units[code],
+                _KINDS[number % 5],
+                None,
             )
             number += 1
     return accounts

@@ -26,6 +26,8 @@ class RequireMFAMiddleware:
             and permissions.has_role(user, *settings.MFA_REQUIRED_ROLES)
             and not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
         ):
-            messages.warning(request, _("Vai trò của bạn yêu cầu xác thực hai lớp. Hãy thiết lập ứng dụng xác thực để tiếp tục."))
+            messages.warning(
+                request, _("Vai trò của bạn yêu cầu xác thực hai lớp. Hãy thiết lập ứng dụng xác thực để tiếp tục.")
+            )
             return redirect("mfa_activate_totp")
         return self.get_response(request)

@@ -7,9 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from treebeard.mp_tree import MP_Node
 
-unit_code_validator = RegexValidator(
-    r"^[\w.-]+$", _("Mã đơn vị chỉ gồm chữ, số, dấu chấm, gạch ngang và gạch dưới.")
-)
+unit_code_validator = RegexValidator(r"^[\w.-]+$", _("Mã đơn vị chỉ gồm chữ, số, dấu chấm, gạch ngang và gạch dưới."))
 
 
 class Unit(MP_Node):
@@ -68,7 +66,9 @@ class Person(AbstractBaseUser, PermissionsMixin):
     email = models.EmailField(_("e-mail"), unique=True)
     full_name = models.CharField(_("họ và tên"), max_length=150)
     position = models.CharField(_("chức vụ"), max_length=150, blank=True)
-    staff_kind = models.CharField(_("loại cán bộ"), max_length=3, choices=StaffKind.choices, default=StaffKind.CIVIL_SERVANT)
+    staff_kind = models.CharField(
+        _("loại cán bộ"), max_length=3, choices=StaffKind.choices, default=StaffKind.CIVIL_SERVANT
+    )
     unit = models.ForeignKey(
         Unit, on_delete=models.PROTECT, related_name="people", null=True, blank=True, verbose_name=_("đơn vị")
     )
@@ -91,9 +91,7 @@ class Person(AbstractBaseUser, PermissionsMixin):
                 condition=models.Q(unit__isnull=False) | models.Q(is_superuser=True),
                 name="person_has_unit_unless_superuser",
             ),
-            models.CheckConstraint(
-                condition=models.Q(staff_kind__in=StaffKind.values), name="person_staff_kind_valid"
-            ),
+            models.CheckConstraint(condition=models.Q(staff_kind__in=StaffKind.values), name="person_staff_kind_valid"),
         ]
 
     def __str__(self) -> str:

@@ -21,7 +21,7 @@ def unit_create(*, name: str, code: str, parent: Unit | None = None) -> Unit:
 
 def unit_move(*, unit: Unit, parent: Unit) -> None:
     """Move `unit` with its whole subtree under `parent`; the paths below follow."""
-    unit.move(parent, pos="sorted-child")
+    Unit.objects.move(unit, parent, pos="sorted-child")
 
 
 def person_create(
@@ -59,7 +59,7 @@ def role_revoke(*, person: Person, role: Role | str, unit: Unit) -> None:
 
 
 # Import staff from a CSV file: all rows or none.
-# 
+#
 # Columns: email, full_name, position, staff_kind, unit_code[, active]. A row whose
 # e-mail already exists updates that person. Every bad row is reported with its line
 # number, and nothing is written unless the whole file is good.
@@ -68,12 +68,26 @@ REQUIRED_COLUMNS = ("email", "full_name", "position", "staff_kind", "unit_code")
 # The codes and the Vietnamese words, with and without accents, as people type them.
 _KIND_ALIASES = {
     **{kind.value: kind.value for kind in StaffKind},
-    "cán bộ": StaffKind.CADRE, "can bo": StaffKind.CADRE,
-    "công chức": StaffKind.CIVIL_SERVANT, "cong chuc": StaffKind.CIVIL_SERVANT,
-    "viên chức": StaffKind.PUBLIC_EMPLOYEE, "vien chuc": StaffKind.PUBLIC_EMPLOYEE,
-    "người lao động": StaffKind.WORKER, "nguoi lao dong": StaffKind.WORKER,
+    "cán bộ": StaffKind.CADRE,
+    "can bo": StaffKind.CADRE,
+    "công chức": StaffKind.CIVIL_SERVANT,
+    "cong chuc": StaffKind.CIVIL_SERVANT,
+    "viên chức": StaffKind.PUBLIC_EMPLOYEE,
+    "vien chuc": StaffKind.PUBLIC_EMPLOYEE,
+    "người lao động": StaffKind.WORKER,
+    "nguoi lao dong": StaffKind.WORKER,
 }
-_ACTIVE = {"": True, "1": True, "true": True, "có": True, "co": True, "0": False, "false": False, "không": False, "khong": False}
+_ACTIVE = {
+    "": True,
+    "1": True,
+    "true": True,
+    "có": True,
+    "co": True,
+    "0": False,
+    "false": False,
+    "không": False,
+    "khong": False,
+}
 
 
 @dataclass
@@ -111,14 +125,24 @@ def _check_row(row: dict, line: int, units: dict[str, Unit], seen: dict[str, int
     except ValidationError:
         errors.append(RowError(line, _("e-mail “%(email)s” không hợp lệ.") % {"email": row["email"]}))
     if email in seen:
-        errors.append(RowError(line, _("e-mail %(email)s trùng với dòng %(other)d.") % {"email": email, "other": seen[email]}))
+        errors.append(
+            RowError(line, _("e-mail %(email)s trùng với dòng %(other)d.") % {"email": email, "other": seen[email]})
+        )
     seen.setdefault(email, line)
     if not row["full_name"]:
         errors.append(RowError(line, _("thiếu họ và tên.")))
     if row["staff_kind"].lower() not in _KIND_ALIASES:
-        errors.append(RowError(line, _("loại cán bộ “%(kind)s” không hợp lệ (cán bộ, công chức, viên chức, người lao động).") % {"kind": row["staff_kind"]}))
+        errors.append(
+            RowError(
+                line,
+                _("loại cán bộ “%(kind)s” không hợp lệ (cán bộ, công chức, viên chức, người lao động).")
+                % {"kind": row["staff_kind"]},
+            )
+        )
     if row["unit_code"] not in units:
-        errors.append(RowError(line, _("không có đơn vị mã “%(code)s” trong phạm vi quản lý.") % {"code": row["unit_code"]}))
+        errors.append(
+            RowError(line, _("không có đơn vị mã “%(code)s” trong phạm vi quản lý.") % {"code": row["unit_code"]})
+        )
     if row.get("active", "").lower() not in _ACTIVE:
         errors.append(RowError(line, _("cột active phải là 1 hoặc 0.")))
     return errors
@@ -164,7 +188,9 @@ def staff_import_csv(*, content: bytes, by: Person | None = None) -> StaffImport
     if by is not None:
         for email, person in existing.items():
             if not permissions.covers(by, person.unit, Role.ADMINISTRATOR):
-                result.errors.append(RowError(seen[email], _("%(email)s thuộc đơn vị ngoài phạm vi quản lý của bạn.") % {"email": email}))
+                result.errors.append(
+                    RowError(seen[email], _("%(email)s thuộc đơn vị ngoài phạm vi quản lý của bạn.") % {"email": email})
+                )
     if result.errors:
         result.errors.sort(key=lambda error: error.line)
         return result

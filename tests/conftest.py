@@ -28,7 +28,10 @@ def pytest_runtest_setup(item):
     missing = []
     if item.get_closest_marker("redis") and not settings.REDIS_URL:
         missing.append("Redis (REDIS_URL is not set)")
-    if item.get_closest_marker("postgres") and settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+    if (
+        item.get_closest_marker("postgres")
+        and settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql"
+    ):
         missing.append("PostgreSQL (DATABASE_URL does not point at it)")
     if missing:
         message = "needs " + ", ".join(missing)
@@ -42,7 +45,10 @@ def test_settings(settings):
     # PBKDF2 is slow on purpose; the tests check behaviour, not hash strength.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # Static files are not collected for tests; the MFA tests turn the requirement on.
-    settings.STORAGES = {**settings.STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
     settings.MFA_REQUIRED_ROLES = []
     # A fresh cache per test, so one test's rate-limit counters never reach another.
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

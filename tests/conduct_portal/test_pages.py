@@ -55,7 +55,7 @@ def test_seed_demo_builds_the_tax_administration_and_runs_twice(db, settings, ca
 
     output = capsys.readouterr().out
     assert "quantri@demo.gov.vn" in output and "Demo@2026" in output
-    assert Unit.objects.get(code="CCT-BD").get_parent().name == "Cục Thuế TP Hà Nội"
+    assert Unit.objects.get_parent(Unit.objects.get(code="CCT-BD")).name == "Cục Thuế TP Hà Nội"
     assert Unit.objects.count() == 6
     assert 38 <= Person.objects.count() <= 45
     assert set(RoleGrant.objects.values_list("role", flat=True)) == {"administrator", "inspector", "unit_head"}

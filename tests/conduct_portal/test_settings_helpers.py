@@ -39,7 +39,20 @@ def test_unset_values_take_their_defaults(monkeypatch):
 
 
 def run_django(args, **env):
-    base = {k: v for k, v in os.environ.items() if k not in ("DEBUG", "SECRET_KEY", "DATABASE_URL", "REDIS_URL", "DJANGO_ALLOW_ASYNC_UNSAFE", "SECURE_SSL_REDIRECT", "ALLOWED_HOSTS")}
+    base = {
+        k: v
+        for k, v in os.environ.items()
+        if k
+        not in (
+            "DEBUG",
+            "SECRET_KEY",
+            "DATABASE_URL",
+            "REDIS_URL",
+            "DJANGO_ALLOW_ASYNC_UNSAFE",
+            "SECURE_SSL_REDIRECT",
+            "ALLOWED_HOSTS",
+        )
+    }
     return subprocess.run(
         [sys.executable, "manage.py", *args], env={**base, **env}, capture_output=True, text=True, timeout=120
     )

@@ -5,7 +5,6 @@ import pytest
 from organization import permissions, selectors
 from organization.models import Person
 
-
 # role, unit of the object, may view it, may change it (admin-level)
 MATRIX = [
     ("staff", "team", False, False),
@@ -40,7 +39,10 @@ def test_each_role_sees_its_subtree_and_nothing_else(cast, org, role, unit_name,
     [
         ("staff", set()),
         ("unit_head", {"truongphong@example.gov.vn", "canbo@example.gov.vn"}),
-        ("inspector", {"truongphong@example.gov.vn", "canbo@example.gov.vn", "thanhtra@example.gov.vn", "quantri@example.gov.vn"}),
+        (
+            "inspector",
+            {"truongphong@example.gov.vn", "canbo@example.gov.vn", "thanhtra@example.gov.vn", "quantri@example.gov.vn"},
+        ),
         ("outsider", {"nguoingoai@example.gov.vn"}),
     ],
 )

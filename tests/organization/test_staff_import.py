@@ -62,7 +62,9 @@ def test_an_existing_person_is_updated_not_duplicated(cast, org):
 
 def test_a_missing_column_or_wrong_encoding_is_refused(org):
     no_unit = services.staff_import_csv(content=b"email,full_name,position,staff_kind\n")
-    latin = services.staff_import_csv(content=csv_bytes("a@example.gov.vn,Nguyễn An,x,cc,TBC").decode().encode("utf-16"))
+    latin = services.staff_import_csv(
+        content=csv_bytes("a@example.gov.vn,Nguyễn An,x,cc,TBC").decode().encode("utf-16")
+    )
 
     assert [str(e) for e in no_unit.errors] == ["Dòng 1: thiếu cột: unit_code."]
     assert [str(e) for e in latin.errors] == ["Dòng 1: Tệp CSV phải được lưu với mã hóa UTF-8."]

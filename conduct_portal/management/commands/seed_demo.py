@@ -13,7 +13,7 @@ class Command(BaseCommand):
             raise CommandError("seed_demo chỉ chạy khi DEBUG=true: tài khoản demo có mật khẩu công khai.")
         password = env_str("DEMO_PASSWORD", "Demo@2026")
         accounts = seed_organization(password=password)
-        self.stdout.write("Tài khoản demo (mật khẩu: %s):" % password)
+        self.stdout.write(f"Tài khoản demo (mật khẩu: {password}):")
         for person in accounts:
             roles = ", ".join(sorted(str(g.get_role_display()) for g in person.grants.all())) or "Cán bộ"
             self.stdout.write(f"  {person.email:<28} {roles} – {person.unit}")

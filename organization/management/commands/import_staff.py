@@ -4,7 +4,9 @@ from organization import services
 
 
 class Command(BaseCommand):
-    help = "Import staff from a CSV file (email, full_name, position, staff_kind, unit_code[, active]): all rows or none."
+    help = (
+        "Import staff from a CSV file (email, full_name, position, staff_kind, unit_code[, active]): all rows or none."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("path")
