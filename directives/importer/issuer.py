@@ -176,7 +176,8 @@ def abbreviations(text: str) -> dict[str, str]:
     found: dict[str, str] = {}
     for match in _DEFINITION_RE.finditer(text):
         short = match.group("short")
-        long_form = _long_form(text[: match.start()].split(), short)
+        # A long form has one word per letter of the short form, plus "và".
+        long_form = _long_form(text[max(0, match.start() - 300): match.start()].split(), short)
         if long_form and short not in found:
             found[short] = long_form
     return found

@@ -182,7 +182,9 @@ def _subject(outline: Outline) -> str | None:
         return None
     parts = [first] if first.strip() else []
     for line in lines[start + 1: start + 6]:
-        if _is_field_line(line) or (outline.title is not None and len(line) > 110):
+        # Under a title, the subject's first line may be long; a long line
+        # after it is the body (PDFs keep no blank line to stop at).
+        if _is_field_line(line) or (outline.title is not None and parts and len(line) > 110):
             break
         parts.append(line)
     dated = _date_match(" ".join(parts))

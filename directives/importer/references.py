@@ -57,9 +57,12 @@ _DATE_AFTER_RE = re.compile(
     r"|(?P<d2>\d{1,2})\s+tháng\s+(?P<m2>\d{1,2})\s+năm\s+(?P<y2>\d{4}))",
     re.IGNORECASE,
 )
+_LOWER = "a-zàáạảãâầấậẩẫăằắặẳẵèéẹẻẽêềếệểễìíịỉĩòóọỏõôồốộổỗơờớợởỡùúụủũưừứựửữỳýỵỷỹđ"
+# A comma may sit inside a law's title ("Luật Cán bộ, công chức") but not
+# between two laws ("Luật A, Luật B"): only before a lower-case word.
 _LAW_BY_TITLE_RE = re.compile(
     r"(?<![^\W_])(?P<kind>Bộ luật|[Ll]uật)\s+"
-    r"(?P<title>[^\s,;:()\d/]+(?:\s+[^\s,;:()\d/]+){0,8}?)"
+    rf"(?P<title>[^\s,;:()\d/]+(?:(?:\s+|,\s+(?=[{_LOWER}]))[^\s,;:()\d/]+){{0,8}}?)"
     r"\s+(?:năm\s+)?(?P<year>(?:19|20)\d{2})(?![\d/])"
 )
 

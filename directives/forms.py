@@ -1,0 +1,125 @@
+import re
+
+from django import forms
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+from directives.models import DocType, Directive
+from directives.services import Draft
+
+_OBLIGATION_START = re.compile(r"^\s*([0-9]{1,2}|[IVXLC]{1,5})[.)]\s+(.*)$")
+_ISSUED_ON = [
+    (re.compile(r"^(\d{4})-(\d{2})-(\d{2})$"), lambda m: f"{m[1]}-{m[2]}-{m[3]}"),
+    (re.compile(r"^(\d{4})-(\d{2})$"), lambda m: f"{m[1]}-{m[2]}"),
+    (re.compile(r"^(\d{4})$"), lambda m: m[1]),
+    (re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$"), lambda m: f"{m[3]}-{int(m[2]):02d}-{int(m[1]):02d}"),
+    (re.compile(r"^(\d{1,2})/(\d{4})$"), lambda m: f"{m[2]}-{int(m[1]):02d}"),
+]
+
+
+def obligations_to_text(obligations: list[dict]) -> str:
+    return "\n".join(f"{item['label']}. {item['text']}" for item in obligations)
+
+
+def obligations_from_text(text: str) -> list[dict]:
+    """"1. text" starts an obligation; the lines after it (sub-items) belong to it."""
+    items: list[dict] = []
+    for line in text.splitlines():
+        match = _OBLIGATION_START.match(line)
+        if match:
+            items.append({"label": match[1], "text": match[2].strip()})
+        elif line.strip() and items:
+            items[-1]["text"] += "\n" + line.strip()
+        elif line.strip():
+            items.append({"label": str(len(items) + 1), "text": line.strip()})
+    return items
+
+
+class LinesField(forms.CharField):
+    widget = forms.Textarea(attrs={"rows": 3})
+
+    def prepare_value(self, value):
+        return "\n".join(value) if isinstance(value, list) else value
+
+    def to_python(self, value):
+        return [line.strip() for line in (value or "").splitlines() if line.strip()]
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(label=_("Tệp văn bản (.txt, .docx, .pdf)"), required=False)
+    text = forms.CharField(label=_("Hoặc dán nội dung văn bản"), widget=forms.Textarea(attrs={"rows": 10}), required=False)
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("file") and not (data.get("text") or "").strip():
+            raise forms.ValidationError(_("Hãy chọn một tệp hoặc dán nội dung văn bản."))
+        upload = data.get("file")
+        if upload and upload.size > settings.DIRECTIVE_MAX_UPLOAD_MB * 1024 * 1024:
+            raise forms.ValidationError(
+                _("Tệp vượt quá giới hạn %(limit)s MB.") % {"limit": settings.DIRECTIVE_MAX_UPLOAD_MB}
+            )
+        return data
+
+
+class DirectiveForm(forms.ModelForm):
+    """The review form: every field the importer read, for a person to check."""
+
+    recipients = LinesField(label=_("Kính gửi (mỗi dòng một nơi)"), required=False)
+    distribution = LinesField(label=_("Nơi nhận (mỗi dòng một nơi)"), required=False)
+    obligations = forms.CharField(
+        label=_("Các nhiệm vụ (mỗi nhiệm vụ bắt đầu bằng số thứ tự: “1. …”)"),
+        widget=forms.Textarea(attrs={"rows": 10}),
+        required=False,
+    )
+    text = forms.CharField(label=_("Toàn văn"), widget=forms.Textarea(attrs={"rows": 16}))
+    issued_on = forms.CharField(
+        label=_("Ngày ban hành"), required=False, help_text=_("Ví dụ: 28/8/2024; 8/2024 hoặc 2023 nếu chưa có ngày.")
+    )
+
+    class Meta:
+        model = Directive
+        fields = [
+            "owner_unit", "doc_type", "number", "symbol", "issuer", "place", "issued_on",
+            "subject", "recipients", "signer_title", "signer_name", "distribution",
+        ]  # fmt: skip
+        widgets = {"subject": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, units=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner_unit"].queryset = units
+        self.fields["doc_type"].choices = DocType.choices
+
+    def clean_issued_on(self):
+        raw = (self.cleaned_data.get("issued_on") or "").strip()
+        if not raw:
+            return ""
+        for pattern, build in _ISSUED_ON:
+            match = pattern.match(raw)
+            if match:
+                return build(match)
+        raise forms.ValidationError(_("Ngày ban hành phải có dạng 28/8/2024, 8/2024 hoặc 2024."))
+
+    def draft(self) -> Draft:
+        data = self.cleaned_data
+        fields = {name: data.get(name) for name in self.Meta.fields if name != "owner_unit"}
+        return Draft(fields=fields, text=data["text"], obligations=obligations_from_text(data.get("obligations") or ""))
+
+
+class VersionForm(forms.Form):
+    text = forms.CharField(label=_("Toàn văn của phiên bản mới"), widget=forms.Textarea(attrs={"rows": 16}))
+    change_note = forms.CharField(label=_("Nội dung thay đổi"), widget=forms.Textarea(attrs={"rows": 2}))
+    is_material = forms.TypedChoiceField(
+        label=_("Loại thay đổi"),
+        choices=[
+            ("1", _("Thay đổi nội dung: mọi người phải quán triệt lại")),
+            ("0", _("Sửa lỗi trình bày: không cần quán triệt lại")),
+        ],
+        coerce=lambda value: value == "1",
+        widget=forms.RadioSelect,
+    )
+
+
+class QuestionForm(forms.Form):
+    prompt = forms.CharField(label=_("Câu hỏi"), widget=forms.Textarea(attrs={"rows": 2}))
+    choices = LinesField(label=_("Các phương án (mỗi dòng một phương án)"))
+    answer = forms.IntegerField(label=_("Số thứ tự phương án đúng"), min_value=1)

@@ -1,0 +1,172 @@
+import hashlib
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from organization.models import Unit
+
+
+class DocType(models.TextChoices):
+    OFFICIAL_LETTER = "cong_van", _("Công văn")
+    DIRECTIVE = "chi_thi", _("Chỉ thị")
+    DECISION = "quyet_dinh", _("Quyết định")
+    PLAN = "ke_hoach", _("Kế hoạch")
+    NOTICE = "thong_bao", _("Thông báo")
+    GUIDANCE = "huong_dan", _("Hướng dẫn")
+    OTHER = "khac", _("Văn bản khác")
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", _("Bản nháp")
+    PUBLISHED = "published", _("Đã ban hành")
+
+
+class Directive(models.Model):
+    """An official document as the portal tracks it. Its text lives in versions."""
+
+    owner_unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="directives", verbose_name=_("đơn vị quản lý"))
+    doc_type = models.CharField(_("loại văn bản"), max_length=20, choices=DocType.choices, default=DocType.OFFICIAL_LETTER)
+    number = models.CharField(_("số"), max_length=20, blank=True)
+    symbol = models.CharField(_("ký hiệu"), max_length=60, blank=True)
+    issuer = models.CharField(_("cơ quan ban hành"), max_length=255, blank=True)
+    place = models.CharField(_("địa danh"), max_length=100, blank=True)
+    # Drafts leave the day or month blank: "2024-08-28", "2019-11" or "2023".
+    issued_on = models.CharField(_("ngày ban hành"), max_length=10, blank=True)
+    subject = models.TextField(_("trích yếu"))
+    recipients = models.JSONField(_("kính gửi"), default=list, blank=True)
+    distribution = models.JSONField(_("nơi nhận"), default=list, blank=True)
+    signer_title = models.CharField(_("chức vụ người ký"), max_length=255, blank=True)
+    signer_name = models.CharField(_("người ký"), max_length=150, blank=True)
+    status = models.CharField(_("trạng thái"), max_length=10, choices=Status.choices, default=Status.DRAFT)
+    # Lower-case text without Vietnamese accents, so "mang xa hoi" finds "mạng xã hội";
+    # PostgreSQL indexes it with trigrams (migration 0002).
+    search_document = models.TextField(editable=False, default="")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("văn bản chỉ đạo")
+        verbose_name_plural = _("văn bản chỉ đạo")
+        ordering = ["-issued_on", "-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["number", "symbol"], condition=~Q(number=""), name="directive_code_unique"
+            ),
+            models.CheckConstraint(condition=Q(status__in=Status.values), name="directive_status_valid"),
+            models.CheckConstraint(condition=Q(doc_type__in=DocType.values), name="directive_doc_type_valid"),
+            models.CheckConstraint(
+                condition=Q(issued_on="") | Q(issued_on__regex=r"^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$"),
+                name="directive_issued_on_iso",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code or _('Chưa có số')} – {self.subject[:80]}"
+
+    @property
+    def code(self) -> str:
+        """The document's identifier, "3821/TCT-KTNB"; blank for a draft without a number."""
+        return f"{self.number}/{self.symbol}" if self.number and self.symbol else ""
+
+
+class Version(models.Model):
+    """One text of a directive. Once published it never changes: a change is a new version."""
+
+    directive = models.ForeignKey(Directive, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField(_("phiên bản"))
+    text = models.TextField(_("toàn văn"))
+    sha256 = models.CharField(max_length=64, editable=False)
+    change_note = models.TextField(_("nội dung thay đổi"), blank=True)
+    is_material = models.BooleanField(_("thay đổi nội dung"), default=True)
+    published_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("phiên bản")
+        verbose_name_plural = _("phiên bản")
+        ordering = ["directive", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["directive", "number"], name="version_number_unique"),
+            # At most one draft (unpublished) version per directive at a time.
+            models.UniqueConstraint(fields=["directive"], condition=Q(published_at__isnull=True), name="version_one_draft"),
+            models.CheckConstraint(
+                condition=Q(published_at__isnull=True, published_by__isnull=True) | Q(published_at__isnull=False),
+                name="version_published_pair",
+            ),
+            models.CheckConstraint(condition=Q(sha256__regex=r"^[0-9a-f]{64}$"), name="version_sha256_hex"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.directive} (v{self.number})"
+
+    @property
+    def is_published(self) -> bool:
+        return self.published_at is not None
+
+    @staticmethod
+    def digest(text: str) -> str:
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+class Obligation(models.Model):
+    """A numbered duty in a version's text ("1. Quán triệt đến toàn thể...")."""
+
+    version = models.ForeignKey(Version, on_delete=models.CASCADE, related_name="obligations")
+    position = models.PositiveSmallIntegerField()
+    label = models.CharField(max_length=10)
+    text = models.TextField()
+
+    class Meta:
+        ordering = ["version", "position"]
+        constraints = [models.UniqueConstraint(fields=["version", "position"], name="obligation_position_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.label}. {self.text[:60]}"
+
+
+class Reference(models.Model):
+    """A document a version cites, and what it resolved to: a directive stored here,
+    an entry of the national catalogue, or nothing (with a suggestion when the code
+    looks like a typo of a known one)."""
+
+    version = models.ForeignKey(Version, on_delete=models.CASCADE, related_name="references")
+    position = models.PositiveSmallIntegerField()
+    code = models.CharField(max_length=60, blank=True)
+    kind = models.CharField(max_length=40, blank=True)
+    date = models.CharField(max_length=10, blank=True)
+    title = models.CharField(max_length=255, blank=True)
+    text = models.TextField(blank=True)
+    resolved_code = models.CharField(max_length=60, blank=True)
+    resolved_directive = models.ForeignKey(
+        Directive, on_delete=models.SET_NULL, null=True, blank=True, related_name="cited_by"
+    )
+    suggestion = models.CharField(max_length=60, blank=True)
+
+    class Meta:
+        ordering = ["version", "position"]
+        constraints = [models.UniqueConstraint(fields=["version", "position"], name="reference_position_unique")]
+        indexes = [models.Index(fields=["resolved_code"], name="reference_resolved_code")]
+
+    def __str__(self) -> str:
+        return self.code or self.title
+
+
+class Question(models.Model):
+    """A multiple-choice comprehension question attached to a version."""
+
+    version = models.ForeignKey(Version, on_delete=models.CASCADE, related_name="questions")
+    position = models.PositiveSmallIntegerField()
+    prompt = models.TextField(_("câu hỏi"))
+    choices = models.JSONField(_("các phương án"))
+    answer = models.PositiveSmallIntegerField(_("phương án đúng"))
+
+    class Meta:
+        ordering = ["version", "position"]
+        constraints = [models.UniqueConstraint(fields=["version", "position"], name="question_position_unique")]
+
+    def __str__(self) -> str:
+        return self.prompt[:80]

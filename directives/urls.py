@@ -1,0 +1,15 @@
+from django.urls import path
+
+from directives import views
+
+app_name = "directives"
+urlpatterns = [
+    path("", views.directive_list, name="list"),
+    path("import/", views.directive_import, name="import"),
+    path("<int:pk>/", views.directive_detail, name="detail"),
+    path("<int:pk>/edit/", views.directive_edit, name="edit"),
+    path("<int:pk>/publish/", views.version_publish, name="publish"),
+    path("<int:pk>/versions/new/", views.version_new, name="version_new"),
+    path("<int:pk>/questions/new/", views.question_new, name="question_new"),
+    path("<int:pk>/diff/", views.version_diff, name="diff"),
+]

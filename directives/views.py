@@ -1,0 +1,192 @@
+import difflib
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from directives import selectors, services
+from directives.forms import DirectiveForm, QuestionForm, UploadForm, VersionForm, obligations_to_text
+from directives.importer import DocumentError
+from directives.models import DocType, Status
+from organization import permissions
+from organization.models import Role
+from organization.selectors import units_visible_to
+
+
+def _admin_units(user):
+    if not permissions.has_role(user, Role.ADMINISTRATOR):
+        raise PermissionDenied
+    return units_visible_to(user, Role.ADMINISTRATOR)
+
+
+def _form_errors(form, exc: ValidationError) -> None:
+    for field, errors in getattr(exc, "message_dict", {None: exc.messages}).items():
+        for error in errors:
+            form.add_error(field if field in form.fields else None, error)
+
+
+@login_required
+def directive_list(request):
+    visible = selectors.directives_visible_to(request.user)
+    filters = {name: request.GET.get(name, "").strip() for name in ("q", "issuer", "year", "kind", "status")}
+    directives = selectors.filter_list(visible, **filters).select_related("owner_unit")
+    page = Paginator(directives, 25).get_page(request.GET.get("page"))
+    context = {
+        "page": page,
+        "filters": filters,
+        "issuers": visible.exclude(issuer="").order_by("issuer").values_list("issuer", flat=True).distinct(),
+        "kinds": DocType.choices,
+        "statuses": Status.choices,
+        "may_import": permissions.has_role(request.user, Role.ADMINISTRATOR),
+    }
+    return render(request, "directives/list.html", context)
+
+
+@login_required
+def directive_import(request):
+    """Upload or paste → the review form pre-filled by the importer → save as a draft."""
+    units = _admin_units(request.user)
+    if request.method == "POST" and "review" in request.POST:
+        form = DirectiveForm(request.POST, units=units)
+        if form.is_valid():
+            try:
+                directive = services.directive_create(
+                    draft=form.draft(), owner_unit=form.cleaned_data["owner_unit"], by=request.user
+                )
+            except ValidationError as exc:
+                _form_errors(form, exc)
+            else:
+                messages.success(request, _("Đã lưu bản nháp. Kiểm tra lại rồi ban hành."))
+                return redirect("directives:detail", pk=directive.pk)
+        return render(request, "directives/review.html", {"form": form, "result": None})
+
+    upload = UploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and upload.is_valid():
+        try:
+            if upload.cleaned_data.get("file"):
+                file = upload.cleaned_data["file"]
+                draft, result = services.draft_from_file(
+                    data=file.read(), filename=file.name, max_bytes=settings.DIRECTIVE_MAX_UPLOAD_MB * 1024 * 1024
+                )
+            else:
+                draft, result = services.draft_from_text(upload.cleaned_data["text"])
+        except DocumentError as exc:
+            upload.add_error("file", str(exc))
+        else:
+            initial = {**draft.fields, "text": draft.text, "obligations": obligations_to_text(draft.obligations)}
+            if len(units) == 1:
+                initial["owner_unit"] = units[0]
+            form = DirectiveForm(initial=initial, units=units)
+            return render(request, "directives/review.html", {"form": form, "result": result})
+    return render(request, "directives/import.html", {"form": upload})
+
+
+@login_required
+def directive_detail(request, pk):
+    directive = selectors.get_directive_for(request.user, pk)
+    versions = list(directive.versions.prefetch_related("obligations", "references__resolved_directive", "questions"))
+    may_manage = selectors.may_manage(request.user, directive)
+    if not may_manage:
+        versions = [version for version in versions if version.is_published]
+    if not versions:
+        raise Http404
+    shown = next((v for v in versions if str(v.number) == request.GET.get("v")), versions[-1])
+    context = {
+        "directive": directive,
+        "version": shown,
+        "versions": versions,
+        "may_manage": may_manage,
+        "cited_by": selectors.directives_visible_to(request.user).filter(
+            pk__in=selectors.citing(directive).values("pk")
+        ),
+        "has_draft": any(not v.is_published for v in versions),
+    }
+    return render(request, "directives/detail.html", context)
+
+
+@login_required
+def directive_edit(request, pk):
+    directive = selectors.get_directive_for(request.user, pk, manage=True)
+    version = directive.versions.filter(published_at__isnull=True).first()
+    if version is None:
+        messages.error(request, _("Văn bản đã ban hành không được sửa; hãy tạo phiên bản mới."))
+        return redirect("directives:detail", pk=pk)
+    units = _admin_units(request.user)
+    if request.method == "POST":
+        form = DirectiveForm(request.POST, instance=directive, units=units)
+        if form.is_valid():
+            try:
+                services.directive_update(directive=directive, draft=form.draft())
+            except ValidationError as exc:
+                _form_errors(form, exc)
+            else:
+                messages.success(request, _("Đã lưu thay đổi."))
+                return redirect("directives:detail", pk=pk)
+    else:
+        initial = {"text": version.text, "obligations": obligations_to_text(version.obligations.values("label", "text"))}
+        form = DirectiveForm(instance=directive, initial=initial, units=units)
+    return render(request, "directives/review.html", {"form": form, "result": None, "directive": directive})
+
+
+@login_required
+@require_POST
+def version_publish(request, pk):
+    directive = selectors.get_directive_for(request.user, pk, manage=True)
+    version = directive.versions.filter(published_at__isnull=True).first()
+    if version is None or not services.version_publish(version=version, by=request.user):
+        messages.info(request, _("Không có phiên bản nháp nào để ban hành."))
+    else:
+        messages.success(request, _("Đã ban hành phiên bản %(number)d.") % {"number": version.number})
+    return redirect("directives:detail", pk=pk)
+
+
+@login_required
+def version_new(request, pk):
+    directive = selectors.get_directive_for(request.user, pk, manage=True)
+    current = directive.versions.order_by("-number").first()
+    form = VersionForm(request.POST or None, initial={"text": current.text, "is_material": "1"})
+    if request.method == "POST" and form.is_valid():
+        try:
+            version = services.version_create(directive=directive, **form.cleaned_data)
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, _("Đã tạo phiên bản nháp %(number)d.") % {"number": version.number})
+            return redirect("directives:detail", pk=pk)
+    return render(request, "directives/version_form.html", {"form": form, "directive": directive})
+
+
+@login_required
+def question_new(request, pk):
+    directive = selectors.get_directive_for(request.user, pk, manage=True)
+    version = get_object_or_404(directive.versions, published_at__isnull=True)
+    form = QuestionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.question_add(version=version, prompt=data["prompt"], choices=data["choices"], answer=data["answer"] - 1)
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, _("Đã thêm câu hỏi."))
+            return redirect("directives:detail", pk=pk)
+    return render(request, "directives/question_form.html", {"form": form, "directive": directive, "version": version})
+
+
+@login_required
+def version_diff(request, pk):
+    directive = selectors.get_directive_for(request.user, pk)
+    versions = {v.number: v for v in directive.versions.all() if v.is_published or selectors.may_manage(request.user, directive)}
+    try:
+        old, new = versions[int(request.GET["from"])], versions[int(request.GET["to"])]
+    except (KeyError, ValueError):
+        raise Http404 from None
+    lines = list(difflib.ndiff(old.text.splitlines(), new.text.splitlines()))
+    changes = [(line[0], line[2:]) for line in lines if line[:1] in "+- "]
+    return render(request, "directives/diff.html", {"directive": directive, "old": old, "new": new, "changes": changes})
