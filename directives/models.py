@@ -53,7 +53,10 @@ class Directive(models.Model):
         ordering = ["-issued_on", "-created_at"]
         constraints = [
             models.UniqueConstraint(
-                fields=["number", "symbol"], condition=~Q(number=""), name="directive_code_unique"
+                fields=["number", "symbol"],
+                condition=~Q(number=""),
+                name="directive_code_unique",
+                violation_error_message=_("Đã tồn tại văn bản có cùng số và ký hiệu."),
             ),
             models.CheckConstraint(condition=Q(status__in=Status.values), name="directive_status_valid"),
             models.CheckConstraint(condition=Q(doc_type__in=DocType.values), name="directive_doc_type_valid"),

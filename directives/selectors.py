@@ -37,10 +37,11 @@ def may_manage(user, directive: Directive) -> bool:
 
 
 def search(queryset: QuerySet[Directive], text: str) -> QuerySet[Directive]:
-    """Every word must appear, accents ignored ("mang xa hoi" finds "mạng xã hội").
-    The column is already folded, so a plain LIKE uses the trigram index on PostgreSQL."""
+    """Every word must start a word of the document, accents ignored ("mang xa hoi"
+    finds "mạng xã hội"). The column is already folded, so a plain LIKE uses the
+    trigram index on PostgreSQL."""
     for word in fold(text).split():
-        queryset = queryset.filter(search_document__contains=word)
+        queryset = queryset.filter(search_document__contains=" " + word)
     return queryset
 
 

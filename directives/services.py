@@ -63,7 +63,8 @@ def draft_from_file(*, data: bytes, filename: str, max_bytes: int) -> tuple[Draf
 
 def _search_document(directive: Directive, text: str) -> str:
     parts = [directive.code, directive.issuer, directive.subject, directive.signer_name, text]
-    return fold(" ".join(part for part in parts if part))
+    # A leading space lets a search match word starts (" ha" does not match "chanh").
+    return " " + fold(" ".join(part for part in parts if part))
 
 
 def _apply_fields(directive: Directive, fields: dict) -> None:

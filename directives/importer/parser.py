@@ -51,6 +51,9 @@ _DATE_RE = re.compile(
     re.IGNORECASE,
 )
 _ABOUT_RE = re.compile(r"^(?:V/v|về việc|về)\s*:?\s*", re.IGNORECASE)
+# How the body's first paragraph usually opens; it ends a subject when a PDF
+# has lost the blank line between them.
+_BODY_OPENERS = ("căn cứ", "thực hiện", "trong ", "hiện nay", "thời gian", "để ", "nhằm ", "qua ", "theo ")
 _FRONT_LIMIT = 40
 
 
@@ -168,6 +171,21 @@ def _issued_on(match: re.Match) -> str | None:
     return year
 
 
+def _ends_subject(line: str, *, long_line_ends: bool) -> bool:
+    """Whether a line after the subject's first line is no longer the subject.
+
+    PDFs keep no blank line between the subject and the body, so the body's
+    usual openings, an introductory line ending in ":" and (under a title,
+    whose subject's first line may itself be long) a long line all end it.
+    """
+    return (
+        _is_field_line(line)
+        or line.lower().startswith(_BODY_OPENERS)
+        or line.endswith(":")
+        or (long_line_ends and len(line) > 110)
+    )
+
+
 def _subject(outline: Outline) -> str | None:
     lines = outline.lines
     if outline.subject is not None:
@@ -182,9 +200,7 @@ def _subject(outline: Outline) -> str | None:
         return None
     parts = [first] if first.strip() else []
     for line in lines[start + 1: start + 6]:
-        # Under a title, the subject's first line may be long; a long line
-        # after it is the body (PDFs keep no blank line to stop at).
-        if _is_field_line(line) or (outline.title is not None and parts and len(line) > 110):
+        if _ends_subject(line, long_line_ends=outline.title is not None and bool(parts)):
             break
         parts.append(line)
     dated = _date_match(" ".join(parts))

@@ -154,11 +154,12 @@ def _reflow(pages: list[str]) -> str:
     lines = []
     for page in pages:
         for line in normalise(page).split("\n"):
-            # Inner runs of spaces stay: they separate the columns of a table.
-            line = line.strip()
+            # Justified lines come back with doubled spaces; pypdf joins the
+            # columns of a table with one space, so no gap is worth keeping.
+            line = " ".join(line.split())
             if line and not is_furniture(line):
                 lines.append(line)
-    lengths = sorted(_width(line) for line in lines)
+    lengths = sorted(len(line) for line in lines)
     full_width = lengths[int(0.9 * (len(lengths) - 1))] if lengths else 0
     if full_width < 50:
         return "\n".join(lines)
@@ -178,15 +179,10 @@ def _was_wrapped(previous: str, line: str, full_width: int) -> bool:
     # wrapped: with proportional fonts a character count cannot tell a full
     # line ending in "." from a wrapped one, so those are left apart.
     return (
-        _width(previous) >= 0.75 * full_width
+        len(previous) >= 0.75 * full_width
         and previous[-1] not in _SENTENCE_END
         and not _opens_new_part(line)
     )
-
-
-def _width(line: str) -> int:
-    """Printed length; justified lines carry extra spaces that do not count."""
-    return len(" ".join(line.split()))
 
 
 def _opens_new_part(line: str) -> bool:

@@ -23,6 +23,10 @@ NOI_NHAN_RE = re.compile(r"^\W*Nơi\s*nhận\s*:?\s*", re.IGNORECASE)
 # the tail section.
 _COLUMN_GAP_RE = re.compile(r"\s{3,}")
 _CLOSING_OPENERS = ("tren day", "tran trong", "noi nhan")
+_ITEM_END_RE = re.compile(r"[;:.]\s+")
+_SIGNING_TITLE_RE = re.compile(
+    r"^(?:TM|KT|TL|TUQ|Q)\.|CHỦ TỊCH|GIÁM ĐỐC|TRƯỞNG|THỦ TƯỚNG|CHÁNH|BÍ THƯ|PHÓ|TỔNG CỤC|CỤC TRƯỞNG"
+)
 _STAMP_RE = re.compile(r"^[(\[].*[)\]]$|^đã ký$", re.IGNORECASE)
 # Words of office titles; an all-capitals line without any of them after
 # the titles is the signer's name written in capitals.
@@ -163,10 +167,34 @@ def obligations(body: list[str]) -> list[dict]:
     ]
 
 
+def _is_signing_title(text: str) -> bool:
+    """A title as signed under (Nghị định 30/2020): "KT. CHỦ TỊCH", "GIÁM ĐỐC"..."""
+    return is_title_line(text) and bool(_SIGNING_TITLE_RE.search(text))
+
+
+def _split_beside(segment: str) -> list[str]:
+    """Split a signature line printed beside a distribution item.
+
+    PDF text joins the columns of the "Nơi nhận | signature" table with a
+    single space: "- Như trên; CHỦ TỊCH". The part after the item's closing
+    punctuation is split off when it is a signing title or a name.
+    """
+    for match in _ITEM_END_RE.finditer(segment):
+        item, rest = segment[: match.end()].strip(), segment[match.end():]
+        # "TL. GIÁM ĐỐC" is one title: only an item (bulleted or in running
+        # text, not capitals) can have a signature beside it.
+        is_item = bool(BULLET_RE.match(item)) or any(ch.islower() for ch in item)
+        if is_item and (_is_signing_title(rest) or is_name_line(rest)):
+            return [item, rest]
+    return [segment]
+
+
 def _segments(lines: list[str]) -> list[str]:
     parts: list[str] = []
     for line in lines:
-        parts.extend(part.strip() for part in _COLUMN_GAP_RE.split(line) if part.strip())
+        for part in _COLUMN_GAP_RE.split(line):
+            if part.strip():
+                parts.extend(_split_beside(part.strip()))
     return parts
 
 

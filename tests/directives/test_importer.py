@@ -192,6 +192,73 @@ def test_decomposed_unicode_from_word_parses_like_composed_text(name):
     assert parse(decomposed) == parsed_seed(name)
 
 
+DIRECTIVE = """\
+ỦY BAN NHÂN DÂN
+TỈNH CAO BẰNG
+-------
+CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+Độc lập - Tự do - Hạnh phúc
+Số: 12/CT-UBND
+Cao Bằng, ngày 07 tháng 10 năm 2016
+
+CHỈ THỊ
+Về việc tiếp tục đẩy mạnh cải cách hành chính và tăng cường kỷ luật,
+kỷ cương trong cơ quan hành chính nhà nước
+
+Thực hiện Chỉ thị số 26/CT-TTg ngày 05/9/2016 của Thủ tướng Chính phủ, Chủ tịch Ủy ban nhân dân tỉnh chỉ thị:
+
+I. ĐỐI VỚI CÁC SỞ, BAN, NGÀNH
+1. Quán triệt Luật Cán bộ, công chức năm 2008 và Nghị định số 112/2020/NĐ-CP.
+2. Nghiêm cấm sử dụng mạng xã hội trong giờ làm việc.
+II. ĐỐI VỚI ỦY BAN NHÂN DÂN CÁC HUYỆN
+1. Tổ chức kiểm tra đột xuất.
+III. TỔ CHỨC THỰC HIỆN
+Giao Sở Nội vụ theo dõi, đôn đốc.
+
+Yêu cầu Thủ trưởng các cơ quan nghiêm túc thực hiện Chỉ thị này./.
+
+Nơi nhận:                                      TM. ỦY BAN NHÂN DÂN
+- Thủ tướng Chính phủ;                          CHỦ TỊCH
+- Lưu: VT.
+
+                                                Hoàng Xuân Ánh
+"""
+
+
+def test_directive_with_a_title_and_roman_sections_imports():
+    result = parse(DIRECTIVE)
+    assert result["doc_type"] == "Chỉ thị"
+    assert (result["number"], result["symbol"]) == ("12", "CT-UBND")
+    assert result["issuer"] == "Ủy ban nhân dân tỉnh Cao Bằng"
+    assert result["subject"] == (
+        "tiếp tục đẩy mạnh cải cách hành chính và tăng cường kỷ luật, kỷ cương trong cơ quan hành chính nhà nước"
+    )
+    assert [item["label"] for item in result["obligations"]] == ["I", "II", "III"]
+    assert result["obligations"][0]["text"].split("\n")[1:] == [
+        "1. Quán triệt Luật Cán bộ, công chức năm 2008 và Nghị định số 112/2020/NĐ-CP.",
+        "2. Nghiêm cấm sử dụng mạng xã hội trong giờ làm việc.",
+    ]
+    # The signature sat beside "Nơi nhận" in a two-column table.
+    assert result["distribution"] == ["Thủ tướng Chính phủ", "Lưu: VT"]
+    assert (result["signer_title"], result["signer_name"]) == ("TM. ỦY BAN NHÂN DÂN CHỦ TỊCH", "Hoàng Xuân Ánh")
+    resolved = {ref["text"]: ref["resolved_to"] for ref in result["references"]}
+    assert resolved == {
+        "Chỉ thị số 26/CT-TTg ngày 05/9/2016": "26/CT-TTg",
+        "Luật Cán bộ, công chức năm 2008": "22/2008/QH12",
+        "Nghị định số 112/2020/NĐ-CP": "112/2020/NĐ-CP",
+    }
+    assert result["warnings"] == []
+
+
+def test_letter_without_any_recognisable_part_names_every_missing_field():
+    result = parse("Xin chào.")
+    assert result["number"] is result["issuer"] is result["issued_on"] is None
+    assert result["obligations"] == result["references"] == []
+    assert "Không tìm thấy số, ký hiệu văn bản." in result["warnings"]
+    assert "Không xác định được cơ quan ban hành." in result["warnings"]
+    assert "Không tìm thấy ngày ban hành." in result["warnings"]
+
+
 # --- Reading uploaded files -------------------------------------------------
 
 

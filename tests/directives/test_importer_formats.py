@@ -156,3 +156,23 @@ def test_word_letter_with_header_and_signature_tables_imports_the_same(tmp_path)
     path = tmp_path / "cong-van.docx"
     document.save(path)
     assert summary(import_file(path)) == expected_summary(HA_LANG_LETTER)
+
+
+def test_pdf_with_the_signature_beside_the_distribution_list_imports_the_same(tmp_path):
+    """In a PDF the two table columns come back on one line: "- Như kính gửi; CHỦ TỊCH"."""
+    lines = seed_text(HA_LANG_LETTER).split("\n")
+    distribution_start = lines.index("Nơi nhận:")
+    distribution = [line for line in lines[distribution_start:lines.index("CHỦ TỊCH")] if line]
+    beside = {1: "CHỦ TỊCH", len(distribution) - 1: "Đoàn Quốc Chính"}
+    pdf = NumberedPages()
+    pdf.add_font("DejaVu", "", str(FONT))
+    pdf.set_font("DejaVu", size=11)
+    pdf.add_page()
+    for line in lines[:distribution_start]:
+        pdf.multi_cell(0, 6, line, new_x="LMARGIN", new_y="NEXT")
+    for row, line in enumerate(distribution):
+        pdf.cell(100, 6, line)
+        pdf.cell(0, 6, beside.get(row, ""), new_x="LMARGIN", new_y="NEXT")
+    path = tmp_path / "cong-van.pdf"
+    pdf.output(str(path))
+    assert summary(import_file(path)) == expected_summary(HA_LANG_LETTER)
