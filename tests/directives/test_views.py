@@ -1,0 +1,178 @@
+"""Administrators import, check, save and publish; everyone with access reads."""
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from directives.models import Directive, Status
+from tests.directives.conftest import HA_TINH, TAX_LETTER, import_seed
+
+
+def upload(client, path, name=None):
+    return client.post(reverse("directives:import"), {"file": SimpleUploadedFile(name or path.name, path.read_bytes())})
+
+
+def review_form(page_context) -> dict:
+    """The review form as the browser would submit it, untouched."""
+    form = page_context["form"]
+    data = {"review": "1"}
+    for name, field in form.fields.items():
+        value = form[name].value()
+        data[name] = field.prepare_value(value) if hasattr(field, "prepare_value") else value
+        if hasattr(value, "pk"):
+            data[name] = value.pk
+    return data
+
+
+def test_an_administrator_uploads_checks_saves_and_publishes_the_tax_letter(client, cast, org):
+    client.force_login(cast.administrator)
+
+    review = upload(client, TAX_LETTER)
+    page = review.content.decode()
+    assert "847/QĐ-BTTTT" in page and "có thể là 874/QĐ-BTTTT" in page
+    assert not Directive.objects.exists()
+
+    data = review_form(review.context)
+    data.update(owner_unit=org.agency.pk, subject="Chấn chỉnh việc dùng mạng xã hội trong cơ quan, đơn vị")
+    saved = client.post(reverse("directives:import"), data)
+    directive = Directive.objects.get()
+    assert saved["Location"] == reverse("directives:detail", args=[directive.pk])
+    assert (directive.subject, directive.issued_on, directive.status) == (
+        "Chấn chỉnh việc dùng mạng xã hội trong cơ quan, đơn vị", "2024-08-28", Status.DRAFT,
+    )
+    assert directive.versions.get().obligations.count() == 4
+
+    client.post(reverse("directives:publish", args=[directive.pk]))
+    directive.refresh_from_db()
+    assert directive.status == Status.PUBLISHED
+
+    detail = client.get(reverse("directives:detail", args=[directive.pk])).content.decode()
+    assert "Nghi sai số hiệu: có thể là 874/QĐ-BTTTT" in detail
+    assert "Mai Xuân Thành" in detail and "TỔNG CỤC TRƯỞNG" in detail
+
+
+def test_pasted_text_goes_to_the_same_review_form(client, cast):
+    client.force_login(cast.administrator)
+
+    review = client.post(reverse("directives:import"), {"text": HA_TINH.read_text()})
+
+    assert review.context["form"]["signer_name"].value() == "Đậu Tùng Lâm"
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("trong.txt", b"", "Tập tin được gửi là rỗng."),
+        ("nhiphan.txt", b"\x00\x01\x02\xff" * 50, "nhị phân"),
+        ("anh.png", b"\x89PNG\r\n\x1a\n", "Chỉ nhận tệp .txt, .docx hoặc .pdf."),
+        ("hong.docx", b"PK\x03\x04 not really a zip", "Không đọc được tệp .docx"),
+        ("hong.pdf", b"%PDF-1.4 garbage", "PDF"),
+    ],
+)
+def test_a_bad_file_gets_a_vietnamese_error_and_nothing_is_saved(client, cast, name, content, message):
+    client.force_login(cast.administrator)
+
+    page = client.post(reverse("directives:import"), {"file": SimpleUploadedFile(name, content)}).content.decode()
+
+    assert message in page
+    assert not Directive.objects.exists()
+
+
+def test_a_file_over_the_limit_is_refused(client, cast, settings):
+    settings.DIRECTIVE_MAX_UPLOAD_MB = 1
+    client.force_login(cast.administrator)
+
+    page = client.post(reverse("directives:import"), {"file": SimpleUploadedFile("lon.txt", b"a" * (1024 * 1024 + 1))})
+
+    assert "Tệp vượt quá giới hạn 1 MB." in page.content.decode()
+
+
+def test_a_published_directive_cannot_be_edited_but_gets_a_new_version(client, cast, tax_letter):
+    client.force_login(cast.administrator)
+
+    edit = client.get(reverse("directives:edit", args=[tax_letter.pk]), follow=True)
+    assert "Văn bản đã ban hành không được sửa" in edit.content.decode()
+
+    text = tax_letter.versions.get().text + "\nBổ sung: báo cáo trước ngày 30/9/2024."
+    client.post(
+        reverse("directives:version_new", args=[tax_letter.pk]),
+        {"text": text, "change_note": "Bổ sung thời hạn báo cáo", "is_material": "1"},
+    )
+    client.post(reverse("directives:publish", args=[tax_letter.pk]))
+
+    diff = client.get(reverse("directives:diff", args=[tax_letter.pk]), {"from": 1, "to": 2}).content.decode()
+    assert "<ins>+ Bổ sung: báo cáo trước ngày 30/9/2024.</ins>" in diff
+    assert tax_letter.versions.filter(published_at__isnull=False).count() == 2
+
+
+def test_an_administrator_attaches_a_question_to_a_draft(client, cast, org):
+    directive = import_seed(HA_TINH, owner_unit=org.agency, by=cast.administrator, publish=False)
+    client.force_login(cast.administrator)
+
+    client.post(
+        reverse("directives:question_new", args=[directive.pk]),
+        {"prompt": "Có được đăng văn bản mật lên Zalo không?", "choices": "Có\nKhông", "answer": "2"},
+    )
+
+    question = directive.versions.get().questions.get()
+    assert question.choices[question.answer] == "Không"
+
+
+def test_the_list_searches_without_accents_and_filters(client, cast, org, tax_letter):
+    import_seed(HA_TINH, owner_unit=org.agency, by=cast.administrator)
+    client.force_login(cast.staff)
+
+    found = client.get(reverse("directives:list"), {"q": "chan chinh"}).content.decode()
+    by_year = client.get(reverse("directives:list"), {"year": "2023"}).content.decode()
+
+    assert "chấn chỉnh việc dùng mạng xã hội" in found and "nâng cao trách nhiệm" not in found
+    assert "nâng cao trách nhiệm" in by_year and "chấn chỉnh" not in by_year
+
+
+# role, may see a published directive of the agency, may see a draft, may manage
+ROLES = [
+    ("staff", True, False, False),
+    ("unit_head", True, False, False),
+    ("inspector", True, False, False),
+    ("administrator", True, True, True),
+    ("outsider", False, False, False),
+]
+
+
+@pytest.mark.parametrize(("role", "sees_published", "sees_draft", "manages"), ROLES)
+def test_who_sees_and_manages_directives(client, cast, org, tax_letter, role, sees_published, sees_draft, manages):
+    draft = import_seed(HA_TINH, owner_unit=org.agency, by=cast.administrator, publish=False)
+    client.force_login(getattr(cast, role))
+
+    def status(name, directive):
+        return client.get(reverse(name, args=[directive.pk])).status_code
+
+    assert (status("directives:detail", tax_letter) == 200) is sees_published
+    assert (status("directives:detail", draft) == 200) is sees_draft
+    assert (status("directives:edit", draft) == 200) is manages
+    assert (status("directives:question_new", draft) == 200) is manages
+    assert (status("directives:version_new", tax_letter) == 200) is manages
+    listed = client.get(reverse("directives:list")).content.decode()
+    assert ("chấn chỉnh việc dùng mạng xã hội" in listed) is sees_published
+    assert ("nâng cao trách nhiệm" in listed) is sees_draft
+    publish = client.post(reverse("directives:publish", args=[draft.pk]))
+    draft.refresh_from_db()
+    assert (draft.status == Status.PUBLISHED) is manages
+    if not manages:
+        assert publish.status_code == 404
+
+
+def test_only_administrators_reach_the_import_page(client, cast):
+    for person in (cast.staff, cast.unit_head, cast.inspector):
+        client.force_login(person)
+        assert client.get(reverse("directives:import")).status_code == 403
+
+
+def test_refusals_are_explained_in_vietnamese(client, cast, org):
+    client.force_login(cast.staff)
+
+    forbidden = client.get(reverse("directives:import")).content.decode()
+    missing = client.get(reverse("directives:detail", args=[999999])).content.decode()
+
+    assert "Không có quyền truy cập" in forbidden
+    assert "Trang không tồn tại hoặc bạn không có quyền xem." in missing
