@@ -99,12 +99,7 @@ def join_broken_lines(lines: list[str]) -> list[str]:
             pending_blanks += 1
             continue
         previous = result[-1] if result else ""
-        if (
-            previous
-            and pending_blanks <= 2
-            and previous[-1] not in _END_PUNCTUATION
-            and _starts_lowercase(line)
-        ):
+        if previous and pending_blanks <= 2 and previous[-1] not in _END_PUNCTUATION and _starts_lowercase(line):
             result[-1] = previous + " " + line
         else:
             result.extend([""] * pending_blanks)

@@ -20,18 +20,17 @@ import re
 from .cleaning import collapse, fold, has_vowel, is_uppercase_text
 
 # Words that open an agency name, folded, longest first.
-_AGENCY_HEADS = tuple(
-    sorted(
-        (
-            "uy ban nhan dan", "hoi dong nhan dan", "ubnd", "hdnd", "tong cuc",
-            "chi cuc", "cuc", "so", "phong", "bo", "vu", "ban", "van phong",
-            "trung tam", "truong", "thanh tra", "vien", "hoc vien", "kho bac",
-            "cong an", "dai", "bao", "bao hiem xa hoi", "toa an", "vien kiem sat",
-            "benh vien", "cong ty", "chi nhanh", "ngan hang", "doan", "hoi",
-        ),
-        key=lambda head: -len(head.split()),
-    )
-)
+# fmt: off
+_AGENCY_HEADS = tuple(sorted(
+    (
+        "uy ban nhan dan", "hoi dong nhan dan", "ubnd", "hdnd", "tong cuc", "chi cuc", "cuc", "so",
+        "phong", "bo", "vu", "ban", "van phong", "trung tam", "truong", "thanh tra", "vien", "hoc vien",
+        "kho bac", "cong an", "dai", "bao", "bao hiem xa hoi", "toa an", "vien kiem sat", "benh vien",
+        "cong ty", "chi nhanh", "ngan hang", "doan", "hoi",
+    ),
+    key=lambda head: -len(head.split()),
+))
+# fmt: on
 # Administrative units: the place name after them is a proper noun.
 _ADMIN_UNITS = ("thanh pho", "thi xa", "thi tran", "tinh", "huyen", "quan", "xa", "phuong")
 _EXPANSIONS = {"UBND": "Ủy ban nhân dân", "HĐND": "Hội đồng nhân dân"}
@@ -129,7 +128,7 @@ def recase_agency(name: str) -> str:
         elif in_place_name:
             out.append(_capitalise(word))
         elif admin:
-            out.extend(w.lower() for w in words[index:index + admin])
+            out.extend(w.lower() for w in words[index : index + admin])
             index += admin
             in_place_name = True
             continue
@@ -177,7 +176,7 @@ def abbreviations(text: str) -> dict[str, str]:
     for match in _DEFINITION_RE.finditer(text):
         short = match.group("short")
         # A long form has one word per letter of the short form, plus "và".
-        long_form = _long_form(text[max(0, match.start() - 300): match.start()].split(), short)
+        long_form = _long_form(text[max(0, match.start() - 300) : match.start()].split(), short)
         if long_form and short not in found:
             found[short] = long_form
     return found
@@ -191,9 +190,10 @@ def _long_form(words_before: list[str], short: str) -> str | None:
     while letters and position >= 0:
         word = words_before[position]
         letter = letters[-1]
-        if letter == "&" and fold(word) == "va":
-            letters.pop()
-        elif fold(word[:1]) == fold(letter) and (letter != "Đ") == (word[:1] not in "Đđ"):
+        ampersand = letter == "&" and fold(word) == "va"
+        # Initials compare without accents, except that Đ and D differ.
+        initial = fold(word[:1]) == fold(letter) and (letter == "Đ") == (word[:1] in "Đđ")
+        if ampersand or initial:
             letters.pop()
         elif fold(word) != "va":
             return None

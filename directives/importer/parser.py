@@ -25,21 +25,23 @@ from .references import NUMBER_PATTERN, clean_code, find_references, iso_date, r
 
 logger = logging.getLogger(__name__)
 
+# fmt: off
 FIELDS = (
-    "doc_type", "number", "symbol", "issuer", "place", "issued_on", "subject",
-    "recipients", "obligations", "references", "distribution", "signer_title",
-    "signer_name", "warnings",
+    "doc_type", "number", "symbol", "issuer", "place", "issued_on", "subject", "recipients",
+    "obligations", "references", "distribution", "signer_title", "signer_name", "warnings",
 )
+# fmt: on
 _LIST_FIELDS = {"recipients", "obligations", "references", "distribution", "warnings"}
 
+# fmt: off
 _TITLES = {
-    "chi thi": "Chỉ thị", "quyet dinh": "Quyết định", "ke hoach": "Kế hoạch",
-    "thong bao": "Thông báo", "huong dan": "Hướng dẫn", "cong van": "Công văn",
-    "cong dien": "Công điện", "nghi quyet": "Nghị quyết", "thong tu": "Thông tư",
-    "nghi dinh": "Nghị định", "bao cao": "Báo cáo", "to trinh": "Tờ trình",
-    "quy che": "Quy chế", "quy dinh": "Quy định", "chuong trinh": "Chương trình",
-    "ket luan": "Kết luận", "de an": "Đề án",
+    "chi thi": "Chỉ thị", "quyet dinh": "Quyết định", "ke hoach": "Kế hoạch", "thong bao": "Thông báo",
+    "huong dan": "Hướng dẫn", "cong van": "Công văn", "cong dien": "Công điện",
+    "nghi quyet": "Nghị quyết", "thong tu": "Thông tư", "nghi dinh": "Nghị định",
+    "bao cao": "Báo cáo", "to trinh": "Tờ trình", "quy che": "Quy chế", "quy dinh": "Quy định",
+    "chuong trinh": "Chương trình", "ket luan": "Kết luận", "de an": "Đề án",
 }
+# fmt: on
 _MOTTO_RE = re.compile(r"C[ỘO]NG\s+H(?:ÒA|OÀ|OA)\s+X|Độc\s+lập\s*[-–]\s*Tự\s+do", re.IGNORECASE)
 _NUMBER_LINE_RE = re.compile(r"(?<![^\W_])(?:Số|SỐ)\s*(?::\s*|(?=[\d./_…]))")
 _NUMBER_VALUE_RE = re.compile(rf"^[\s._…]*(?P<number>{NUMBER_PATTERN})?[\s._…]*$")
@@ -123,7 +125,7 @@ def _outline(lines: list[str]) -> Outline:
         if sections.NOI_NHAN_RE.match(lines[index]):
             outline.distribution = index
             break
-    limit = min(len(lines), _FRONT_LIMIT, outline.distribution or len(lines))
+    limit = min(len(lines), _FRONT_LIMIT, len(lines) if outline.distribution is None else outline.distribution)
     for index in range(limit):
         line = lines[index]
         if sections.KINH_GUI_RE.match(line):
@@ -146,7 +148,7 @@ def _outline(lines: list[str]) -> Outline:
 
 
 def _number_and_symbol(line: str) -> tuple[str | None, str | None]:
-    rest = line[_NUMBER_LINE_RE.search(line).end():]
+    rest = line[_NUMBER_LINE_RE.search(line).end() :]
     before, slash, after = rest.partition("/")
     if not slash:
         value = re.match(rf"\s*({NUMBER_PATTERN})", rest)
@@ -190,7 +192,7 @@ def _subject(outline: Outline) -> str | None:
     lines = outline.lines
     if outline.subject is not None:
         first = lines[outline.subject]
-        first = first[_VV_RE.search(first).end():]
+        first = first[_VV_RE.search(first).end() :]
         start = outline.subject
     elif outline.title is not None:
         # Every title is two words ("CHỈ THỊ"); anything after them starts the subject.
@@ -199,7 +201,7 @@ def _subject(outline: Outline) -> str | None:
     else:
         return None
     parts = [first] if first.strip() else []
-    for line in lines[start + 1: start + 6]:
+    for line in lines[start + 1 : start + 6]:
         if _ends_subject(line, long_line_ends=outline.title is not None and bool(parts)):
             break
         parts.append(line)
@@ -214,7 +216,9 @@ def _subject(outline: Outline) -> str | None:
 
 def _header_lines(outline: Outline) -> list[str]:
     """Agency lines above (or around) the motto, before the number line."""
-    firsts = [i for i in (outline.number, outline.subject, outline.date, outline.title, outline.recipients) if i is not None]
+    firsts = [
+        i for i in (outline.number, outline.subject, outline.date, outline.title, outline.recipients) if i is not None
+    ]
     end = min(firsts) if firsts else 0
     header = []
     for line in [line for line in outline.lines[:end] if line][:8]:
@@ -251,75 +255,93 @@ def parse(text: str, *, known: dict[str, dict] | None = None) -> dict:
 
 def _parse(text: str, known: dict[str, dict] | None) -> dict:
     result = _empty_result()
-    warnings: list[str] = result["warnings"]
     lines = clean_lines(text)
     outline = _outline(lines)
+    _number_fields(result, outline)
+    _date_fields(result, outline)
+    _subject_fields(result, outline)
+    body_start, body_end = _recipients_and_signature(result, outline)
+    body_lines = lines[body_start:body_end]
+    result["obligations"] = sections.obligations(body_lines)
+    if not result["obligations"]:
+        _warn(result, _("Không tìm thấy các nội dung yêu cầu (mục đánh số hoặc gạch đầu dòng)."))
+    whole = "\n".join(lines)
+    result["issuer"] = _issuer(outline, "\n".join(body_lines), whole, result["symbol"], result["warnings"])
+    if result["issuer"] is None:
+        _warn(result, _("Không xác định được cơ quan ban hành."))
+    _reference_fields(result, whole, load_catalogue() if known is None else known)
+    return result
 
+
+def _warn(result: dict, message: str) -> None:
+    result["warnings"].append(message)
+
+
+def _number_fields(result: dict, outline: Outline) -> None:
     if outline.number is not None:
-        result["number"], result["symbol"] = _number_and_symbol(lines[outline.number])
+        result["number"], result["symbol"] = _number_and_symbol(outline.lines[outline.number])
     if result["symbol"] is None:
-        warnings.append(_("Không tìm thấy số, ký hiệu văn bản."))
+        _warn(result, _("Không tìm thấy số, ký hiệu văn bản."))
     elif result["number"] is None:
-        warnings.append(_("Văn bản chưa có số (ô số để trống, có thể là bản dự thảo)."))
+        _warn(result, _("Văn bản chưa có số (ô số để trống, có thể là bản dự thảo)."))
 
+
+def _date_fields(result: dict, outline: Outline) -> None:
     if outline.date is not None:
-        match, place = _date_match(lines[outline.date])
+        match, place = _date_match(outline.lines[outline.date])
         result["place"], result["issued_on"] = place, _issued_on(match)
     if result["issued_on"] is None:
-        warnings.append(_("Không tìm thấy ngày ban hành."))
-    elif len(result["issued_on"]) < 10:
-        warnings.append(_("Ngày ban hành chưa đầy đủ (có thể là bản dự thảo)."))
+        _warn(result, _("Không tìm thấy ngày ban hành."))
+    elif len(result["issued_on"]) < len("YYYY-MM-DD"):
+        _warn(result, _("Ngày ban hành chưa đầy đủ (có thể là bản dự thảo)."))
     if result["place"] is None:
-        warnings.append(_("Không tìm thấy địa danh ban hành."))
+        _warn(result, _("Không tìm thấy địa danh ban hành."))
 
+
+def _subject_fields(result: dict, outline: Outline) -> None:
     if outline.subject is not None:
         result["doc_type"] = "Công văn"
     elif outline.title is not None:
-        result["doc_type"] = _title_kind(lines[outline.title])
+        result["doc_type"] = _title_kind(outline.lines[outline.title])
     if result["doc_type"] is None:
-        warnings.append(_("Không xác định được loại văn bản."))
+        _warn(result, _("Không xác định được loại văn bản."))
     result["subject"] = _subject(outline)
     if result["subject"] is None:
-        warnings.append(_("Không tìm thấy trích yếu nội dung."))
+        _warn(result, _("Không tìm thấy trích yếu nội dung."))
 
+
+def _recipients_and_signature(result: dict, outline: Outline) -> tuple[int, int]:
+    """Fill recipients, distribution and signer; return where the body starts and ends."""
+    lines = outline.lines
     body_start = outline.front_end
     if outline.recipients is not None:
         result["recipients"], body_start = sections.recipients(lines, outline.recipients)
     if not result["recipients"] and result["doc_type"] == "Công văn":
-        warnings.append(_("Không tìm thấy nơi nhận văn bản (Kính gửi)."))
+        _warn(result, _("Không tìm thấy nơi nhận văn bản (Kính gửi)."))
 
-    body_end = outline.distribution if outline.distribution is not None else len(lines)
+    body_end = len(lines) if outline.distribution is None else outline.distribution
     titles: list[str] = []
     name = None
     if outline.distribution is not None:
         result["distribution"], titles, name = sections.distribution_and_signer(lines[body_end:])
     if not titles and name is None:
+        # No signature after "Nơi nhận" (or no "Nơi nhận"): it sits above.
         signature_start, titles, name = sections.signature_before(lines, body_end)
         body_end = max(body_start, signature_start)
     if not result["distribution"]:
-        warnings.append(_("Không tìm thấy phần Nơi nhận."))
+        _warn(result, _("Không tìm thấy phần Nơi nhận."))
     result["signer_title"] = " ".join(titles) or None
     result["signer_name"] = name
     if result["signer_title"] is None:
-        warnings.append(_("Không tìm thấy chức vụ người ký."))
+        _warn(result, _("Không tìm thấy chức vụ người ký."))
     if result["signer_name"] is None:
-        warnings.append(_("Không tìm thấy họ tên người ký."))
+        _warn(result, _("Không tìm thấy họ tên người ký."))
+    return body_start, body_end
 
-    body_lines = lines[body_start:body_end]
-    result["obligations"] = sections.obligations(body_lines)
-    if not result["obligations"]:
-        warnings.append(_("Không tìm thấy các nội dung yêu cầu (mục đánh số hoặc gạch đầu dòng)."))
 
-    whole = "\n".join(lines)
-    result["issuer"] = _issuer(outline, "\n".join(body_lines), whole, result["symbol"], warnings)
-    if result["issuer"] is None:
-        warnings.append(_("Không xác định được cơ quan ban hành."))
-
+def _reference_fields(result: dict, whole: str, known: dict[str, dict]) -> None:
+    # The letter's own number is not a citation.
     own_code = f"{result['number']}/{result['symbol']}" if result["number"] and result["symbol"] else None
-    references = find_references(whole, own_code)
-    references, reference_warnings = resolve_references(
-        references, load_catalogue() if known is None else known
-    )
+    references, warnings = resolve_references(find_references(whole, own_code), known)
     result["references"] = references
-    warnings.extend(reference_warnings)
-    return result
+    result["warnings"].extend(warnings)

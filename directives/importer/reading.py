@@ -178,11 +178,7 @@ def _was_wrapped(previous: str, line: str, full_width: int) -> bool:
     # Only a line as long as the full ones that does not end a sentence was
     # wrapped: with proportional fonts a character count cannot tell a full
     # line ending in "." from a wrapped one, so those are left apart.
-    return (
-        len(previous) >= 0.75 * full_width
-        and previous[-1] not in _SENTENCE_END
-        and not _opens_new_part(line)
-    )
+    return len(previous) >= 0.75 * full_width and previous[-1] not in _SENTENCE_END and not _opens_new_part(line)
 
 
 def _opens_new_part(line: str) -> bool:

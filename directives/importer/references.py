@@ -33,13 +33,14 @@ CODE_RE = re.compile(
 
 # Canonical spelling of each kind of document, longest names first so that
 # "Thông tư liên tịch" wins over "Thông tư".
+# fmt: off
 KINDS = (
-    "Thông tư liên tịch", "Nghị quyết liên tịch", "Bộ luật", "Hiến pháp",
-    "Pháp lệnh", "Luật", "Nghị định", "Nghị quyết", "Quyết định", "Chỉ thị",
-    "Thông tư", "Kế hoạch", "Công văn", "Công điện", "Thông báo", "Hướng dẫn",
-    "Chương trình", "Kết luận", "Quy định", "Quy chế", "Báo cáo", "Tờ trình",
-    "Đề án", "Văn bản",
+    "Thông tư liên tịch", "Nghị quyết liên tịch", "Bộ luật", "Hiến pháp", "Pháp lệnh", "Luật",
+    "Nghị định", "Nghị quyết", "Quyết định", "Chỉ thị", "Thông tư", "Kế hoạch", "Công văn",
+    "Công điện", "Thông báo", "Hướng dẫn", "Chương trình", "Kết luận", "Quy định", "Quy chế",
+    "Báo cáo", "Tờ trình", "Đề án", "Văn bản",
 )
+# fmt: on
 _KIND_BY_FOLD = {fold(kind): kind for kind in KINDS}
 _KIND_RE = re.compile(
     r"(?<![^\W_])(?:" + "|".join(re.escape(k) for k in KINDS) + r")(?![^\W_])",
@@ -89,7 +90,7 @@ def _kind_before(text: str, start: int) -> tuple[str | None, str | None, int]:
     if not kinds:
         return None, None, start
     last = kinds[-1]
-    gap = _KIND_GAP_RE.match(window[last.end():])
+    gap = _KIND_GAP_RE.match(window[last.end() :])
     if not gap:
         return None, None, start
     kind = _KIND_BY_FOLD.get(fold(last.group(0)))
@@ -100,12 +101,10 @@ def _kind_before(text: str, start: int) -> tuple[str | None, str | None, int]:
 
 
 def _date_after(text: str, end: int) -> tuple[str | None, int]:
-    match = _DATE_AFTER_RE.match(text[end:end + 80])
+    match = _DATE_AFTER_RE.match(text[end : end + 80])
     if not match:
         return None, end
-    day, month, year = (
-        (match["d"], match["m"], match["y"]) if match["y"] else (match["d2"], match["m2"], match["y2"])
-    )
+    day, month, year = (match["d"], match["m"], match["y"]) if match["y"] else (match["d2"], match["m2"], match["y2"])
     return iso_date(day, month, year), end + match.end()
 
 
@@ -152,9 +151,7 @@ def find_references(text: str, own_code: str | None = None) -> list[dict]:
     references = []
     for _position, reference in found:
         key = (
-            ("code", reference["code"])
-            if reference["code"]
-            else ("title", fold(reference["title"]), reference["date"])
+            ("code", reference["code"]) if reference["code"] else ("title", fold(reference["title"]), reference["date"])
         )
         if key not in seen:
             seen.add(key)
@@ -171,7 +168,7 @@ def _number_distance_rank(cited: str, known: str) -> int | None:
     if cited == known:
         return None
     if len(cited) == len(known):
-        diff = [i for i, (a, b) in enumerate(zip(cited, known)) if a != b]
+        diff = [i for i, (a, b) in enumerate(zip(cited, known, strict=True)) if a != b]
         if len(diff) == 1:
             return 1
         if (
@@ -184,7 +181,7 @@ def _number_distance_rank(cited: str, known: str) -> int | None:
         return None
     if abs(len(cited) - len(known)) == 1:
         short, long = sorted((cited, known), key=len)
-        if any(long[:i] + long[i + 1:] == short for i in range(len(long))):
+        if any(long[:i] + long[i + 1 :] == short for i in range(len(long))):
             return 2
     return None
 
@@ -240,9 +237,7 @@ def _drop_title_duplicates(references: list[dict]) -> list[dict]:
     return kept
 
 
-def resolve_references(
-    references: list[dict], known: dict[str, dict]
-) -> tuple[list[dict], list[str]]:
+def resolve_references(references: list[dict], known: dict[str, dict]) -> tuple[list[dict], list[str]]:
     """Fill resolved_to/suggestion; return the references and the warnings raised."""
     index = {normalise_code(str(code)): entry for code, entry in (known or {}).items()}
     warnings: list[str] = []

@@ -18,9 +18,9 @@ ARABIC_RE = re.compile(r"^(?P<label>\d{1,2})\s*[.)](?!\d)\s*(?=\S)")
 ROMAN_RE = re.compile(r"^(?P<label>X{0,3}(?:IX|IV|V?I{0,3}))\s*[.)]\s*(?=\S)")
 KINH_GUI_RE = re.compile(r"^\W*Kính\s*gửi\s*:?\s*", re.IGNORECASE)
 NOI_NHAN_RE = re.compile(r"^\W*Nơi\s*nhận\s*:?\s*", re.IGNORECASE)
-# Columns of a two-column table flattened onto one line are separated by a
-# wide gap; ordinary text never has three spaces in a row after clean-up of
-# the tail section.
+# Columns of a two-column table flattened onto one line (text pasted from
+# Word) are separated by a wide gap; a distribution item or a title never
+# holds three spaces in a row.
 _COLUMN_GAP_RE = re.compile(r"\s{3,}")
 _CLOSING_OPENERS = ("tren day", "tran trong", "noi nhan")
 _ITEM_END_RE = re.compile(r"[;:.]\s+")
@@ -30,11 +30,13 @@ _SIGNING_TITLE_RE = re.compile(
 _STAMP_RE = re.compile(r"^[(\[].*[)\]]$|^đã ký$", re.IGNORECASE)
 # Words of office titles; an all-capitals line without any of them after
 # the titles is the signer's name written in capitals.
-_OFFICE_WORDS = {
-    "chủ", "tịch", "giám", "đốc", "trưởng", "phó", "chánh", "bí", "tổng",
-    "tm.", "kt.", "tl.", "q.", "ban", "cục", "sở", "phòng", "vụ", "viện",
-    "ủy", "uỷ", "hội", "đồng", "nhân", "dân", "bộ", "văn", "thủ", "tướng",
-}
+# fmt: off
+_OFFICE_WORDS = frozenset((
+    "chủ", "tịch", "giám", "đốc", "trưởng", "phó", "chánh", "bí", "tổng", "tm.", "kt.", "tl.", "q.",
+    "ban", "cục", "sở", "phòng", "vụ", "viện", "ủy", "uỷ", "hội", "đồng", "nhân", "dân", "bộ", "văn",
+    "thủ", "tướng",
+))
+# fmt: on
 
 
 def strip_item(text: str) -> str:
@@ -50,9 +52,7 @@ def roman_label(line: str) -> str | None:
 
 
 def is_list_line(line: str) -> bool:
-    return bool(
-        BULLET_RE.match(line) or PLUS_RE.match(line) or ARABIC_RE.match(line) or roman_label(line)
-    )
+    return bool(BULLET_RE.match(line) or PLUS_RE.match(line) or ARABIC_RE.match(line) or roman_label(line))
 
 
 def is_title_line(text: str) -> bool:
@@ -71,8 +71,7 @@ def is_name_line(text: str) -> bool:
     """A person's name: two to six capitalised words of letters only."""
     words = collapse(text).split()
     return 2 <= len(words) <= 6 and all(
-        word.isalpha() and word[0].isupper() and (len(word) == 1 or word[1:].islower())
-        for word in words
+        word.isalpha() and word[0].isupper() and (len(word) == 1 or word[1:].islower()) for word in words
     )
 
 
@@ -126,7 +125,7 @@ def _item_start(line: str, marker: str | None) -> tuple[str, str] | None:
     if marker == "arabic":
         match = ARABIC_RE.match(line)
         if match:
-            return match.group("label"), line[match.end():]
+            return match.group("label"), line[match.end() :]
     if marker == "dash" and BULLET_RE.match(line):
         return "", BULLET_RE.sub("", line, count=1)
     return None
@@ -161,10 +160,7 @@ def obligations(body: list[str]) -> list[dict]:
             items.append({"label": label or str(len(items) + 1), "text": [collapse(text)]})
         elif items:
             items[-1]["text"].append(collapse(line))
-    return [
-        {"label": item["label"], "text": "\n".join(part for part in item["text"] if part)}
-        for item in items
-    ]
+    return [{"label": item["label"], "text": "\n".join(part for part in item["text"] if part)} for item in items]
 
 
 def _is_signing_title(text: str) -> bool:
@@ -180,7 +176,7 @@ def _split_beside(segment: str) -> list[str]:
     punctuation is split off when it is a signing title or a name.
     """
     for match in _ITEM_END_RE.finditer(segment):
-        item, rest = segment[: match.end()].strip(), segment[match.end():]
+        item, rest = segment[: match.end()].strip(), segment[match.end() :]
         # "TL. GIÁM ĐỐC" is one title: only an item (bulleted or in running
         # text, not capitals) can have a signature beside it.
         is_item = bool(BULLET_RE.match(item)) or any(ch.islower() for ch in item)
@@ -226,9 +222,7 @@ def distribution_and_signer(tail: list[str]) -> tuple[list[str], list[str], str 
             titles.append(collapse(segment))
         elif is_name_line(segment):
             name = collapse(segment)
-        elif not titles and name is None and (
-            segment.endswith(";") or fold(segment).startswith("luu")
-        ):
+        elif not titles and name is None and (segment.endswith(";") or fold(segment).startswith("luu")):
             items.append(segment)
     if name is None:
         name = _name_in_capitals(titles)

@@ -328,7 +328,12 @@ def _pdf_with_text(text: str) -> bytes:
         (b"C\xf4ng v\xe3n", "cp1258.txt", None, "Không đọc được tệp .txt: hãy lưu tệp với bảng mã UTF-8."),
         (b" \n\t\n ", "trang.txt", None, "Tệp không có nội dung văn bản."),
         (b"PK\x03\x04 hong", "cong-van.docx", None, "Không đọc được tệp .docx: tệp hỏng hoặc không đúng định dạng."),
-        (_zip_that_is_not_a_word_file(), "cong-van.docx", None, "Không đọc được tệp .docx: tệp hỏng hoặc không đúng định dạng."),
+        (
+            _zip_that_is_not_a_word_file(),
+            "cong-van.docx",
+            None,
+            "Không đọc được tệp .docx: tệp hỏng hoặc không đúng định dạng.",
+        ),
         (_password_protected_pdf(), "cong-van.pdf", None, "Tệp PDF được bảo vệ bằng mật khẩu."),
         (
             _scanned_pdf(),
@@ -339,9 +344,20 @@ def _pdf_with_text(text: str) -> bytes:
         (b"%PDF-1.4\n1 0 obj garbage", "hong.pdf", None, "Không đọc được tệp PDF: tệp hỏng hoặc không đúng định dạng."),
     ],
     ids=[
-        "empty", "over-20-mb", "over-custom-limit", "doc-extension", "no-extension", "binary",
-        "control-characters", "legacy-encoding", "whitespace-only", "corrupt-docx", "zip-not-docx",
-        "encrypted-pdf", "scanned-pdf", "corrupt-pdf",
+        "empty",
+        "over-20-mb",
+        "over-custom-limit",
+        "doc-extension",
+        "no-extension",
+        "binary",
+        "control-characters",
+        "legacy-encoding",
+        "whitespace-only",
+        "corrupt-docx",
+        "zip-not-docx",
+        "encrypted-pdf",
+        "scanned-pdf",
+        "corrupt-pdf",
     ],
 )
 def test_unreadable_uploads_are_refused_with_a_vietnamese_message(data, filename, limit, message):

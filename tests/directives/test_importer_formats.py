@@ -162,7 +162,7 @@ def test_pdf_with_the_signature_beside_the_distribution_list_imports_the_same(tm
     """In a PDF the two table columns come back on one line: "- Như kính gửi; CHỦ TỊCH"."""
     lines = seed_text(HA_LANG_LETTER).split("\n")
     distribution_start = lines.index("Nơi nhận:")
-    distribution = [line for line in lines[distribution_start:lines.index("CHỦ TỊCH")] if line]
+    distribution = [line for line in lines[distribution_start : lines.index("CHỦ TỊCH")] if line]
     beside = {1: "CHỦ TỊCH", len(distribution) - 1: "Đoàn Quốc Chính"}
     pdf = NumberedPages()
     pdf.add_font("DejaVu", "", str(FONT))

@@ -1,0 +1,33 @@
+import pytest
+
+from directives.models import Directive
+from tests.directives.conftest import TAX_LETTER
+from tests.e2e.conftest import log_in
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_an_administrator_imports_corrects_publishes_and_finds_the_tax_letter(page, cast, org):
+    log_in(page, cast.administrator.email, cast.password)
+    page.wait_for_url("**/")
+    page.get_by_role("link", name="Văn bản").click()
+    page.get_by_role("link", name="Nhập văn bản mới").click()
+
+    page.get_by_label("Tệp văn bản (.txt, .docx, .pdf)").set_input_files(str(TAX_LETTER))
+    page.get_by_role("button", name="Đọc văn bản").click()
+
+    assert "874/QĐ-BTTTT" in page.get_by_role("alert").inner_text()
+    assert page.get_by_label("Số:", exact=True).input_value() == "3821"
+    page.get_by_label("Trích yếu:", exact=True).fill("Chấn chỉnh việc dùng mạng xã hội trong cơ quan, đơn vị")
+    page.get_by_label("Đơn vị quản lý:", exact=True).select_option(label="Sở Thông tin và Truyền thông")
+    page.get_by_role("button", name="Lưu bản nháp").click()
+    page.get_by_role("button", name="Ban hành").click()
+    assert page.get_by_text("Đã ban hành phiên bản 1.").is_visible()
+    assert page.get_by_text("Nghi sai số hiệu: có thể là 874/QĐ-BTTTT").is_visible()
+
+    page.get_by_role("link", name="← Văn bản chỉ đạo").click()
+    page.get_by_label("Tìm kiếm").fill("chan chinh mang xa hoi")
+    page.get_by_role("button", name="Lọc").click()
+
+    assert page.get_by_role("link", name="Công văn: Chấn chỉnh việc dùng mạng xã hội trong cơ quan, đơn vị").is_visible()
+    assert Directive.objects.get().status == "published"
