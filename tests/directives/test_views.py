@@ -176,3 +176,21 @@ def test_refusals_are_explained_in_vietnamese(client, cast, org):
 
     assert "Không có quyền truy cập" in forbidden
     assert "Trang không tồn tại hoặc bạn không có quyền xem." in missing
+
+
+@pytest.mark.parametrize(
+    ("stored", "long", "short"),
+    [("2024-08-28", "ngày 28 tháng 8 năm 2024", "28/8/2024"), ("2019-11", "tháng 11 năm 2019", "11/2019"), ("2023", "năm 2023", "2023")],
+)
+def test_issue_dates_read_the_vietnamese_way(stored, long, short):
+    from directives.templatetags.directive_tags import issued_on
+
+    assert (issued_on(stored), issued_on(stored, "short")) == (long, short)
+
+
+def test_the_detail_page_shows_the_place_and_date_as_on_paper(client, cast, tax_letter):
+    client.force_login(cast.staff)
+
+    page = client.get(reverse("directives:detail", args=[tax_letter.pk])).content.decode()
+
+    assert "Hà Nội, ngày 28 tháng 8 năm 2024" in page
