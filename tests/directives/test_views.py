@@ -194,3 +194,13 @@ def test_the_detail_page_shows_the_place_and_date_as_on_paper(client, cast, tax_
     page = client.get(reverse("directives:detail", args=[tax_letter.pk])).content.decode()
 
     assert "Hà Nội, ngày 28 tháng 8 năm 2024" in page
+
+
+def test_the_directive_pages_speak_english_when_asked(client, cast, tax_letter):
+    client.force_login(cast.staff)
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+
+    page = client.get(reverse("directives:detail", args=[tax_letter.pk])).content.decode()
+
+    assert "Suspected wrong number: probably 874/QĐ-BTTTT" in page
+    assert "Hà Nội, 28/8/2024" in page
