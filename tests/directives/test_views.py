@@ -183,9 +183,12 @@ def test_refusals_are_explained_in_vietnamese(client, cast, org):
     [("2024-08-28", "ngày 28 tháng 8 năm 2024", "28/8/2024"), ("2019-11", "tháng 11 năm 2019", "11/2019"), ("2023", "năm 2023", "2023")],
 )
 def test_issue_dates_read_the_vietnamese_way(stored, long, short):
+    from django.utils import translation
+
     from directives.templatetags.directive_tags import issued_on
 
-    assert (issued_on(stored), issued_on(stored, "short")) == (long, short)
+    with translation.override("vi"):
+        assert (issued_on(stored), issued_on(stored, "short")) == (long, short)
 
 
 def test_the_detail_page_shows_the_place_and_date_as_on_paper(client, cast, tax_letter):
