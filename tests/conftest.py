@@ -55,6 +55,10 @@ def test_settings(settings):
     from django.core.cache import cache
 
     cache.clear()
+    # A request that switched to English must not leak into the next test.
+    from django.utils import translation
+
+    translation.activate("vi")
     # Tasks run in-process unless a test starts a real worker (celery_worker below).
     celery_app.conf.task_always_eager = True
 
