@@ -21,6 +21,8 @@ def review_form(page_context) -> dict:
         data[name] = field.prepare_value(value) if hasattr(field, "prepare_value") else value
         if hasattr(value, "pk"):
             data[name] = value.pk
+        if data[name] is None:  # an empty input is submitted as ""
+            data[name] = ""
     return data
 
 
@@ -207,3 +209,20 @@ def test_the_directive_pages_speak_english_when_asked(client, cast, tax_letter):
 
     assert "Suspected wrong number: probably 874/QĐ-BTTTT" in page
     assert "Hà Nội, 28/8/2024" in page
+
+
+@pytest.mark.parametrize("seed", sorted(p.name for p in TAX_LETTER.parent.glob("*.txt")))
+def test_each_source_file_becomes_a_published_directive_without_retyping(client, cast, org, seed):
+    client.force_login(cast.administrator)
+    review = upload(client, TAX_LETTER.parent / seed)
+
+    data = review_form(review.context)
+    data["owner_unit"] = org.agency.pk
+    saved = client.post(reverse("directives:import"), data)
+    assert saved.status_code == 302, saved.context["form"].errors
+    directive = Directive.objects.get()
+    client.post(reverse("directives:publish", args=[directive.pk]))
+
+    directive.refresh_from_db()
+    assert directive.status == Status.PUBLISHED
+    assert directive.signer_name and directive.subject and directive.versions.get().obligations.exists()
