@@ -12,7 +12,12 @@ import logging
 import os
 import unicodedata
 
+import docx
 from django.utils.translation import gettext as _
+from docx.oxml.ns import qn
+from docx.text.paragraph import Paragraph
+from pypdf import PdfReader
+from pypdf.errors import DependencyError, FileNotDecryptedError
 
 from .cleaning import fold, is_furniture, is_uppercase_text, normalise
 
@@ -85,8 +90,6 @@ def _mostly_control(text: str) -> bool:
 
 def _read_docx(data: bytes) -> str:
     try:
-        import docx
-
         document = docx.Document(io.BytesIO(data))
         lines: list[str] = []
         _walk_blocks(document.element.body, document, lines)
@@ -98,9 +101,6 @@ def _read_docx(data: bytes) -> str:
 
 def _walk_blocks(container, parent, lines: list[str]) -> None:
     """Paragraphs and table cells in document order (a header is often a table)."""
-    from docx.oxml.ns import qn
-    from docx.text.paragraph import Paragraph
-
     for child in container.iterchildren():
         if child.tag == qn("w:p"):
             lines.append(Paragraph(child, parent).text)
@@ -113,19 +113,19 @@ def _walk_blocks(container, parent, lines: list[str]) -> None:
 
 
 def _read_pdf(data: bytes) -> str:
-    from pypdf import PdfReader
-    from pypdf.errors import DependencyError, FileNotDecryptedError
-
     try:
         reader = PdfReader(io.BytesIO(data))
-        if reader.is_encrypted and not _opens_without_password(reader):
-            raise DocumentError(_("Tệp PDF được bảo vệ bằng mật khẩu."))
+        locked = reader.is_encrypted and not _opens_without_password(reader)
+    except Exception:  # pypdf raises many error types for damaged files
+        logger.info("Unreadable .pdf upload", exc_info=True)
+        raise DocumentError(_("Không đọc được tệp PDF: tệp hỏng hoặc không đúng định dạng.")) from None
+    if locked:
+        raise DocumentError(_("Tệp PDF được bảo vệ bằng mật khẩu."))
+    try:
         pages = [page.extract_text() or "" for page in reader.pages]
-    except DocumentError:
-        raise
     except (DependencyError, FileNotDecryptedError):
         raise DocumentError(_("Tệp PDF được bảo vệ bằng mật khẩu.")) from None
-    except Exception:  # pypdf raises many error types for damaged files
+    except Exception:
         logger.info("Unreadable .pdf upload", exc_info=True)
         raise DocumentError(_("Không đọc được tệp PDF: tệp hỏng hoặc không đúng định dạng.")) from None
     text = _reflow(pages)

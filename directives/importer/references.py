@@ -108,7 +108,7 @@ def _date_after(text: str, end: int) -> tuple[str | None, int]:
     return iso_date(day, month, year), end + match.end()
 
 
-def _reference(code, kind, date, title, text) -> dict:
+def _reference(code: str | None, kind: str | None, date: str | None, title: str | None, text: str) -> dict:
     return {
         "code": code,
         "kind": kind,
@@ -196,7 +196,7 @@ def _suggest(reference: dict, known: dict[str, dict]) -> str | None:
         rank = _number_distance_rank(number, known_number)
         if rank is None:
             continue
-        known_date = (entry or {}).get("issued_on")
+        known_date = str(entry.get("issued_on") or "") or None  # a date object from a model, or ISO text
         if reference["date"] and known_date and reference["date"] != known_date:
             continue
         candidates.append((rank, code))
@@ -218,7 +218,7 @@ def _strip_law_word(title: str) -> str:
 def _match_title(reference: dict, known: dict[str, dict]) -> str | None:
     wanted = _strip_law_word(reference["title"] or "")
     for code, entry in known.items():
-        title = (entry or {}).get("title") or ""
+        title = entry.get("title") or ""
         if title and _strip_law_word(title) == wanted and _law_year(code, entry) == reference["date"]:
             return code
     return None
@@ -239,7 +239,10 @@ def _drop_title_duplicates(references: list[dict]) -> list[dict]:
 
 def resolve_references(references: list[dict], known: dict[str, dict]) -> tuple[list[dict], list[str]]:
     """Fill resolved_to/suggestion; return the references and the warnings raised."""
-    index = {normalise_code(str(code)): entry for code, entry in (known or {}).items()}
+    # Entries other than dicts (None, a bare title) still count as known codes.
+    index = {
+        normalise_code(str(code)): entry if isinstance(entry, dict) else {} for code, entry in (known or {}).items()
+    }
     warnings: list[str] = []
     for reference in references:
         if reference["code"] is None:
@@ -248,8 +251,8 @@ def resolve_references(references: list[dict], known: dict[str, dict]) -> tuple[
         entry = index.get(reference["code"])
         if entry is not None:
             reference["resolved_to"] = reference["code"]
-            reference["kind"] = reference["kind"] or (entry or {}).get("kind")
-            reference["title"] = reference["title"] or (entry or {}).get("title")
+            reference["kind"] = reference["kind"] or entry.get("kind")
+            reference["title"] = reference["title"] or entry.get("title")
             continue
         suggestion = _suggest(reference, index)
         if suggestion:

@@ -10,6 +10,7 @@ message.
 
 from __future__ import annotations
 
+import datetime
 import io
 import json
 import unicodedata
@@ -156,6 +157,12 @@ def test_known_documents_from_the_caller_replace_the_catalogue():
     cited = {ref["code"]: ref for ref in result["references"]}["12/CT-UBND"]
     assert cited["suggestion"] == "21/CT-UBND"
     assert any("12/CT-UBND" in w and "21/CT-UBND" in w for w in result["warnings"])
+
+
+def test_stored_directive_dates_may_be_date_objects():
+    stored = {"21/CT-UBND": {"kind": "Chỉ thị", "issued_on": datetime.date(2016, 10, 7)}}
+    cited = {ref["code"]: ref for ref in parse(seed_text(HA_LANG_LETTER), known=stored)["references"]}
+    assert cited["12/CT-UBND"]["suggestion"] == "21/CT-UBND"
 
 
 def test_near_code_with_a_different_date_is_not_suggested():
