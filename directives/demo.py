@@ -14,7 +14,9 @@ def seed_directives(*, owner_unit: Unit, by: Person) -> list[Directive]:
     directives = []
     for path in sorted(SEED_DIR.glob("*.txt")):
         draft, _result = services.draft_from_file(data=path.read_bytes(), filename=path.name, max_bytes=10**7)
-        existing = Directive.objects.filter(subject=draft.fields["subject"], symbol=draft.fields["symbol"] or "").first()
+        existing = Directive.objects.filter(
+            subject=draft.fields["subject"], symbol=draft.fields["symbol"] or ""
+        ).first()
         if existing:
             directives.append(existing)
             continue

@@ -4,7 +4,7 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from directives.models import DocType, Directive
+from directives.models import Directive, DocType
 from directives.services import Draft
 
 _OBLIGATION_START = re.compile(r"^\s*([0-9]{1,2}|[IVXLC]{1,5})[.)]\s+(.*)$")
@@ -22,7 +22,7 @@ def obligations_to_text(obligations: list[dict]) -> str:
 
 
 def obligations_from_text(text: str) -> list[dict]:
-    """"1. text" starts an obligation; the lines after it (sub-items) belong to it."""
+    """ "1. text" starts an obligation; the lines after it (sub-items) belong to it."""
     items: list[dict] = []
     for line in text.splitlines():
         match = _OBLIGATION_START.match(line)
@@ -47,7 +47,9 @@ class LinesField(forms.CharField):
 
 class UploadForm(forms.Form):
     file = forms.FileField(label=_("Tệp văn bản (.txt, .docx, .pdf)"), required=False)
-    text = forms.CharField(label=_("Hoặc dán nội dung văn bản"), widget=forms.Textarea(attrs={"rows": 10}), required=False)
+    text = forms.CharField(
+        label=_("Hoặc dán nội dung văn bản"), widget=forms.Textarea(attrs={"rows": 10}), required=False
+    )
 
     def clean(self):
         data = super().clean()

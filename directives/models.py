@@ -26,8 +26,12 @@ class Status(models.TextChoices):
 class Directive(models.Model):
     """An official document as the portal tracks it. Its text lives in versions."""
 
-    owner_unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="directives", verbose_name=_("đơn vị quản lý"))
-    doc_type = models.CharField(_("loại văn bản"), max_length=20, choices=DocType.choices, default=DocType.OFFICIAL_LETTER)
+    owner_unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="directives", verbose_name=_("đơn vị quản lý")
+    )
+    doc_type = models.CharField(
+        _("loại văn bản"), max_length=20, choices=DocType.choices, default=DocType.OFFICIAL_LETTER
+    )
     number = models.CharField(_("số"), max_length=20, blank=True)
     symbol = models.CharField(_("ký hiệu"), max_length=60, blank=True)
     issuer = models.CharField(_("cơ quan ban hành"), max_length=255, blank=True)
@@ -84,7 +88,9 @@ class Version(models.Model):
     sha256 = models.CharField(max_length=64, editable=False)
     change_note = models.TextField(_("nội dung thay đổi"), blank=True)
     is_material = models.BooleanField(_("thay đổi nội dung"), default=True)
-    published_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
     published_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -95,7 +101,9 @@ class Version(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["directive", "number"], name="version_number_unique"),
             # At most one draft (unpublished) version per directive at a time.
-            models.UniqueConstraint(fields=["directive"], condition=Q(published_at__isnull=True), name="version_one_draft"),
+            models.UniqueConstraint(
+                fields=["directive"], condition=Q(published_at__isnull=True), name="version_one_draft"
+            ),
             models.CheckConstraint(
                 condition=Q(published_at__isnull=True, published_by__isnull=True) | Q(published_at__isnull=False),
                 name="version_published_pair",

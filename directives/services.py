@@ -32,7 +32,9 @@ class Draft:
 def known_documents() -> dict[str, dict]:
     """The national catalogue merged with every directive stored here, by code."""
     known = load_catalogue()
-    for directive in Directive.objects.exclude(number="").only("id", "number", "symbol", "subject", "doc_type", "issued_on"):
+    for directive in Directive.objects.exclude(number="").only(
+        "id", "number", "symbol", "subject", "doc_type", "issued_on"
+    ):
         known[directive.code] = {
             "code": directive.code,
             "kind": directive.get_doc_type_display(),
@@ -184,4 +186,6 @@ def question_add(*, version: Version, prompt: str, choices: list[str], answer: i
     if not 0 <= answer < len(choices):
         raise ValidationError(_("Phương án đúng phải là một trong các phương án đã nhập."))
     position = version.questions.count()
-    return Question.objects.create(version=version, position=position, prompt=prompt.strip(), choices=choices, answer=answer)
+    return Question.objects.create(
+        version=version, position=position, prompt=prompt.strip(), choices=choices, answer=answer
+    )

@@ -129,7 +129,10 @@ def directive_edit(request, pk):
                 messages.success(request, _("Đã lưu thay đổi."))
                 return redirect("directives:detail", pk=pk)
     else:
-        initial = {"text": version.text, "obligations": obligations_to_text(version.obligations.values("label", "text"))}
+        initial = {
+            "text": version.text,
+            "obligations": obligations_to_text(version.obligations.values("label", "text")),
+        }
         form = DirectiveForm(instance=directive, initial=initial, units=units)
     return render(request, "directives/review.html", {"form": form, "result": None, "directive": directive})
 
@@ -170,7 +173,9 @@ def question_new(request, pk):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            services.question_add(version=version, prompt=data["prompt"], choices=data["choices"], answer=data["answer"] - 1)
+            services.question_add(
+                version=version, prompt=data["prompt"], choices=data["choices"], answer=data["answer"] - 1
+            )
         except ValidationError as exc:
             _form_errors(form, exc)
         else:
@@ -182,7 +187,9 @@ def question_new(request, pk):
 @login_required
 def version_diff(request, pk):
     directive = selectors.get_directive_for(request.user, pk)
-    versions = {v.number: v for v in directive.versions.all() if v.is_published or selectors.may_manage(request.user, directive)}
+    versions = {
+        v.number: v for v in directive.versions.all() if v.is_published or selectors.may_manage(request.user, directive)
+    }
     try:
         old, new = versions[int(request.GET["from"])], versions[int(request.GET["to"])]
     except (KeyError, ValueError):

@@ -6,7 +6,7 @@ register = template.Library()
 
 @register.filter
 def issued_on(value: str, style: str = "long") -> str:
-    """"2024-08-28" → "ngày 28 tháng 8 năm 2024" (long) or "28/8/2024" (short); a
+    """ "2024-08-28" → "ngày 28 tháng 8 năm 2024" (long) or "28/8/2024" (short); a
     reduced date keeps only what the draft gave ("tháng 11 năm 2019", "năm 2023")."""
     parts = [int(part) for part in (value or "").split("-") if part.isdigit()]
     if not parts:

@@ -12,63 +12,25 @@ from __future__ import annotations
 
 import datetime
 import io
-import json
 import unicodedata
 import zipfile
 from functools import cache
-from pathlib import Path
 
 import pytest
 from fpdf import FPDF
 from pypdf import PdfWriter
 
 from directives.importer import FIELDS, DocumentError, load_catalogue, parse, read_document
+from tests.directives.seeds import EXPECTED, FONT, SEED_NAMES, expected_summary, seed_text, summary
 
-SEEDS = Path(__file__).resolve().parents[1] / "fixtures" / "seeds"
-EXPECTED: dict[str, dict] = json.loads((SEEDS / "expected.json").read_text(encoding="utf-8"))
-SEED_NAMES = sorted(name for name in EXPECTED if not name.startswith("_"))
-FONT = Path(__file__).resolve().parents[2] / "assets" / "fonts" / "DejaVuSans.ttf"
 TAX_LETTER = "3821-TCT-KTNB_tong-cuc-thue_2024.txt"
 HA_LANG_LETTER = "308-UBND-TH_ha-lang_2017.txt"
 THU_THUA_LETTER = "PGDDT_thu-thua_2019.txt"
 
 
-def seed_text(name: str) -> str:
-    return (SEEDS / name).read_text(encoding="utf-8")
-
-
 @cache
 def parsed_seed(name: str) -> dict:
     return parse(seed_text(name))
-
-
-def summary(result: dict) -> dict:
-    """The result in the shape of expected.json."""
-    references = result["references"]
-    return {
-        "doc_type": result["doc_type"],
-        "number": result["number"],
-        "symbol": result["symbol"],
-        "issuer": result["issuer"],
-        "place": result["place"],
-        "issued_on": result["issued_on"],
-        "subject": result["subject"],
-        "recipients": result["recipients"],
-        "obligations_count": len(result["obligations"]),
-        "references": {ref["code"] for ref in references if ref["code"]},
-        "references_by_title": [ref["text"] for ref in references if ref["code"] is None],
-        "reference_suggestions": {ref["code"]: ref["suggestion"] for ref in references if ref["suggestion"]},
-        "distribution_count": len(result["distribution"]),
-        "signer_title": result["signer_title"],
-        "signer_name": result["signer_name"],
-    }
-
-
-def expected_summary(name: str) -> dict:
-    """expected.json's entry, with the lists it leaves out when they are empty."""
-    expected = {"references_by_title": [], "reference_suggestions": {}, **EXPECTED[name]}
-    expected["references"] = set(expected["references"])
-    return expected
 
 
 SEED_FIELDS = [(name, field) for name in SEED_NAMES for field in expected_summary(name)]

@@ -10,14 +10,13 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from directives.importer import FIELDS, parse
+from tests.directives.seeds import SEEDS
 
-SEEDS = Path(__file__).resolve().parents[1] / "fixtures" / "seeds"
 SEED_TEXTS = [path.read_text(encoding="utf-8") for path in sorted(SEEDS.glob("*.txt"))]
 SEED_LINES = [line for text in SEED_TEXTS for line in text.split("\n")]
 

@@ -40,7 +40,9 @@ def test_an_administrator_uploads_checks_saves_and_publishes_the_tax_letter(clie
     directive = Directive.objects.get()
     assert saved["Location"] == reverse("directives:detail", args=[directive.pk])
     assert (directive.subject, directive.issued_on, directive.status) == (
-        "Chấn chỉnh việc dùng mạng xã hội trong cơ quan, đơn vị", "2024-08-28", Status.DRAFT,
+        "Chấn chỉnh việc dùng mạng xã hội trong cơ quan, đơn vị",
+        "2024-08-28",
+        Status.DRAFT,
     )
     assert directive.versions.get().obligations.count() == 4
 
@@ -182,7 +184,11 @@ def test_refusals_are_explained_in_vietnamese(client, cast, org):
 
 @pytest.mark.parametrize(
     ("stored", "long", "short"),
-    [("2024-08-28", "ngày 28 tháng 8 năm 2024", "28/8/2024"), ("2019-11", "tháng 11 năm 2019", "11/2019"), ("2023", "năm 2023", "2023")],
+    [
+        ("2024-08-28", "ngày 28 tháng 8 năm 2024", "28/8/2024"),
+        ("2019-11", "tháng 11 năm 2019", "11/2019"),
+        ("2023", "năm 2023", "2023"),
+    ],
 )
 def test_issue_dates_read_the_vietnamese_way(stored, long, short):
     from django.utils import translation

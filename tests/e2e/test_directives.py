@@ -29,5 +29,7 @@ def test_an_administrator_imports_corrects_publishes_and_finds_the_tax_letter(pa
     page.get_by_label("Tìm kiếm").fill("chan chinh mang xa hoi")
     page.get_by_role("button", name="Lọc").click()
 
-    assert page.get_by_role("link", name="Công văn: Chấn chỉnh việc dùng mạng xã hội trong cơ quan, đơn vị").is_visible()
+    assert page.get_by_role(
+        "link", name="Công văn: Chấn chỉnh việc dùng mạng xã hội trong cơ quan, đơn vị"
+    ).is_visible()
     assert Directive.objects.get().status == "published"

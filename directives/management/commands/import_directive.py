@@ -21,7 +21,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, path, dry_run, json: bool, unit, **options):
         try:
-            text = read_document(Path(path).read_bytes(), path, max_bytes=settings.DIRECTIVE_MAX_UPLOAD_MB * 1024 * 1024)
+            text = read_document(
+                Path(path).read_bytes(), path, max_bytes=settings.DIRECTIVE_MAX_UPLOAD_MB * 1024 * 1024
+            )
         except OSError as exc:
             raise CommandError(f"Không mở được tệp {path}: {exc.strerror}") from None
         except DocumentError as exc:
