@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from directives.importer import load_catalogue, parse, read_document
 from directives.importer.cleaning import fold
 from directives.models import Directive, DocType, Obligation, Question, Reference, Status, Version
+from directives.signals import version_published
 from organization.models import Person, Unit
 
 DOC_TYPE_BY_LABEL = {fold(str(label)): value for value, label in DocType.choices}
@@ -172,6 +173,8 @@ def version_publish(*, version: Version, by: Person) -> bool:
         )
         if claimed:
             Directive.objects.filter(pk=version.directive_id).update(status=Status.PUBLISHED, updated_at=timezone.now())
+            version.refresh_from_db()
+            version_published.send(sender=Version, version=version)
     version.refresh_from_db()
     return bool(claimed)
 

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy
 
 from organization import permissions, selectors, services
 from organization.models import Person, Role, RoleGrant, Unit
+from organization.signals import membership_changed
 
 
 class ScopedAdminMixin:
@@ -133,6 +134,13 @@ class PersonAdmin(ScopedAdminMixin, admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         # People are deactivated, never deleted: their history must stay.
         return False
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.set_unusable_password()  # they choose one through the reset e-mail
+        super().save_model(request, obj, form, change)
+        if not change or {"unit", "is_active"} & set(form.changed_data):
+            membership_changed.send(sender=Person, person=obj)
 
     def get_urls(self):
         extra = [path("import/", self.admin_site.admin_view(self.import_view), name="organization_person_import")]

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from organization import permissions, selectors
 from organization.models import Person, Role, RoleGrant, StaffKind, Unit
+from organization.signals import membership_changed
 
 
 def unit_create(*, name: str, code: str, parent: Unit | None = None) -> Unit:
@@ -34,7 +35,7 @@ def person_create(
     password: str | None = None,
     is_active: bool = True,
 ) -> Person:
-    return Person.objects.create_user(
+    person = Person.objects.create_user(
         email=email,
         password=password,
         full_name=full_name,
@@ -43,6 +44,20 @@ def person_create(
         staff_kind=staff_kind,
         is_active=is_active,
     )
+    membership_changed.send(sender=Person, person=person)
+    return person
+
+
+def person_update(*, person: Person, **values) -> Person:
+    """Change a person's details; a move or (de)activation is announced so open
+    assignments follow."""
+    moved = any(name in values and values[name] != getattr(person, name) for name in ("unit", "is_active"))
+    for name, value in values.items():
+        setattr(person, name, value)
+    person.save()
+    if moved:
+        membership_changed.send(sender=Person, person=person)
+    return person
 
 
 def role_grant(*, person: Person, role: Role | str, unit: Unit) -> RoleGrant:
@@ -206,11 +221,9 @@ def staff_import_csv(*, content: bytes, by: Person | None = None) -> StaffImport
             }
             person = existing.get(row["email"].lower())
             if person is None:
-                Person.objects.create_user(email=row["email"], **values)
+                person_create(email=row["email"], **values)
                 result.created += 1
             else:
-                for name, value in values.items():
-                    setattr(person, name, value)
-                person.save()
+                person_update(person=person, **values)
                 result.updated += 1
     return result

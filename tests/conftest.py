@@ -115,3 +115,11 @@ def cast(org) -> Cast:
     RoleGrantFactory(person=admin, role=Role.ADMINISTRATOR, unit=org.agency)
     RoleGrantFactory(person=outsider, role=Role.UNIT_HEAD, unit=org.other_agency)
     return Cast(staff, head, inspector, admin, outsider)
+
+
+@pytest.fixture
+def tax_letter(cast, org):
+    """The tax letter 3821/TCT-KTNB, published by the agency."""
+    from tests.directives.seeds import TAX_LETTER, import_seed
+
+    return import_seed(TAX_LETTER, owner_unit=org.agency, by=cast.administrator)

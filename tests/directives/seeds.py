@@ -3,9 +3,13 @@
 import json
 from pathlib import Path
 
+from directives import services
+
 SEEDS = Path(__file__).resolve().parents[1] / "fixtures" / "seeds"
 EXPECTED: dict[str, dict] = json.loads((SEEDS / "expected.json").read_text(encoding="utf-8"))
 SEED_NAMES = sorted(name for name in EXPECTED if not name.startswith("_"))
+TAX_LETTER = SEEDS / "3821-TCT-KTNB_tong-cuc-thue_2024.txt"
+HA_TINH = SEEDS / "STTTT-TTBCXB_ha-tinh_2023.txt"
 FONT = Path(__file__).resolve().parents[2] / "assets" / "fonts" / "DejaVuSans.ttf"
 
 
@@ -40,3 +44,11 @@ def expected_summary(name: str) -> dict:
     expected = {"references_by_title": [], "reference_suggestions": {}, **EXPECTED[name]}
     expected["references"] = set(expected["references"])
     return expected
+
+
+def import_seed(path: Path, *, owner_unit, by, publish: bool = True):
+    draft, _ = services.draft_from_file(data=path.read_bytes(), filename=path.name, max_bytes=10**7)
+    directive = services.directive_create(draft=draft, owner_unit=owner_unit, by=by)
+    if publish:
+        services.version_publish(version=directive.versions.get(), by=by)
+    return directive

@@ -6,7 +6,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from directives.models import Directive
-from tests.directives.conftest import TAX_LETTER
+from tests.directives.seeds import TAX_LETTER
 
 KEYS = {
     "doc_type", "number", "symbol", "issuer", "place", "issued_on", "subject", "recipients",

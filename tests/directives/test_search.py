@@ -5,7 +5,7 @@ from django.db import connection
 
 from directives import selectors
 from directives.models import Directive
-from tests.directives.conftest import HA_TINH, import_seed
+from tests.directives.seeds import HA_TINH, import_seed
 
 
 @pytest.fixture

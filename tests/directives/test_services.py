@@ -6,7 +6,7 @@ from django.db import IntegrityError, transaction
 
 from directives import services
 from directives.models import Directive, Reference, Status, Version
-from tests.directives.conftest import HA_TINH, TAX_LETTER, import_seed
+from tests.directives.seeds import HA_TINH, TAX_LETTER, import_seed
 
 
 def test_an_import_is_saved_as_a_draft_with_its_obligations_and_references(cast, org):

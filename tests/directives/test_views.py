@@ -5,7 +5,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from directives.models import Directive, Status
-from tests.directives.conftest import HA_TINH, TAX_LETTER, import_seed
+from tests.directives.seeds import HA_TINH, TAX_LETTER, import_seed
 
 
 def upload(client, path, name=None):

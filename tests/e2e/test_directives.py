@@ -1,7 +1,7 @@
 import pytest
 
 from directives.models import Directive
-from tests.directives.conftest import TAX_LETTER
+from tests.directives.seeds import TAX_LETTER
 from tests.e2e.conftest import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

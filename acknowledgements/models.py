@@ -1,0 +1,161 @@
+from django.conf import settings
+from django.core.files.storage import FileSystemStorage
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from directives.models import Directive, Version
+from organization.models import Unit
+
+
+def private_storage():
+    return FileSystemStorage(location=settings.PRIVATE_STORAGE_ROOT)
+
+
+class Campaign(models.Model):
+    """The acknowledgement campaign ("quán triệt") of one directive."""
+
+    directive = models.OneToOneField(Directive, on_delete=models.PROTECT, related_name="campaign")
+    due_on = models.DateField(_("hạn xác nhận"))
+    requires_password = models.BooleanField(_("xác nhận bằng mật khẩu"), default=False)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("đợt quán triệt")
+        verbose_name_plural = _("đợt quán triệt")
+
+    def __str__(self) -> str:
+        return str(self.directive)
+
+
+class Target(models.Model):
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="targets")
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
+    include_subtree = models.BooleanField(_("gồm cả đơn vị trực thuộc"), default=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["campaign", "unit"], name="target_unique")]
+
+
+class Assignment(models.Model):
+    """One person asked to acknowledge one version. Closed (not deleted) when the
+    person leaves or a material version replaces it."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="assignments")
+    version = models.ForeignKey(Version, on_delete=models.PROTECT, related_name="assignments")
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="assignments")
+    due_on = models.DateField()
+    assigned_at = models.DateTimeField()
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["person", "version"], name="assignment_person_version_unique"),
+            models.CheckConstraint(
+                condition=Q(acknowledged_at__isnull=True) | Q(closed_at__isnull=True), name="assignment_done_or_closed"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["person", "acknowledged_at", "closed_at"], name="assignment_person_open"),
+            models.Index(
+                fields=["due_on"],
+                name="assignment_due",
+                condition=Q(acknowledged_at__isnull=True, closed_at__isnull=True),
+            ),
+        ]
+
+    @property
+    def is_open(self) -> bool:
+        return self.acknowledged_at is None and self.closed_at is None
+
+
+class Acknowledgement(models.Model):
+    """Proof that a person read and committed to the exact text of a version.
+    Append-only: each record stores the hash of the one before it."""
+
+    assignment = models.OneToOneField(Assignment, on_delete=models.PROTECT, related_name="acknowledgement")
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    version = models.ForeignKey(Version, on_delete=models.PROTECT, related_name="+")
+    text_sha256 = models.CharField(max_length=64)
+    acknowledged_at = models.DateTimeField()
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    user_agent = models.CharField(max_length=400, blank=True)
+    confirmed_with_password = models.BooleanField(default=False)
+    previous_hash = models.CharField(max_length=64)
+    record_hash = models.CharField(max_length=64, unique=True)
+
+    class Meta:
+        ordering = ["id"]
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValueError("acknowledgements are immutable")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError("acknowledgements are immutable")
+
+
+class ChainHead(models.Model):
+    """One row holding the latest record hash; locking it serialises the chain."""
+
+    last_hash = models.CharField(max_length=64)
+
+
+class Notice(models.Model):
+    """A reminder, digest or nudge, claimed by inserting this row before sending, so
+    that two passes (or two workers) never send the same step twice."""
+
+    class Kind(models.TextChoices):
+        REMINDER = "reminder", _("Nhắc hạn")
+        DIGEST = "digest", _("Tổng hợp quá hạn")
+        NUDGE = "nudge", _("Nhắc trực tiếp")
+
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, null=True, related_name="notices")
+    step = models.CharField(max_length=40)
+    run = models.UUIDField()
+    claimed_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assignment", "step"], condition=Q(assignment__isnull=False), name="notice_assignment_step"
+            ),
+            models.UniqueConstraint(
+                fields=["person", "kind", "step"], condition=Q(assignment__isnull=True), name="notice_person_step"
+            ),
+        ]
+        indexes = [models.Index(fields=["run"], name="notice_run")]
+
+
+class ImplementationReport(models.Model):
+    """A unit head's report that a directive was disseminated in the unit."""
+
+    class Method(models.TextChoices):
+        MEETING = "meeting", _("Hội nghị, cuộc họp")
+        DOCUMENT = "document", _("Sao gửi văn bản")
+        EMAIL = "email", _("Thư điện tử")
+
+    directive = models.ForeignKey(Directive, on_delete=models.PROTECT, related_name="implementation_reports")
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
+    method = models.CharField(_("hình thức triển khai"), max_length=10, choices=Method.choices)
+    held_on = models.DateField(_("ngày triển khai"))
+    attendees = models.PositiveIntegerField(_("số người tham dự"), null=True, blank=True)
+    notes = models.TextField(_("ghi chú"), blank=True)
+    attachment = models.FileField(_("tệp đính kèm"), storage=private_storage, upload_to="reports/%Y/", blank=True)
+    reported_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    reported_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["directive", "unit"], name="implementation_report_unique"),
+            models.CheckConstraint(
+                condition=Q(method__in=["meeting", "document", "email"]), name="implementation_method_valid"
+            ),
+        ]
