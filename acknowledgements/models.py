@@ -37,6 +37,9 @@ class Target(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["campaign", "unit"], name="target_unique")]
 
+    def __str__(self) -> str:
+        return str(self.unit)
+
 
 class Assignment(models.Model):
     """One person asked to acknowledge one version. Closed (not deleted) when the
@@ -66,6 +69,9 @@ class Assignment(models.Model):
             ),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.person} – {self.version}"
+
     @property
     def is_open(self) -> bool:
         return self.acknowledged_at is None and self.closed_at is None
@@ -89,6 +95,9 @@ class Acknowledgement(models.Model):
     class Meta:
         ordering = ["id"]
 
+    def __str__(self) -> str:
+        return f"{self.person} – {self.version} – {self.acknowledged_at:%Y-%m-%d %H:%M}"
+
     def save(self, *args, **kwargs):
         if self.pk is not None:
             raise ValueError("acknowledgements are immutable")
@@ -102,6 +111,9 @@ class ChainHead(models.Model):
     """One row holding the latest record hash; locking it serialises the chain."""
 
     last_hash = models.CharField(max_length=64)
+
+    def __str__(self) -> str:
+        return self.last_hash
 
 
 class Notice(models.Model):
@@ -132,6 +144,9 @@ class Notice(models.Model):
             ),
         ]
         indexes = [models.Index(fields=["run"], name="notice_run")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.step} → {self.person}"
 
 
 class ImplementationReport(models.Model):

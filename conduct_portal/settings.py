@@ -201,3 +201,16 @@ LOGGING = {
 }
 
 DIRECTIVE_MAX_UPLOAD_MB = env_int("DIRECTIVE_MAX_UPLOAD_MB", 20, minimum=1)
+
+# Reminders and escalation (acknowledgements/reminders.py). Days before the due date
+# and the overdue cadence; the beat task runs daily at REMINDER_HOUR, local time.
+REMINDER_DAYS_BEFORE = [int(day) for day in env_list("REMINDER_DAYS_BEFORE", "7,1")]
+REMINDER_OVERDUE_EVERY_DAYS = env_int("REMINDER_OVERDUE_EVERY_DAYS", 3, minimum=1)
+REMINDER_OVERDUE_MAX = env_int("REMINDER_OVERDUE_MAX", 5, minimum=0)
+ESCALATION_AFTER_DAYS = env_int("ESCALATION_AFTER_DAYS", 3, minimum=0)
+ESCALATION_EVERY_DAYS = env_int("ESCALATION_EVERY_DAYS", 7, minimum=1)
+REMINDER_HOUR = env_int("REMINDER_HOUR", 8, minimum=0)
+CELERY_BEAT_SCHEDULE["reminder-pass"] = {
+    "task": "acknowledgements.reminder_pass",
+    "schedule": crontab(hour=REMINDER_HOUR, minute=0),
+}
