@@ -221,3 +221,33 @@ def acknowledgements_verify() -> list[str]:
     if head is not None and head != previous:
         problems.append(_("Bản ghi cuối của chuỗi đã bị xóa hoặc thay đổi."))
     return problems
+
+
+ATTACHMENT_TYPES = {
+    "application/pdf",
+    "image/png",
+    "image/jpeg",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+}
+
+
+def implementation_report_submit(*, directive: Directive, unit: Unit, by: Person, **values) -> "ImplementationReport":
+    """Record (or correct) how a unit head disseminated a directive in their unit."""
+    import filetype
+
+    from acknowledgements.models import ImplementationReport
+    from organization import permissions
+    from organization.models import Role
+
+    if not permissions.covers(by, unit, Role.UNIT_HEAD):
+        raise ValidationError(_("Bạn không phụ trách đơn vị này."))
+    attachment = values.get("attachment")
+    if attachment:
+        kind = filetype.guess(attachment.read(2048))
+        attachment.seek(0)
+        if kind is None or kind.mime not in ATTACHMENT_TYPES:
+            raise ValidationError(_("Tệp đính kèm phải là PDF, ảnh PNG/JPEG hoặc tệp Word (.docx)."))
+    report, _created = ImplementationReport.objects.update_or_create(
+        directive=directive, unit=unit, defaults={**values, "reported_by": by}
+    )
+    return report

@@ -6,12 +6,25 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from organization import selectors
+from acknowledgements import selectors as ack_selectors
+from organization import permissions, selectors
+from organization.models import Role
 
 
 @login_required
 def home(request):
-    return render(request, "home.html", {"grants": selectors.grants_of(request.user)})
+    """Each role's pending work: the person's own directives, and for unit heads and
+    inspectors the overdue people and missing reports under them."""
+    user = request.user
+    context = {"grants": selectors.grants_of(user), "pending": ack_selectors.pending_count(user)}
+    if permissions.has_role(user, Role.UNIT_HEAD, Role.INSPECTOR):
+        context["overdue"] = (
+            ack_selectors.assignments_visible_to(user)
+            .filter(ack_selectors.open_q(), due_on__lt=ack_selectors.today())
+            .count()
+        )
+        context["missing_reports"] = len(ack_selectors.units_without_report(user))
+    return render(request, "home.html", context)
 
 
 def _database_status() -> str:

@@ -66,7 +66,9 @@ def directive_import(request):
                 return redirect("directives:detail", pk=directive.pk)
         return render(request, "directives/review.html", {"form": form, "result": None})
 
-    upload = UploadForm(request.POST or None, request.FILES or None)
+    upload = UploadForm(
+        request.POST if request.method == "POST" else None, request.FILES if request.method == "POST" else None
+    )
     if request.method == "POST" and upload.is_valid():
         try:
             if upload.cleaned_data.get("file"):
@@ -153,7 +155,9 @@ def version_publish(request, pk):
 def version_new(request, pk):
     directive = selectors.get_directive_for(request.user, pk, manage=True)
     current = directive.versions.order_by("-number").first()
-    form = VersionForm(request.POST or None, initial={"text": current.text, "is_material": "1"})
+    form = VersionForm(
+        request.POST if request.method == "POST" else None, initial={"text": current.text, "is_material": "1"}
+    )
     if request.method == "POST" and form.is_valid():
         try:
             version = services.version_create(directive=directive, **form.cleaned_data)
@@ -169,7 +173,7 @@ def version_new(request, pk):
 def question_new(request, pk):
     directive = selectors.get_directive_for(request.user, pk, manage=True)
     version = get_object_or_404(directive.versions, published_at__isnull=True)
-    form = QuestionForm(request.POST or None)
+    form = QuestionForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

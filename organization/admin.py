@@ -149,7 +149,9 @@ class PersonAdmin(ScopedAdminMixin, admin.ModelAdmin):
     def import_view(self, request):
         if not self._allowed(request):
             return redirect("admin:index")
-        form = StaffImportForm(request.POST or None, request.FILES or None)
+        form = StaffImportForm(
+            request.POST if request.method == "POST" else None, request.FILES if request.method == "POST" else None
+        )
         result = None
         if request.method == "POST" and form.is_valid():
             result = services.staff_import_csv(content=form.cleaned_data["file"].read(), by=request.user)

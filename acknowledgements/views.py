@@ -1,0 +1,167 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from acknowledgements import selectors, services
+from acknowledgements.forms import AcknowledgeForm, ImplementationReportForm, LaunchForm
+from acknowledgements.models import Acknowledgement, ImplementationReport
+from acknowledgements.receipt import receipt_pdf
+from directives.selectors import get_directive_for
+from organization import permissions
+from organization.models import Role, Unit
+from organization.selectors import units_visible_to
+
+
+@login_required
+def my_assignments(request):
+    assignments = list(selectors.assignments_of(request.user))
+    today = selectors.today()
+    for assignment in assignments:
+        assignment.status = selectors.status_of(assignment, today)
+    return render(request, "acknowledgements/mine.html", {"assignments": assignments})
+
+
+@login_required
+def read(request, pk):
+    """The directive's text, and the commitment to acknowledge it."""
+    assignment = selectors.get_assignment_for(request.user, pk)
+    version = assignment.version
+    form = AcknowledgeForm(
+        request.POST if request.method == "POST" else None,
+        version=version,
+        requires_password=assignment.campaign.requires_password,
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.acknowledgement_record(
+                assignment=assignment,
+                by=request.user,
+                request_meta=request.META,
+                answers=form.answers(),
+                password=form.cleaned_data.get("password"),
+            )
+        except ValidationError as exc:
+            for message in exc.messages:
+                form.add_error(None, message)
+        else:
+            messages.success(request, _("Đã ghi nhận xác nhận của bạn."))
+            return redirect("acknowledgements:read", pk=pk)
+    previous = None
+    if assignment.is_open:
+        previous = (
+            Acknowledgement.objects.filter(person=request.user, version__directive=version.directive)
+            .select_related("version")
+            .order_by("-acknowledged_at")
+            .first()
+        )
+    context = {
+        "assignment": assignment,
+        "version": version,
+        "directive": version.directive,
+        "form": form,
+        "acknowledgement": Acknowledgement.objects.filter(assignment=assignment).first(),
+        "previous": previous,
+    }
+    return render(request, "acknowledgements/read.html", context)
+
+
+@login_required
+def receipt(request, pk):
+    assignment = selectors.get_assignment_for(request.user, pk)
+    ack = Acknowledgement.objects.filter(assignment=assignment).select_related("version__directive", "person").first()
+    if ack is None:
+        raise Http404
+    response = HttpResponse(receipt_pdf(ack), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="bien-nhan-{ack.pk}.pdf"'
+    return response
+
+
+@login_required
+def launch(request, directive_pk):
+    directive = get_directive_for(request.user, directive_pk, manage=True)
+    units = units_visible_to(request.user, Role.ADMINISTRATOR)
+    form = LaunchForm(request.POST if request.method == "POST" else None, units=units)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            campaign = services.campaign_launch(
+                directive=directive,
+                targets=[(unit, data["include_subtree"]) for unit in data["units"]],
+                due_on=data["due_on"],
+                requires_password=data["requires_password"],
+                by=request.user,
+            )
+        except ValidationError as exc:
+            for message in exc.messages:
+                form.add_error(None, message)
+        else:
+            count = campaign.assignments.count()
+            messages.success(request, _("Đã giao văn bản cho %(count)d người.") % {"count": count})
+            return redirect("directives:detail", pk=directive.pk)
+    return render(request, "acknowledgements/launch.html", {"form": form, "directive": directive})
+
+
+def _head_units(user):
+    units = units_visible_to(user, Role.UNIT_HEAD, Role.INSPECTOR)
+    if not units.exists():
+        raise PermissionDenied
+    return units
+
+
+@login_required
+def unit_compliance(request):
+    units = _head_units(request.user)
+    unit = units.filter(pk=request.GET.get("unit") or None).first() if request.GET.get("unit") else units.first()
+    if unit is None:
+        raise Http404
+    status = request.GET.get("status", "")
+    directive_id = request.GET.get("directive") or None
+    rows = selectors.unit_compliance(unit, directive_id=directive_id, status=status)
+    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    today = selectors.today()
+    for row in page:
+        row.status = selectors.status_of(row, today)
+    context = {
+        "unit": unit,
+        "units": units,
+        "page": page,
+        "counts": selectors.compliance_counts(selectors.unit_compliance(unit, directive_id=directive_id)),
+        "status": status,
+        "directive_id": directive_id,
+        "directives": selectors.campaign_directives(unit),
+        "missing_reports": selectors.units_without_report(request.user),
+        "may_report": permissions.covers(request.user, unit, Role.UNIT_HEAD),
+    }
+    return render(request, "acknowledgements/unit.html", context)
+
+
+@login_required
+def implementation_report(request, directive_pk, unit_pk):
+    directive = get_directive_for(request.user, directive_pk)
+    unit = Unit.objects.filter(pk=unit_pk).first()
+    if unit is None or not permissions.covers(request.user, unit, Role.UNIT_HEAD):
+        raise Http404
+    existing = ImplementationReport.objects.filter(directive=directive, unit=unit).first()
+    form = ImplementationReportForm(
+        request.POST if request.method == "POST" else None,
+        request.FILES if request.method == "POST" else None,
+        instance=existing,
+    )
+    if request.method == "POST" and form.is_valid():
+        values = {name: form.cleaned_data[name] for name in form.Meta.fields}
+        if not values["attachment"] and existing:
+            values.pop("attachment")
+        try:
+            services.implementation_report_submit(directive=directive, unit=unit, by=request.user, **values)
+        except ValidationError as exc:
+            for message in exc.messages:
+                form.add_error(None, message)
+        else:
+            messages.success(request, _("Đã lưu báo cáo triển khai."))
+            return redirect(f"{reverse('acknowledgements:unit')}?unit={unit.pk}")
+    return render(request, "acknowledgements/report.html", {"form": form, "directive": directive, "unit": unit})
