@@ -174,3 +174,6 @@ class ImplementationReport(models.Model):
                 condition=Q(method__in=["meeting", "document", "email"]), name="implementation_method_valid"
             ),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.directive} – {self.unit}"

@@ -4,6 +4,7 @@ import datetime
 import hashlib
 import json
 
+import filetype
 from django.contrib.auth.hashers import check_password
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
@@ -11,9 +12,10 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from acknowledgements.models import Acknowledgement, Assignment, Campaign, ChainHead, Target
+from acknowledgements.models import Acknowledgement, Assignment, Campaign, ChainHead, ImplementationReport, Target
 from directives.models import Directive, Version
-from organization.models import Person, Unit
+from organization import permissions
+from organization.models import Person, Role, Unit
 
 GENESIS = "0" * 64
 
@@ -231,14 +233,9 @@ ATTACHMENT_TYPES = {
 }
 
 
-def implementation_report_submit(*, directive: Directive, unit: Unit, by: Person, **values) -> "ImplementationReport":
-    """Record (or correct) how a unit head disseminated a directive in their unit."""
-    import filetype
-
-    from acknowledgements.models import ImplementationReport
-    from organization import permissions
-    from organization.models import Role
-
+def implementation_report_submit(*, directive: Directive, unit: Unit, by: Person, **values) -> ImplementationReport:
+    """Record (or correct) how a unit head disseminated a directive in their unit;
+    the attachment's type is checked from its content."""
     if not permissions.covers(by, unit, Role.UNIT_HEAD):
         raise ValidationError(_("Bạn không phụ trách đơn vị này."))
     attachment = values.get("attachment")
