@@ -4,6 +4,7 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
+from acknowledgements.models import Acknowledgement, Assignment
 from organization.models import Person, RoleGrant, Unit
 
 
@@ -60,6 +61,8 @@ def test_seed_demo_builds_the_tax_administration_and_runs_twice(db, settings, ca
     assert 38 <= Person.objects.count() <= 45
     assert set(RoleGrant.objects.values_list("role", flat=True)) == {"administrator", "inspector", "unit_head"}
     assert Person.objects.get(email="canbo@demo.gov.vn").check_password("Demo@2026")
+    assert Assignment.objects.filter(person__email="canbo@demo.gov.vn", acknowledged_at__isnull=True).count() == 2
+    assert Acknowledgement.objects.exists()
 
 
 def test_seed_demo_refuses_to_run_in_production(db, settings):

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from conduct_portal.env import env_str
+from acknowledgements.demo import seed_campaigns
 from directives.demo import seed_directives
 from organization.demo import seed_organization
 from organization.models import Unit
@@ -15,9 +16,11 @@ class Command(BaseCommand):
             raise CommandError("seed_demo chỉ chạy khi DEBUG=true: tài khoản demo có mật khẩu công khai.")
         password = env_str("DEMO_PASSWORD", "Demo@2026")
         accounts = seed_organization(password=password)
-        directives = seed_directives(owner_unit=Unit.objects.get(code="TCT"), by=accounts[0])
+        root = Unit.objects.get(code="TCT")
+        directives = seed_directives(owner_unit=root, by=accounts[0])
+        assignments = seed_campaigns(root=root, by=accounts[0], directives=directives)
         self.stdout.write(f"Tài khoản demo (mật khẩu: {password}):")
         for person in accounts:
             roles = ", ".join(sorted(str(g.get_role_display()) for g in person.grants.all())) or "Cán bộ"
             self.stdout.write(f"  {person.email:<28} {roles} – {person.unit}")
-        self.stdout.write(f"Văn bản đã ban hành: {len(directives)}")
+        self.stdout.write(f"Văn bản đã ban hành: {len(directives)}; lượt giao quán triệt: {assignments}")
