@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "allauth.account",
     "allauth.mfa",
     "treebeard",
+    "django_ratelimit",
     "conduct_portal",
     "organization",
     "directives",
@@ -214,3 +215,17 @@ CELERY_BEAT_SCHEDULE["reminder-pass"] = {
     "task": "acknowledgements.reminder_pass",
     "schedule": crontab(hour=REMINDER_HOUR, minute=0),
 }
+
+# Violation cases: days a head has to review a case, evidence size limit, and the
+# rate of anonymous reports and follow-ups per client address.
+VIOLATION_REVIEW_DAYS = env_int("VIOLATION_REVIEW_DAYS", 15, minimum=1)
+VIOLATION_REMIND_DAYS_BEFORE = env_int("VIOLATION_REMIND_DAYS_BEFORE", 3, minimum=0)
+EVIDENCE_MAX_MB = env_int("EVIDENCE_MAX_MB", 20, minimum=1)
+ANONYMOUS_RATE = env_str("ANONYMOUS_RATE", "5/h")
+CELERY_BEAT_SCHEDULE["violation-review-pass"] = {
+    "task": "violations.review_pass",
+    "schedule": crontab(hour=REMINDER_HOUR, minute=15),
+}
+# Without Redis (the embedded default: one process) the local-memory cache is the
+# rate limiter's store; with REDIS_URL the shared Redis cache is, and the checks run.
+SILENCED_SYSTEM_CHECKS = [] if REDIS_URL else ["django_ratelimit.E003", "django_ratelimit.W001"]

@@ -8,6 +8,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("directives/", include("directives.urls")),
     path("acknowledgements/", include("acknowledgements.urls")),
+    path("violations/", include("violations.urls")),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

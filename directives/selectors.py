@@ -5,11 +5,7 @@ from directives.importer.cleaning import fold
 from directives.models import Directive, Status
 from organization import permissions
 from organization.models import Role
-
-
-def _ancestor_paths(unit) -> list[str]:
-    step = unit.steplen
-    return [unit.path[: step * depth] for depth in range(1, unit.depth + 1)]
+from organization.selectors import ancestor_paths
 
 
 def directives_visible_to(user) -> QuerySet[Directive]:
@@ -19,7 +15,7 @@ def directives_visible_to(user) -> QuerySet[Directive]:
         return Directive.objects.all()
     published = permissions.scope_q(user, path_field="owner_unit__path")
     if user.is_authenticated and user.unit_id:
-        published |= Q(owner_unit__path__in=_ancestor_paths(user.unit))
+        published |= Q(owner_unit__path__in=ancestor_paths(user.unit))
     drafts = permissions.scope_q(user, Role.ADMINISTRATOR, path_field="owner_unit__path")
     return Directive.objects.filter((Q(status=Status.PUBLISHED) & published) | drafts)
 

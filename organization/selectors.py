@@ -25,3 +25,16 @@ def grants_of(user) -> list[RoleGrant]:
     if not user.is_authenticated:
         return []
     return list(RoleGrant.objects.filter(person=user).select_related("unit").order_by("role", "unit__path"))
+
+
+def ancestor_paths(unit: Unit) -> list[str]:
+    """The paths of the unit and every unit above it."""
+    step = unit.steplen
+    return [unit.path[: step * depth] for depth in range(1, unit.depth + 1)]
+
+
+def holders_over(unit: Unit, role: str) -> QuerySet[Person]:
+    """Active people holding `role` over `unit` (a grant on it or on a unit above)."""
+    return Person.objects.filter(
+        is_active=True, grants__role=role, grants__unit__path__in=ancestor_paths(unit)
+    ).distinct()

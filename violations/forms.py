@@ -1,0 +1,79 @@
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from organization.models import Person, Unit
+from violations.models import Category, Outcome, Platform
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": "image/png,image/jpeg,image/webp,application/pdf,video/mp4"}))
+        kwargs.setdefault("required", False)
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(item, initial) for item in data if item]
+        return [single(data, initial)] if data else []
+
+
+class CaseFields(forms.Form):
+    category = forms.ChoiceField(label=_("Loại vi phạm"), choices=Category.choices)
+    platform = forms.ChoiceField(label=_("Nền tảng"), choices=Platform.choices)
+    url = forms.URLField(label=_("Đường dẫn bài đăng"), required=False, max_length=500)
+    seen_at = forms.DateTimeField(
+        label=_("Thời điểm phát hiện"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+    )
+    description = forms.CharField(label=_("Mô tả"), widget=forms.Textarea(attrs={"rows": 5}))
+    files = MultipleFileField(label=_("Tệp chứng cứ (ảnh PNG/JPEG/WebP, PDF, video MP4)"))
+
+    def clean_seen_at(self):
+        seen_at = self.cleaned_data["seen_at"]
+        if seen_at > timezone.now():
+            raise forms.ValidationError(_("Thời điểm phát hiện không được ở tương lai."))
+        return seen_at
+
+
+class ReportForm(CaseFields):
+    subject_email = forms.EmailField(label=_("E-mail của người bị phản ánh"))
+    confidential = forms.BooleanField(label=_("Đề nghị giữ bí mật danh tính của tôi"), required=False)
+
+    field_order = ["subject_email", "category", "platform", "url", "seen_at", "description", "files", "confidential"]
+
+    def clean_subject_email(self):
+        email = self.cleaned_data["subject_email"].strip().lower()
+        person = Person.objects.filter(email__iexact=email, is_active=True, unit__isnull=False).first()
+        if person is None:
+            raise forms.ValidationError(_("Không có cán bộ đang công tác với e-mail này."))
+        self.subject = person
+        return email
+
+
+class AnonymousReportForm(CaseFields):
+    unit = forms.ModelChoiceField(label=_("Đơn vị của người bị phản ánh"), queryset=Unit.objects.order_by("path"))
+    subject_description = forms.CharField(label=_("Họ tên, chức vụ của người bị phản ánh (nếu biết)"), max_length=255)
+
+    field_order = ["unit", "subject_description", "category", "platform", "url", "seen_at", "description", "files"]
+
+
+class TransitionForm(forms.Form):
+    to = forms.CharField(widget=forms.HiddenInput)
+    note = forms.CharField(label=_("Ghi chú, lý do"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    outcome = forms.ChoiceField(label=_("Hình thức xử lý"), choices=[("", "—"), *Outcome.choices], required=False)
+
+
+class TextForm(forms.Form):
+    text = forms.CharField(label=_("Nội dung"), widget=forms.Textarea(attrs={"rows": 3}))
+    files = MultipleFileField(label=_("Tệp đính kèm"))
+
+
+class FollowUpForm(forms.Form):
+    code = forms.CharField(label=_("Mã tiếp nhận"), max_length=16)
+    secret = forms.CharField(label=_("Mã bí mật"), max_length=64, widget=forms.PasswordInput(render_value=True))
+    text = forms.CharField(label=_("Gửi thêm thông tin (không bắt buộc)"), widget=forms.Textarea(attrs={"rows": 3}), required=False)

@@ -1,0 +1,188 @@
+from django.conf import settings
+from django.core.files.storage import FileSystemStorage
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from directives.models import Directive, Obligation
+from organization.models import Unit
+
+
+def evidence_storage():
+    return FileSystemStorage(location=settings.PRIVATE_STORAGE_ROOT / "evidence")
+
+
+class Category(models.TextChoices):
+    WORKING_HOURS = "working_hours", _("Dùng mạng xã hội trong giờ làm việc")
+    STATE_SECRETS = "state_secrets", _("Bí mật nhà nước")
+    UNAPPROVED_WORK = "unapproved_work", _("Đăng công việc của cơ quan khi chưa được phép")
+    FALSE_INFORMATION = "false_information", _("Thông tin sai sự thật, chưa kiểm chứng")
+    AGAINST_POLICY = "against_policy", _("Nội dung trái chủ trương của Đảng, chính sách của Nhà nước")
+    OFFENSIVE = "offensive", _("Nội dung phản cảm, đồi trụy, khiêu dâm")
+    INSULT = "insult", _("Xúc phạm danh dự, nhân phẩm người khác")
+    HATE_SPEECH = "hate_speech", _("Kích động, thù ghét, phân biệt vùng miền, giới tính, tôn giáo")
+    ILLEGAL_BUSINESS = "illegal_business", _("Quảng cáo, kinh doanh trái phép")
+    COMPROMISED_ACCOUNT = "compromised_account", _("Tài khoản bị chiếm đoạt, giả mạo không báo cáo")
+    OTHER = "other", _("Khác")
+
+
+class Platform(models.TextChoices):
+    FACEBOOK = "facebook", "Facebook"
+    ZALO = "zalo", "Zalo"
+    TIKTOK = "tiktok", "TikTok"
+    YOUTUBE = "youtube", "YouTube"
+    X = "x", "X/Twitter"
+    INSTAGRAM = "instagram", "Instagram"
+    OTHER = "other", _("Khác")
+
+
+class State(models.TextChoices):
+    SUBMITTED = "submitted", _("Mới tiếp nhận")
+    UNDER_REVIEW = "under_review", _("Đang xem xét")
+    NEEDS_INFORMATION = "needs_information", _("Cần bổ sung thông tin")
+    CONFIRMED = "confirmed", _("Đã xác định vi phạm")
+    DISMISSED = "dismissed", _("Không có vi phạm / hủy")
+    CLOSED = "closed", _("Đã xử lý, kết thúc")
+
+
+class Outcome(models.TextChoices):
+    ADMONITION = "admonition", _("Nhắc nhở")
+    SELF_CRITICISM = "self_criticism", _("Kiểm điểm")
+    REPRIMAND = "reprimand", _("Khiển trách")
+    WARNING = "warning", _("Cảnh cáo")
+    SALARY_DOWNGRADE = "salary_downgrade", _("Hạ bậc lương")
+    DEMOTION = "demotion", _("Giáng chức")
+    DISMISSAL_FROM_POST = "dismissal_from_post", _("Cách chức")
+    FORCED_RESIGNATION = "forced_resignation", _("Buộc thôi việc")
+    OTHER = "other", _("Hình thức khác")
+
+
+class Channel(models.TextChoices):
+    HEAD = "head", _("Thủ trưởng đơn vị ghi nhận")
+    STAFF = "staff", _("Cán bộ phản ánh")
+    ANONYMOUS = "anonymous", _("Phản ánh ẩn danh")
+
+
+class Report(models.Model):
+    """A suspected breach, reviewed by the heads of `unit` (the unit of the person
+    reported) and visible read-only to its inspectors."""
+
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+", verbose_name=_("đơn vị"))
+    subject = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="violation_cases",
+        verbose_name=_("người bị phản ánh"),
+    )  # fmt: skip
+    subject_description = models.CharField(_("mô tả người bị phản ánh"), max_length=255, blank=True)
+    channel = models.CharField(max_length=10, choices=Channel.choices)
+    reporter = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    confidential = models.BooleanField(_("giữ bí mật danh tính người phản ánh"), default=False)
+    category = models.CharField(_("loại vi phạm"), max_length=24, choices=Category.choices)
+    platform = models.CharField(_("nền tảng"), max_length=12, choices=Platform.choices)
+    url = models.URLField(_("đường dẫn bài đăng"), max_length=500, blank=True)
+    seen_at = models.DateTimeField(_("thời điểm phát hiện"))
+    description = models.TextField(_("mô tả"))
+    directives = models.ManyToManyField(Directive, blank=True, related_name="+", verbose_name=_("văn bản bị vi phạm"))
+    obligations = models.ManyToManyField(Obligation, blank=True, related_name="+", verbose_name=_("nhiệm vụ bị vi phạm"))
+    state = models.CharField(_("trạng thái"), max_length=20, choices=State.choices, default=State.SUBMITTED)
+    outcome = models.CharField(_("hình thức xử lý"), max_length=24, choices=Outcome.choices, blank=True)
+    review_due_on = models.DateField(_("hạn xem xét"))
+    receipt_code = models.CharField(max_length=16, unique=True, null=True, blank=True)
+    secret_hash = models.CharField(max_length=128, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("phản ánh vi phạm")
+        verbose_name_plural = _("phản ánh vi phạm")
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(condition=Q(state__in=State.values), name="report_state_valid"),
+            models.CheckConstraint(condition=Q(category__in=Category.values), name="report_category_valid"),
+            models.CheckConstraint(condition=Q(platform__in=Platform.values), name="report_platform_valid"),
+            # An outcome exactly when the case is closed.
+            models.CheckConstraint(
+                condition=(Q(state=State.CLOSED) & ~Q(outcome="") & Q(outcome__in=Outcome.values))
+                | (~Q(state=State.CLOSED) & Q(outcome="")),
+                name="report_outcome_iff_closed",
+            ),
+            # Anonymous reports have a receipt and no reporter; the others the opposite.
+            models.CheckConstraint(
+                condition=(Q(channel=Channel.ANONYMOUS) & Q(reporter__isnull=True) & Q(receipt_code__isnull=False))
+                | (~Q(channel=Channel.ANONYMOUS) & Q(reporter__isnull=False) & Q(receipt_code__isnull=True)),
+                name="report_anonymous_shape",
+            ),
+            models.CheckConstraint(
+                condition=Q(subject__isnull=False) | ~Q(subject_description=""), name="report_names_someone"
+            ),
+        ]
+        indexes = [models.Index(fields=["state", "review_due_on"], name="report_state_due")]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.get_category_display()}"
+
+
+class Event(models.Model):
+    """One line of a case's history: a move, a note, a message, a file, an
+    explanation. Append-only."""
+
+    class Kind(models.TextChoices):
+        CREATED = "created", _("Tiếp nhận")
+        TRANSITION = "transition", _("Chuyển trạng thái")
+        NOTE = "note", _("Ghi chú nội bộ")
+        MESSAGE = "message", _("Trao đổi với người phản ánh")
+        EXPLANATION = "explanation", _("Giải trình")
+        FILE = "file", _("Tệp chứng cứ")
+
+    report = models.ForeignKey(Report, on_delete=models.PROTECT, related_name="events")
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    from_state = models.CharField(max_length=20, blank=True)
+    to_state = models.CharField(max_length=20, blank=True)
+    text = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.report_id} {self.kind} {self.created_at:%Y-%m-%d %H:%M}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValueError("case events are append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError("case events are append-only")
+
+
+class Evidence(models.Model):
+    """A file attached to a case. The original is kept for inspectors; images are
+    also stored without their metadata (EXIF, GPS) for everyone else."""
+
+    report = models.ForeignKey(Report, on_delete=models.PROTECT, related_name="evidence")
+    event = models.OneToOneField(Event, on_delete=models.PROTECT, related_name="evidence")
+    original = models.FileField(storage=evidence_storage, upload_to="original/%Y/%m/")
+    display = models.FileField(storage=evidence_storage, upload_to="display/%Y/%m/", blank=True)
+    name = models.CharField(max_length=255)
+    content_type = models.CharField(max_length=50)
+    size = models.PositiveBigIntegerField()
+    sha256 = models.CharField(max_length=64)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CaseNotice(models.Model):
+    """A review reminder or escalation, claimed by inserting the row before sending."""
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="+")
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    step = models.CharField(max_length=40)
+    sent_at = models.DateTimeField(null=True)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["report", "recipient", "step"], name="casenotice_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.report_id} {self.step} → {self.recipient_id}"

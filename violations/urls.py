@@ -1,0 +1,15 @@
+from django.urls import path
+
+from violations import views
+
+app_name = "violations"
+urlpatterns = [
+    path("", views.case_list, name="list"),
+    path("new/", views.case_new, name="new"),
+    path("<int:pk>/", views.case_detail, name="detail"),
+    path("<int:pk>/transition/", views.case_transition, name="transition"),
+    path("<int:pk>/<str:kind>/", views.case_post, name="post"),
+    path("files/<int:pk>/", views.evidence_file, name="file"),
+    path("anonymous/", views.anonymous_new, name="anonymous"),
+    path("anonymous/follow-up/", views.anonymous_follow_up, name="anonymous_follow_up"),
+]

@@ -1,0 +1,199 @@
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django_ratelimit.decorators import ratelimit
+
+from violations import selectors, services, workflow
+from violations.forms import AnonymousReportForm, FollowUpForm, ReportForm, TextForm, TransitionForm
+from violations.models import Category, Evidence, State
+
+
+def _errors_to(form, exc: ValidationError) -> None:
+    for message in exc.messages:
+        form.add_error(None, message)
+
+
+def _posted(request):
+    return (request.POST, request.FILES) if request.method == "POST" else (None, None)
+
+
+@login_required
+def case_list(request):
+    cases = selectors.reports_visible_to(request.user).select_related("unit", "subject")
+    state, category = request.GET.get("state", ""), request.GET.get("category", "")
+    if state:
+        cases = cases.filter(state=state)
+    if category:
+        cases = cases.filter(category=category)
+    page = Paginator(cases, 25).get_page(request.GET.get("page"))
+    context = {"page": page, "states": State.choices, "categories": Category.choices, "state": state, "category": category}
+    return render(request, "violations/list.html", context)
+
+
+@login_required
+def case_new(request):
+    form = ReportForm(*_posted(request))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            report = services.report_create(
+                by=request.user,
+                subject=form.subject,
+                category=data["category"],
+                platform=data["platform"],
+                url=data["url"],
+                seen_at=data["seen_at"],
+                description=data["description"],
+                confidential=data["confidential"],
+                files=data["files"],
+            )
+        except ValidationError as exc:
+            _errors_to(form, exc)
+        else:
+            messages.success(request, _("Đã gửi phản ánh. Thủ trưởng đơn vị sẽ xem xét."))
+            return redirect("violations:detail", pk=report.pk)
+    return render(request, "violations/new.html", {"form": form})
+
+
+@login_required
+def case_detail(request, pk):
+    report, role = selectors.get_report_for(request.user, pk)
+    moves = workflow.moves_for(role, report.state)
+    context = {
+        "report": report,
+        "role": role,
+        "history": selectors.history_for(report, role, request.user),
+        "shows_reporter": selectors.shows_reporter(report, role),
+        "moves": [(state, State(state).label) for state in moves if role == workflow.REVIEWER],
+        "transition_form": TransitionForm(),
+        "text_form": TextForm(),
+        "may_explain": role == workflow.SUBJECT and report.state == State.CONFIRMED,
+        "may_message": role in (workflow.REVIEWER, workflow.REPORTER) and report.state in workflow.OPEN_STATES,
+        "is_reviewer": role == workflow.REVIEWER,
+    }
+    return render(request, "violations/detail.html", context)
+
+
+@login_required
+@require_POST
+def case_transition(request, pk):
+    report, role = selectors.get_report_for(request.user, pk, write=True)
+    form = TransitionForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.report_transition(
+                report=report, to=data["to"], by=request.user, role=role, note=data["note"], outcome=data["outcome"]
+            )
+            messages.success(request, _("Đã cập nhật trạng thái hồ sơ."))
+        except (ValidationError, ValueError) as exc:
+            messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
+    return redirect("violations:detail", pk=pk)
+
+
+@login_required
+@require_POST
+def case_post(request, pk, kind):
+    """A note (reviewers), a message (reviewer ↔ reporter), an explanation (the
+    person reported) or more evidence (reviewers and the reporter)."""
+    report, role = selectors.get_report_for(request.user, pk, write=True)
+    form = TextForm(request.POST, request.FILES)
+    allowed = {
+        "note": role == workflow.REVIEWER,
+        "message": role in (workflow.REVIEWER, workflow.REPORTER),
+        "explanation": role == workflow.SUBJECT,
+    }
+    if not allowed.get(kind):
+        raise Http404
+    if form.is_valid():
+        text, files = form.cleaned_data["text"], form.cleaned_data["files"]
+        try:
+            if kind == "note":
+                services.report_note(report=report, by=request.user, text=text)
+                if files:
+                    services.evidence_add(report=report, by=request.user, files=files)
+            elif kind == "message":
+                services.report_message(report=report, by=request.user, text=text, files=files)
+            else:
+                services.report_explain(report=report, by=request.user, text=text, files=files)
+            messages.success(request, _("Đã ghi vào hồ sơ."))
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+    else:
+        messages.error(request, " ".join(error for errors in form.errors.values() for error in errors))
+    return redirect("violations:detail", pk=pk)
+
+
+@login_required
+def evidence_file(request, pk):
+    """A case file, only for those who may see it; inspectors and reviewers may ask
+    for the original, everyone else gets the copy without metadata."""
+    evidence = Evidence.objects.select_related("event", "report").filter(pk=pk).first()
+    if evidence is None:
+        raise Http404
+    report, role = selectors.get_report_for(request.user, evidence.report_id)
+    if role not in (workflow.REVIEWER, workflow.INSPECTOR) and evidence.event.actor_id != request.user.pk:
+        raise Http404
+    wants_original = request.GET.get("original") and role in (workflow.REVIEWER, workflow.INSPECTOR)
+    stored = evidence.original if wants_original or not evidence.display else evidence.display
+    response = FileResponse(stored.open("rb"), as_attachment=True, filename=evidence.name, content_type=evidence.content_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
+
+
+def rate_limited(request) -> bool:
+    return getattr(request, "limited", False)
+
+
+def anonymous_rate(group, request) -> str:
+    return settings.ANONYMOUS_RATE
+
+
+@ratelimit(key="ip", rate=anonymous_rate, method="POST", block=False)
+def anonymous_new(request):
+    """The public channel: no login, no IP stored, a receipt code and a secret once."""
+    form = AnonymousReportForm(*_posted(request))
+    if request.method == "POST" and rate_limited(request):
+        form.add_error(None, _("Bạn đã gửi quá nhiều lần. Hãy thử lại sau."))
+    elif request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            report, code, secret = services.report_create_anonymous(
+                unit=data["unit"],
+                subject_description=data["subject_description"],
+                category=data["category"],
+                platform=data["platform"],
+                url=data["url"],
+                seen_at=data["seen_at"],
+                description=data["description"],
+                files=data["files"],
+            )
+        except ValidationError as exc:
+            _errors_to(form, exc)
+        else:
+            return render(request, "violations/anonymous_receipt.html", {"code": code, "secret": secret})
+    return render(request, "violations/anonymous_new.html", {"form": form})
+
+
+@ratelimit(key="ip", rate=anonymous_rate, method="POST", block=False)
+def anonymous_follow_up(request):
+    form = FollowUpForm(request.POST if request.method == "POST" else None)
+    report = None
+    if request.method == "POST" and rate_limited(request):
+        form.add_error(None, _("Bạn đã thử quá nhiều lần. Hãy thử lại sau."))
+    elif request.method == "POST" and form.is_valid():
+        report = services.anonymous_lookup(code=form.cleaned_data["code"], secret=form.cleaned_data["secret"])
+        if report is None:
+            form.add_error(None, _("Mã tiếp nhận hoặc mã bí mật không đúng."))
+        elif form.cleaned_data["text"].strip():
+            services.report_message(report=report, by=None, text=form.cleaned_data["text"])
+            messages.success(request, _("Đã gửi thông tin bổ sung."))
+    history = selectors.history_for(report, "anonymous") if report else []
+    return render(request, "violations/anonymous_follow_up.html", {"form": form, "report": report, "history": history})
