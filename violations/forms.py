@@ -12,7 +12,9 @@ class MultipleFileInput(forms.ClearableFileInput):
 
 class MultipleFileField(forms.FileField):
     def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": "image/png,image/jpeg,image/webp,application/pdf,video/mp4"}))
+        kwargs.setdefault(
+            "widget", MultipleFileInput(attrs={"accept": "image/png,image/jpeg,image/webp,application/pdf,video/mp4"})
+        )
         kwargs.setdefault("required", False)
         super().__init__(*args, **kwargs)
 
@@ -28,7 +30,8 @@ class CaseFields(forms.Form):
     platform = forms.ChoiceField(label=_("Nền tảng"), choices=Platform.choices)
     url = forms.URLField(label=_("Đường dẫn bài đăng"), required=False, max_length=500)
     seen_at = forms.DateTimeField(
-        label=_("Thời điểm phát hiện"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+        label=_("Thời điểm phát hiện"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
     )
     description = forms.CharField(label=_("Mô tả"), widget=forms.Textarea(attrs={"rows": 5}))
     files = MultipleFileField(label=_("Tệp chứng cứ (ảnh PNG/JPEG/WebP, PDF, video MP4)"))
@@ -76,4 +79,6 @@ class TextForm(forms.Form):
 class FollowUpForm(forms.Form):
     code = forms.CharField(label=_("Mã tiếp nhận"), max_length=16)
     secret = forms.CharField(label=_("Mã bí mật"), max_length=64, widget=forms.PasswordInput(render_value=True))
-    text = forms.CharField(label=_("Gửi thêm thông tin (không bắt buộc)"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    text = forms.CharField(
+        label=_("Gửi thêm thông tin (không bắt buộc)"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )

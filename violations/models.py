@@ -74,7 +74,9 @@ class Report(models.Model):
     )  # fmt: skip
     subject_description = models.CharField(_("mô tả người bị phản ánh"), max_length=255, blank=True)
     channel = models.CharField(max_length=10, choices=Channel.choices)
-    reporter = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    reporter = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     confidential = models.BooleanField(_("giữ bí mật danh tính người phản ánh"), default=False)
     category = models.CharField(_("loại vi phạm"), max_length=24, choices=Category.choices)
     platform = models.CharField(_("nền tảng"), max_length=12, choices=Platform.choices)
@@ -82,7 +84,9 @@ class Report(models.Model):
     seen_at = models.DateTimeField(_("thời điểm phát hiện"))
     description = models.TextField(_("mô tả"))
     directives = models.ManyToManyField(Directive, blank=True, related_name="+", verbose_name=_("văn bản bị vi phạm"))
-    obligations = models.ManyToManyField(Obligation, blank=True, related_name="+", verbose_name=_("nhiệm vụ bị vi phạm"))
+    obligations = models.ManyToManyField(
+        Obligation, blank=True, related_name="+", verbose_name=_("nhiệm vụ bị vi phạm")
+    )
     state = models.CharField(_("trạng thái"), max_length=20, choices=State.choices, default=State.SUBMITTED)
     outcome = models.CharField(_("hình thức xử lý"), max_length=24, choices=Outcome.choices, blank=True)
     review_due_on = models.DateField(_("hạn xem xét"))
@@ -134,7 +138,9 @@ class Event(models.Model):
 
     report = models.ForeignKey(Report, on_delete=models.PROTECT, related_name="events")
     kind = models.CharField(max_length=12, choices=Kind.choices)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     from_state = models.CharField(max_length=20, blank=True)
     to_state = models.CharField(max_length=20, blank=True)
     text = models.TextField(blank=True)

@@ -96,7 +96,15 @@ def report_create(
 
 @transaction.atomic
 def report_create_anonymous(
-    *, unit: Unit, subject_description: str, category: str, platform: str, seen_at, description: str, url: str = "", files=()
+    *,
+    unit: Unit,
+    subject_description: str,
+    category: str,
+    platform: str,
+    seen_at,
+    description: str,
+    url: str = "",
+    files=(),
 ) -> tuple[Report, str, str]:
     """An anonymous report: no account, no IP stored. Returns the case with the
     receipt code and the secret, which are shown once and never again."""
@@ -158,7 +166,9 @@ def report_transition(*, report: Report, to: str, by: Person, role: str, note: s
         text = note.strip()
         if to == State.CLOSED:
             text = f"{Outcome(outcome).label}. {text}".strip()
-        Event.objects.create(report=report, kind=Event.Kind.TRANSITION, actor=by, from_state=from_state, to_state=to, text=text)
+        Event.objects.create(
+            report=report, kind=Event.Kind.TRANSITION, actor=by, from_state=from_state, to_state=to, text=text
+        )
         if to == State.CONFIRMED and report.subject_id:
             _notify("notify_subject_confirmed", report.pk)
     report.refresh_from_db()

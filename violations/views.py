@@ -32,7 +32,13 @@ def case_list(request):
     if category:
         cases = cases.filter(category=category)
     page = Paginator(cases, 25).get_page(request.GET.get("page"))
-    context = {"page": page, "states": State.choices, "categories": Category.choices, "state": state, "category": category}
+    context = {
+        "page": page,
+        "states": State.choices,
+        "categories": Category.choices,
+        "state": state,
+        "category": category,
+    }
     return render(request, "violations/list.html", context)
 
 
@@ -142,7 +148,9 @@ def evidence_file(request, pk):
         raise Http404
     wants_original = request.GET.get("original") and role in (workflow.REVIEWER, workflow.INSPECTOR)
     stored = evidence.original if wants_original or not evidence.display else evidence.display
-    response = FileResponse(stored.open("rb"), as_attachment=True, filename=evidence.name, content_type=evidence.content_type)
+    response = FileResponse(
+        stored.open("rb"), as_attachment=True, filename=evidence.name, content_type=evidence.content_type
+    )
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     return response

@@ -16,12 +16,16 @@ MOVES = list(itertools.product(State.values, State.values))
 @pytest.mark.parametrize(("role", "move"), list(itertools.product(ROLES, MOVES)))
 def test_only_the_moves_in_the_table_are_allowed(cast, case, role, move):
     from_state, to_state = move
-    Report.objects.filter(pk=case.pk).update(state=from_state, outcome=Outcome.ADMONITION if from_state == State.CLOSED else "")
+    Report.objects.filter(pk=case.pk).update(
+        state=from_state, outcome=Outcome.ADMONITION if from_state == State.CLOSED else ""
+    )
     case.refresh_from_db()
     allowed = role in workflow.TRANSITIONS.get((from_state, to_state), ())
 
     try:
-        services.report_transition(report=case, to=to_state, by=cast.unit_head, role=role, note="lý do", outcome=Outcome.ADMONITION)
+        services.report_transition(
+            report=case, to=to_state, by=cast.unit_head, role=role, note="lý do", outcome=Outcome.ADMONITION
+        )
     except ValidationError:
         moved = False
     else:
@@ -36,9 +40,13 @@ def test_a_reviewer_takes_a_case_from_report_to_outcome_and_every_step_is_in_the
     for to in (State.UNDER_REVIEW, State.NEEDS_INFORMATION):
         services.report_transition(report=case, to=to, by=cast.unit_head, role=workflow.REVIEWER)
     services.report_message(report=case, by=case.reporter, text="Bổ sung: ảnh chụp lúc 9 giờ.")
-    services.report_transition(report=case, to=State.CONFIRMED, by=cast.unit_head, role=workflow.REVIEWER, note="Đúng phản ánh")
+    services.report_transition(
+        report=case, to=State.CONFIRMED, by=cast.unit_head, role=workflow.REVIEWER, note="Đúng phản ánh"
+    )
     services.report_explain(report=case, by=cast.staff, text="Tôi đăng nhầm, đã gỡ ngay.")
-    services.report_transition(report=case, to=State.CLOSED, by=cast.unit_head, role=workflow.REVIEWER, outcome=Outcome.SELF_CRITICISM)
+    services.report_transition(
+        report=case, to=State.CLOSED, by=cast.unit_head, role=workflow.REVIEWER, outcome=Outcome.SELF_CRITICISM
+    )
 
     history = [(e.kind, e.to_state) for e in case.events.order_by("id")]
     assert history == [
@@ -59,7 +67,11 @@ def test_dismissing_needs_a_reason_and_closing_needs_an_outcome(cast, case):
 
 
 def test_the_database_rejects_invalid_states_and_outcomes(case):
-    for values in ({"state": "lost"}, {"state": State.CLOSED, "outcome": ""}, {"state": State.UNDER_REVIEW, "outcome": Outcome.WARNING}):
+    for values in (
+        {"state": "lost"},
+        {"state": State.CLOSED, "outcome": ""},
+        {"state": State.UNDER_REVIEW, "outcome": Outcome.WARNING},
+    ):
         with pytest.raises(IntegrityError), transaction.atomic():
             Report.objects.filter(pk=case.pk).update(**values)
 
