@@ -21,10 +21,16 @@ class ReviewPassResult:
 
 
 def _claim(report: Report, person, step: str) -> CaseNotice | None:
+    """Insert the notice row; if it exists and its send failed, take it back with a
+    conditional update so the next pass retries it, once."""
     try:
         with transaction.atomic():
             return CaseNotice.objects.create(report=report, recipient=person, step=step)
     except IntegrityError:
+        failed = CaseNotice.objects.filter(report=report, recipient=person, step=step, sent_at=None).exclude(error="")
+        notice = failed.first()
+        if notice and CaseNotice.objects.filter(pk=notice.pk, error=notice.error).update(error=""):
+            return notice
         return None
 
 
