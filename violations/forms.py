@@ -2,6 +2,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from directives.models import Directive, Obligation, Status
+from directives.selectors import directives_visible_to
 from organization.models import Person, Unit
 from violations.models import Category, Outcome, Platform
 
@@ -43,11 +45,37 @@ class CaseFields(forms.Form):
         return seen_at
 
 
+class ObligationChoice(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obligation):
+        directive = obligation.version.directive
+        return f"{directive.code or directive.subject[:40]} – {obligation.label}. {obligation.text[:90]}"
+
+
 class ReportForm(CaseFields):
     subject_email = forms.EmailField(label=_("E-mail của người bị phản ánh"))
+    directives = forms.ModelMultipleChoiceField(
+        label=_("Văn bản bị vi phạm"),
+        queryset=Directive.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    obligations = ObligationChoice(label=_("Nhiệm vụ bị vi phạm"), queryset=Obligation.objects.none(), required=False)
     confidential = forms.BooleanField(label=_("Đề nghị giữ bí mật danh tính của tôi"), required=False)
 
-    field_order = ["subject_email", "category", "platform", "url", "seen_at", "description", "files", "confidential"]
+    field_order = [
+        "subject_email", "category", "platform", "url", "seen_at", "description",
+        "directives", "obligations", "files", "confidential",
+    ]  # fmt: skip
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        published = directives_visible_to(user).filter(status=Status.PUBLISHED)
+        self.fields["directives"].queryset = published
+        self.fields["obligations"].queryset = (
+            Obligation.objects.filter(version__directive__in=published, version__published_at__isnull=False)
+            .select_related("version__directive")
+            .order_by("version__directive_id", "version__number", "position")
+        )
 
     def clean_subject_email(self):
         email = self.cleaned_data["subject_email"].strip().lower()

@@ -31,6 +31,8 @@ def case_list(request):
         cases = cases.filter(state=state)
     if category:
         cases = cases.filter(category=category)
+    if request.GET.get("q"):
+        cases = cases.filter(description__icontains=request.GET["q"].strip())
     page = Paginator(cases, 25).get_page(request.GET.get("page"))
     context = {
         "page": page,
@@ -44,7 +46,7 @@ def case_list(request):
 
 @login_required
 def case_new(request):
-    form = ReportForm(*_posted(request))
+    form = ReportForm(*_posted(request), user=request.user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -57,6 +59,8 @@ def case_new(request):
                 seen_at=data["seen_at"],
                 description=data["description"],
                 confidential=data["confidential"],
+                directives=data["directives"],
+                obligations=data["obligations"],
                 files=data["files"],
             )
         except ValidationError as exc:

@@ -260,3 +260,19 @@ def test_anonymous_reporters_are_never_emailed(client, cast, org, django_capture
         services.report_message(report=report, by=cast.unit_head, text="Cảm ơn.")
 
     assert [m.to for m in mail.outbox] == [["truongphong@example.gov.vn"]]
+
+
+def test_a_report_names_the_directive_and_obligation_breached(client, cast, colleague, tax_letter):
+    obligation = tax_letter.versions.get().obligations.get(label="2")
+    client.force_login(colleague)
+
+    client.post(reverse("violations:new"), {
+        "subject_email": "canbo@example.gov.vn", "category": "working_hours", "platform": "facebook", "seen_at": seen_at(),
+        "description": "Dùng Facebook trong giờ làm việc.", "directives": [tax_letter.pk], "obligations": [obligation.pk],
+    })  # fmt: skip
+
+    report = Report.objects.get()
+    assert list(report.directives.all()) == [tax_letter] and list(report.obligations.all()) == [obligation]
+    client.force_login(cast.unit_head)
+    page = client.get(reverse("violations:detail", args=[report.pk])).content.decode()
+    assert "3821/TCT-KTNB" in page and "2. Đề nghị toàn thể công chức" in page
