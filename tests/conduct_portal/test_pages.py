@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from acknowledgements.models import Acknowledgement, Assignment
 from organization.models import Person, RoleGrant, Unit
+from violations.models import Report
 
 
 def test_the_home_page_needs_a_login(client, db):
@@ -63,6 +64,7 @@ def test_seed_demo_builds_the_tax_administration_and_runs_twice(db, settings, ca
     assert Person.objects.get(email="canbo@demo.gov.vn").check_password("Demo@2026")
     assert Assignment.objects.filter(person__email="canbo@demo.gov.vn", acknowledged_at__isnull=True).count() == 2
     assert Acknowledgement.objects.exists()
+    assert Report.objects.filter(state="confirmed", confidential=True).count() == 1
 
 
 def test_seed_demo_refuses_to_run_in_production(db, settings):

@@ -94,6 +94,22 @@ def _delete_person_dependants(people) -> None:
 
 
 @transaction.atomic
+def delete_load_campaigns() -> dict[str, int]:
+    """Remove the campaigns of load directives with their targets, assignments and
+    notices, leaving people, units and directives: the state a benchmark starts from."""
+    campaigns = Campaign.objects.filter(directive__in=load_directives())
+    assignments = Assignment.objects.filter(campaign__in=campaigns)
+    if Acknowledgement.objects.filter(assignment__in=assignments).exists():
+        raise CommandError("Có bản ghi xác nhận gắn với đợt quán triệt của dữ liệu tải; không xóa.")
+    return {
+        "notices": _raw_delete(Notice.objects.filter(assignment__in=assignments)),
+        "assignments": _raw_delete(assignments),
+        "targets": _raw_delete(Target.objects.filter(campaign__in=campaigns)),
+        "campaigns": _raw_delete(campaigns),
+    }
+
+
+@transaction.atomic
 def delete_load_data() -> dict[str, int]:
     """Remove the load data and everything hanging from it (campaigns, assignments,
     notices, grants). Refuses when acknowledgement records point at load assignments:
