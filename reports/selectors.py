@@ -1,0 +1,201 @@
+"""The numbers of the dashboard and the exports, for one viewer's scope and filters.
+Every function issues a fixed number of queries, whatever the number of units and
+people, and each scope goes through organization.permissions."""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.db.models import Count, F, Q, QuerySet
+from django.db.models.functions import Substr, TruncDate
+from django.utils import timezone
+
+from acknowledgements.models import Assignment, ImplementationReport, Target
+from directives.models import Directive
+from organization import permissions
+from organization.models import Role, Unit
+from violations import workflow
+from violations.models import Report
+
+VIEW_ROLES = (Role.UNIT_HEAD, Role.INSPECTOR, Role.ADMINISTRATOR)
+
+
+@dataclass(frozen=True)
+class Filters:
+    unit: Unit
+    directive: Directive | None = None
+    start: datetime.date | None = None
+    end: datetime.date | None = None
+
+    def as_dict(self) -> dict:
+        return {
+            "unit": self.unit.code,
+            "directive": self.directive.code if self.directive else "",
+            "from": self.start.isoformat() if self.start else "",
+            "to": self.end.isoformat() if self.end else "",
+        }
+
+
+@dataclass
+class Counts:
+    targeted: int = 0
+    acknowledged: int = 0
+    on_time: int = 0
+    late: int = 0
+    pending: int = 0
+    overdue: int = 0
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.acknowledged / self.targeted) if self.targeted else 0
+
+
+@dataclass
+class Summary:
+    filters: Filters
+    by_directive: list[tuple[Directive, Counts]] = field(default_factory=list)
+    by_unit: list[tuple[Unit, Counts]] = field(default_factory=list)
+    total: Counts = field(default_factory=Counts)
+    missing_reports: list[tuple[Directive, Unit]] = field(default_factory=list)
+    violations_by: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
+    overdue_cases: int = 0
+    progress: list[tuple[datetime.date, int]] = field(default_factory=list)
+
+
+def units_for(user) -> QuerySet[Unit]:
+    """Units whose dashboard the user may open."""
+    return Unit.objects.filter(permissions.scope_q(user, *VIEW_ROLES)).order_by("path")
+
+
+def _count_kwargs(today: datetime.date) -> dict:
+    open_ = Q(acknowledged_at__isnull=True)
+    return {
+        "targeted": Count("id"),
+        "acknowledged": Count("id", filter=Q(acknowledged_at__isnull=False)),
+        "on_time": Count("id", filter=Q(acknowledged_at__date__lte=F("due_on"))),
+        "late": Count("id", filter=Q(acknowledged_at__date__gt=F("due_on"))),
+        "pending": Count("id", filter=open_),
+        "overdue": Count("id", filter=open_ & Q(due_on__lt=today)),
+    }
+
+
+def assignments_for(filters: Filters) -> QuerySet[Assignment]:
+    """Current (not closed) assignments of people under the unit, within the filters."""
+    rows = Assignment.objects.filter(closed_at__isnull=True, person__unit__path__startswith=filters.unit.path)
+    if filters.directive:
+        rows = rows.filter(version__directive=filters.directive)
+    if filters.start:
+        rows = rows.filter(assigned_at__date__gte=filters.start)
+    if filters.end:
+        rows = rows.filter(assigned_at__date__lte=filters.end)
+    return rows
+
+
+def cases_for(filters: Filters) -> QuerySet[Report]:
+    cases = Report.objects.filter(unit__path__startswith=filters.unit.path)
+    if filters.directive:
+        cases = cases.filter(directives=filters.directive)
+    if filters.start:
+        cases = cases.filter(created_at__date__gte=filters.start)
+    if filters.end:
+        cases = cases.filter(created_at__date__lte=filters.end)
+    return cases
+
+
+def summary(filters: Filters) -> Summary:
+    """The whole dashboard in about ten queries."""
+    today = timezone.localdate()
+    result = Summary(filters=filters)
+    rows = assignments_for(filters)
+    counts = _count_kwargs(today)
+
+    per_directive = rows.values("version__directive").annotate(**counts).order_by("version__directive")
+    directives = Directive.objects.in_bulk([row["version__directive"] for row in per_directive])
+    result.by_directive = [
+        (directives[row.pop("version__directive")], Counts(**row)) for row in per_directive
+    ]
+    result.total = Counts(**rows.aggregate(**counts))
+
+    # Roll up each child unit's whole subtree in one GROUP BY on the path prefix.
+    child_length = (filters.unit.depth + 1) * Unit.steplen
+    per_child = (
+        rows.filter(person__unit__depth__gt=filters.unit.depth)
+        .annotate(branch=Substr("person__unit__path", 1, child_length))
+        .values("branch")
+        .annotate(**counts)
+        .order_by("branch")
+    )
+    children = {u.path: u for u in Unit.objects.filter(depth=filters.unit.depth + 1, path__startswith=filters.unit.path)}
+    result.by_unit = [(children[row.pop("branch")], Counts(**row)) for row in per_child if row["branch"] in children]
+    own = rows.filter(person__unit=filters.unit).aggregate(**counts)
+    if own["targeted"]:
+        result.by_unit.insert(0, (filters.unit, Counts(**own)))
+
+    targets = Target.objects.filter(unit__path__startswith=filters.unit.path).select_related("campaign__directive", "unit")
+    if filters.directive:
+        targets = targets.filter(campaign__directive=filters.directive)
+    reported = set(ImplementationReport.objects.filter(unit__path__startswith=filters.unit.path).values_list("directive_id", "unit_id"))
+    result.missing_reports = [
+        (t.campaign.directive, t.unit) for t in targets.order_by("unit__path") if (t.campaign.directive_id, t.unit_id) not in reported
+    ]
+
+    cases = cases_for(filters)
+    for name in ("category", "platform", "state", "outcome"):
+        labels = dict(Report._meta.get_field(name).choices)
+        grouped = cases.exclude(**{name: ""}).values(name).annotate(n=Count("id")).order_by("-n", name)
+        result.violations_by[name] = [(str(labels.get(row[name], row[name])), row["n"]) for row in grouped]
+    result.overdue_cases = cases.filter(state__in=workflow.OPEN_STATES, review_due_on__lt=today).count()
+
+    daily = (
+        rows.filter(acknowledged_at__isnull=False)
+        .annotate(day=TruncDate("acknowledged_at"))
+        .values("day")
+        .annotate(n=Count("id"))
+        .order_by("day")
+    )
+    running = 0
+    for row in daily:
+        running += row["n"]
+        result.progress.append((row["day"], running))
+    return result
+
+
+ASSIGNMENT_COLUMNS = ("unit_code", "unit", "email", "full_name", "directive", "version", "due_on", "acknowledged_at", "status")
+
+
+def assignment_rows(filters: Filters, *, chunk_size: int = 5000):
+    """Every assignment in scope as a tuple of ASSIGNMENT_COLUMNS, streamed from the
+    database in chunks (never all in memory)."""
+    today = timezone.localdate()
+    values = (
+        assignments_for(filters)
+        .order_by("person__unit__path", "person__full_name", "id")
+        .values_list(
+            "person__unit__code", "person__unit__name", "person__email", "person__full_name",
+            "version__directive__number", "version__directive__symbol", "version__directive__subject",
+            "version__number", "due_on", "acknowledged_at",
+        )  # fmt: skip
+    )
+    for code, unit, email, name, number, symbol, subject, version, due_on, acked in values.iterator(chunk_size=chunk_size):
+        directive = f"{number}/{symbol}" if number else subject[:80]
+        if acked is not None:
+            status = "late" if timezone.localtime(acked).date() > due_on else "on_time"
+            acked = timezone.localtime(acked).replace(tzinfo=None)
+        else:
+            status = "overdue" if due_on < today else "pending"
+        yield (code, unit, email, name, directive, version, due_on, acked, status)
+
+
+CASE_COLUMNS = ("id", "unit", "category", "platform", "state", "outcome", "created_at", "review_due_on")
+
+
+def case_rows(filters: Filters):
+    """Every violation case in scope, without reporter or subject identities."""
+    labels = {name: dict(Report._meta.get_field(name).choices) for name in ("category", "platform", "state", "outcome")}
+    values = cases_for(filters).order_by("id").values_list(
+        "id", "unit__name", "category", "platform", "state", "outcome", "created_at", "review_due_on"
+    )
+    for pk, unit, category, platform, state, outcome, created, due in values.iterator(chunk_size=2000):
+        yield (
+            pk, unit, str(labels["category"][category]), str(labels["platform"][platform]), str(labels["state"][state]),
+            str(labels["outcome"].get(outcome, "")) if outcome else "", timezone.localtime(created).replace(tzinfo=None), due,
+        )  # fmt: skip
