@@ -9,6 +9,7 @@ urlpatterns = [
     path("directives/", include("directives.urls")),
     path("acknowledgements/", include("acknowledgements.urls")),
     path("violations/", include("violations.urls")),
+    path("reports/", include("reports.urls")),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

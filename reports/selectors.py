@@ -110,9 +110,7 @@ def summary(filters: Filters) -> Summary:
 
     per_directive = rows.values("version__directive").annotate(**counts).order_by("version__directive")
     directives = Directive.objects.in_bulk([row["version__directive"] for row in per_directive])
-    result.by_directive = [
-        (directives[row.pop("version__directive")], Counts(**row)) for row in per_directive
-    ]
+    result.by_directive = [(directives[row.pop("version__directive")], Counts(**row)) for row in per_directive]
     result.total = Counts(**rows.aggregate(**counts))
 
     # Roll up each child unit's whole subtree in one GROUP BY on the path prefix.
@@ -124,18 +122,28 @@ def summary(filters: Filters) -> Summary:
         .annotate(**counts)
         .order_by("branch")
     )
-    children = {u.path: u for u in Unit.objects.filter(depth=filters.unit.depth + 1, path__startswith=filters.unit.path)}
+    children = {
+        u.path: u for u in Unit.objects.filter(depth=filters.unit.depth + 1, path__startswith=filters.unit.path)
+    }
     result.by_unit = [(children[row.pop("branch")], Counts(**row)) for row in per_child if row["branch"] in children]
     own = rows.filter(person__unit=filters.unit).aggregate(**counts)
     if own["targeted"]:
         result.by_unit.insert(0, (filters.unit, Counts(**own)))
 
-    targets = Target.objects.filter(unit__path__startswith=filters.unit.path).select_related("campaign__directive", "unit")
+    targets = Target.objects.filter(unit__path__startswith=filters.unit.path).select_related(
+        "campaign__directive", "unit"
+    )
     if filters.directive:
         targets = targets.filter(campaign__directive=filters.directive)
-    reported = set(ImplementationReport.objects.filter(unit__path__startswith=filters.unit.path).values_list("directive_id", "unit_id"))
+    reported = set(
+        ImplementationReport.objects.filter(unit__path__startswith=filters.unit.path).values_list(
+            "directive_id", "unit_id"
+        )
+    )
     result.missing_reports = [
-        (t.campaign.directive, t.unit) for t in targets.order_by("unit__path") if (t.campaign.directive_id, t.unit_id) not in reported
+        (t.campaign.directive, t.unit)
+        for t in targets.order_by("unit__path")
+        if (t.campaign.directive_id, t.unit_id) not in reported
     ]
 
     cases = cases_for(filters)
@@ -159,7 +167,17 @@ def summary(filters: Filters) -> Summary:
     return result
 
 
-ASSIGNMENT_COLUMNS = ("unit_code", "unit", "email", "full_name", "directive", "version", "due_on", "acknowledged_at", "status")
+ASSIGNMENT_COLUMNS = (
+    "unit_code",
+    "unit",
+    "email",
+    "full_name",
+    "directive",
+    "version",
+    "due_on",
+    "acknowledged_at",
+    "status",
+)
 
 
 def assignment_rows(filters: Filters, *, chunk_size: int = 5000):
@@ -170,12 +188,21 @@ def assignment_rows(filters: Filters, *, chunk_size: int = 5000):
         assignments_for(filters)
         .order_by("person__unit__path", "person__full_name", "id")
         .values_list(
-            "person__unit__code", "person__unit__name", "person__email", "person__full_name",
-            "version__directive__number", "version__directive__symbol", "version__directive__subject",
-            "version__number", "due_on", "acknowledged_at",
+            "person__unit__code",
+            "person__unit__name",
+            "person__email",
+            "person__full_name",
+            "version__directive__number",
+            "version__directive__symbol",
+            "version__directive__subject",
+            "version__number",
+            "due_on",
+            "acknowledged_at",
         )  # fmt: skip
     )
-    for code, unit, email, name, number, symbol, subject, version, due_on, acked in values.iterator(chunk_size=chunk_size):
+    for code, unit, email, name, number, symbol, subject, version, due_on, acked in values.iterator(
+        chunk_size=chunk_size
+    ):
         directive = f"{number}/{symbol}" if number else subject[:80]
         if acked is not None:
             status = "late" if timezone.localtime(acked).date() > due_on else "on_time"
@@ -191,8 +218,10 @@ CASE_COLUMNS = ("id", "unit", "category", "platform", "state", "outcome", "creat
 def case_rows(filters: Filters):
     """Every violation case in scope, without reporter or subject identities."""
     labels = {name: dict(Report._meta.get_field(name).choices) for name in ("category", "platform", "state", "outcome")}
-    values = cases_for(filters).order_by("id").values_list(
-        "id", "unit__name", "category", "platform", "state", "outcome", "created_at", "review_due_on"
+    values = (
+        cases_for(filters)
+        .order_by("id")
+        .values_list("id", "unit__name", "category", "platform", "state", "outcome", "created_at", "review_due_on")
     )
     for pk, unit, category, platform, state, outcome, created, due in values.iterator(chunk_size=2000):
         yield (

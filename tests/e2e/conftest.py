@@ -6,8 +6,6 @@ from pathlib import Path
 
 import pytest
 
-from tests.acknowledgements.conftest import due_on, quiz_directive  # noqa: F401  (fixtures shared with e2e)
-
 CHROMIUM = "/usr/bin/chromium"
 OUTPUT = Path(os.environ.get("TEST_OUTPUT_DIR", "test-output"))
 
