@@ -1,0 +1,562 @@
+"""Staff are reminded before and after their due date, unit heads get a digest of who
+is late in their units, a head can nudge someone, and no e-mail ever goes out twice."""
+
+import datetime
+import re
+import smtplib
+import threading
+import time
+from io import StringIO
+from urllib.parse import urlsplit
+
+import pytest
+from django.conf import settings
+from django.core import mail
+from django.core.exceptions import ValidationError
+from django.core.mail.backends.locmem import EmailBackend as LocmemBackend
+from django.core.management import CommandError, call_command
+from django.db import connections
+from django.urls import resolve
+from django.utils import timezone
+
+from acknowledgements import reminders, services, tasks
+from acknowledgements.models import Assignment, Notice
+from acknowledgements.reminders import Cadence, digest_step, due_dates_with_step, reminder_step
+from organization.models import Person
+from tests.acknowledgements.smtp import smtp_server
+from tests.factories import PersonFactory
+
+DAY = datetime.timedelta(days=1)
+DEFAULTS = Cadence()  # 7 and 1 days before, then every 3 days overdue, 5 times
+REMINDER_SUBJECT = "Nhắc quán triệt"
+DIGEST_SUBJECT = "Tổng hợp quá hạn quán triệt"
+NUDGE_SUBJECT = "Thủ trưởng đơn vị nhắc"
+
+
+def vietnamese(day: datetime.date) -> str:
+    return f"ngày {day.day} tháng {day.month} năm {day.year}"
+
+
+def sent(subject_start: str) -> list[str]:
+    """Recipients of the e-mails in Django's outbox whose subject starts so."""
+    return sorted(message.to[0] for message in mail.outbox if message.subject.startswith(subject_start))
+
+
+def to(address: str) -> list:
+    return [message for message in mail.outbox if message.to == [address]]
+
+
+@pytest.fixture
+def run_pass(django_capture_on_commit_callbacks):
+    """Run the pass for a day as the beat task does, the sends included."""
+
+    def run(day: datetime.date) -> reminders.PassResult:
+        with django_capture_on_commit_callbacks(execute=True):
+            return reminders.reminder_pass(today=day)
+
+    return run
+
+
+@pytest.fixture
+def nudge(django_capture_on_commit_callbacks):
+    def run(**kwargs) -> int:
+        with django_capture_on_commit_callbacks(execute=True):
+            return reminders.nudge(**kwargs)
+
+    return run
+
+
+# The steps
+
+
+@pytest.mark.parametrize(
+    ("days_left", "step"),
+    [
+        (8, None),
+        (7, "d-7"),
+        (6, None),
+        (2, None),
+        (1, "d-1"),
+        (0, "d0"),
+        (-1, None),
+        (-2, None),
+        (-3, "o3"),
+        (-4, None),
+        (-6, "o6"),
+        (-9, "o9"),
+        (-12, "o12"),
+        (-15, "o15"),
+        (-16, None),
+        (-18, None),
+        (-30, None),
+    ],
+)
+def test_the_step_an_assignment_reaches_depends_on_the_days_to_its_due_date(days_left, step):
+    today = datetime.date(2024, 9, 5)
+
+    assert reminder_step(due_on=today + days_left * DAY, today=today, cadence=DEFAULTS) == step
+
+
+@pytest.mark.parametrize(
+    ("days_left", "step"),
+    [(3, "d-3"), (7, None), (1, None), (0, "d0"), (-2, "o2"), (-3, None), (-4, "o4"), (-6, None)],
+)
+def test_the_steps_follow_the_cadence_in_the_settings(days_left, step):
+    cadence = Cadence(days_before=(3,), overdue_every=2, overdue_max=2)
+    today = datetime.date(2024, 9, 5)
+
+    assert reminder_step(due_on=today + days_left * DAY, today=today, cadence=cadence) == step
+
+
+@pytest.mark.parametrize("cadence", [DEFAULTS, Cadence(days_before=(14, 3, 1), overdue_every=1, overdue_max=10)])
+def test_the_pass_selects_exactly_the_due_dates_that_reach_a_step_today(cadence):
+    today = datetime.date(2024, 9, 5)
+    every_step = {
+        today + offset * DAY: step
+        for offset in range(-60, 60)
+        if (step := reminder_step(due_on=today + offset * DAY, today=today, cadence=cadence))
+    }
+
+    assert due_dates_with_step(today=today, cadence=cadence) == every_step
+
+
+@pytest.mark.parametrize(
+    ("today", "step"),
+    [
+        (datetime.date(2024, 9, 2), "p2024-09-02"),
+        (datetime.date(2024, 9, 8), "p2024-09-02"),
+        (datetime.date(2024, 9, 9), "p2024-09-09"),
+        (datetime.date(2023, 12, 31), "p2023-12-25"),
+    ],
+)
+def test_a_digest_period_is_named_by_its_first_day(today, step):
+    assert digest_step(today=today, every=7) == step
+
+
+# Reminders, with Django's outbox
+
+
+@pytest.mark.parametrize("days_before_due", [7, 1, 0, -3, -6, -9, -12, -15])
+def test_staff_are_reminded_on_each_step(cast, campaign, due_on, run_pass, days_before_due):
+    result = run_pass(due_on - days_before_due * DAY)
+
+    assert sent(REMINDER_SUBJECT) == ["canbo@example.gov.vn", "truongphong@example.gov.vn"]
+    assert result.reminders == 2
+    expected_step = reminder_step(due_on=due_on, today=due_on - days_before_due * DAY, cadence=DEFAULTS)
+    assert set(Notice.objects.filter(kind="reminder").values_list("step", flat=True)) == {expected_step}
+
+
+@pytest.mark.parametrize("days_before_due", [8, 6, 2, -1, -2, -4, -16, -18, -21])
+def test_nobody_is_reminded_between_steps_or_after_the_last_one(cast, campaign, due_on, run_pass, days_before_due):
+    run_pass(due_on - days_before_due * DAY)
+
+    assert sent(REMINDER_SUBJECT) == []
+
+
+def test_a_reminder_names_the_directive_its_due_date_and_a_link_to_read_it(cast, campaign, due_on, run_pass):
+    run_pass(due_on - 7 * DAY)
+
+    (message,) = to("canbo@example.gov.vn")
+    html = message.alternatives[0][0]
+    assignment = Assignment.objects.get(person=cast.staff)
+    assert message.subject == "Nhắc quán triệt: 1 văn bản chờ đồng chí xác nhận"
+    assert message.from_email == settings.DEFAULT_FROM_EMAIL
+    assert "Kính gửi đồng chí Lê Thị Cán Bộ," in message.body
+    assert "3821/TCT-KTNB – chấn chỉnh việc dùng mạng xã hội trong cơ quan đơn vị" in message.body
+    assert f"Hạn xác nhận: {vietnamese(due_on)}" in message.body
+    assert "QUÁ HẠN" not in message.body
+    link = message.body.split("Đọc và xác nhận: ")[1].split()[0]
+    assert_links_to(link, assignment)
+    assert f'<a href="{link}">Đọc và xác nhận</a>' in html
+
+
+def test_an_overdue_directive_is_marked_so(cast, campaign, due_on, run_pass):
+    run_pass(due_on + 6 * DAY)
+
+    (message,) = to("canbo@example.gov.vn")
+    assert "QUÁ HẠN 6 ngày" in message.body
+    assert "QUÁ HẠN 6 ngày" in message.alternatives[0][0]
+
+
+def test_one_email_gathers_every_directive_reaching_a_step_that_day(
+    cast, org, campaign, quiz_directive, due_on, run_pass
+):
+    services.campaign_launch(
+        directive=quiz_directive, targets=[(org.team, True)], due_on=due_on + 6 * DAY, by=cast.administrator
+    )
+
+    result = run_pass(due_on - DAY)
+
+    (message,) = to("canbo@example.gov.vn")
+    assert message.subject == "Nhắc quán triệt: 2 văn bản chờ đồng chí xác nhận"
+    assert "1. 3821/TCT-KTNB" in message.body
+    assert "2. Văn bản chưa có số – nâng cao trách nhiệm" in message.body
+    assert vietnamese(due_on + 6 * DAY) in message.body
+    assert sorted(Notice.objects.filter(person=cast.staff).values_list("step", flat=True)) == ["d-1", "d-7"]
+    assert (result.reminders, result.reminded) == (3, ("canbo@example.gov.vn", "truongphong@example.gov.vn"))
+
+
+def test_inactive_people_get_no_email(cast, org, campaign, due_on, run_pass):
+    leaver = PersonFactory(email="danghi@example.gov.vn", unit=org.team)
+    services.assignments_sync_person(person=leaver)
+    # Deactivated behind the services' back (an import, the admin's bulk action).
+    Person.objects.filter(pk__in=[leaver.pk, cast.unit_head.pk]).update(is_active=False)
+
+    run_pass(due_on - 7 * DAY)
+    run_pass(due_on + 3 * DAY)
+
+    assert {m.to[0] for m in mail.outbox} == {"canbo@example.gov.vn"}
+    assert not Notice.objects.exclude(person=cast.staff).exists()
+
+
+def test_someone_who_acknowledged_is_not_reminded(cast, campaign, due_on, run_pass):
+    assignment = Assignment.objects.get(person=cast.staff)
+    services.acknowledgement_record(assignment=assignment, by=cast.staff, request_meta={})
+
+    run_pass(due_on - 7 * DAY)
+
+    assert sent(REMINDER_SUBJECT) == ["truongphong@example.gov.vn"]
+
+
+def test_running_the_pass_twice_the_same_day_sends_nothing_the_second_time(cast, campaign, due_on, run_pass):
+    first = run_pass(due_on + 3 * DAY)
+    outbox = len(mail.outbox)
+
+    second = run_pass(due_on + 3 * DAY)
+
+    assert (first.reminders, first.digests) == (2, 1)
+    assert (second.reminders, second.digests, second.recipients) == (0, 0, [])
+    assert len(mail.outbox) == outbox == 3
+
+
+def test_a_recipient_whose_server_refuses_does_not_stop_the_others(cast, campaign, due_on, run_pass, settings):
+    settings.EMAIL_BACKEND = f"{__name__}.RefusingBackend"
+
+    run_pass(due_on - DAY)
+
+    assert sent(REMINDER_SUBJECT) == ["truongphong@example.gov.vn"]
+    refused = Notice.objects.get(person=cast.staff)
+    assert refused.sent_at is None
+    assert "SMTPRecipientsRefused" in refused.error
+    assert Notice.objects.get(person=cast.unit_head).sent_at is not None
+
+
+class RefusingBackend(LocmemBackend):
+    """Django's test outbox, except that the staff member's server refuses everything."""
+
+    def send_messages(self, messages):
+        for message in messages:
+            if "canbo@example.gov.vn" in message.to:
+                raise smtplib.SMTPRecipientsRefused({"canbo@example.gov.vn": (550, b"mailbox unavailable")})
+        return super().send_messages(messages)
+
+
+def test_the_daily_beat_task_runs_the_pass_for_today(cast, campaign, django_capture_on_commit_callbacks):
+    Assignment.objects.update(due_on=timezone.localdate() + 7 * DAY)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        summary = tasks.reminder_pass.delay().get()
+
+    assert (summary["today"], summary["reminders"], summary["digests"]) == (timezone.localdate().isoformat(), 2, 0)
+    assert sent(REMINDER_SUBJECT) == ["canbo@example.gov.vn", "truongphong@example.gov.vn"]
+    assert set(Notice.objects.values_list("step", flat=True)) == {"d-7"}
+
+
+def test_a_task_run_again_sends_nothing_again(cast, campaign, due_on, run_pass):
+    result = run_pass(due_on - DAY)
+    notice_ids = list(Notice.objects.filter(run=result.run).values_list("pk", flat=True))
+
+    assert tasks.send_notices(notice_ids, (due_on - DAY).isoformat()) == 0
+    assert len(mail.outbox) == 2
+
+
+def test_the_pass_is_a_fixed_number_of_queries_whatever_the_number_of_people(
+    cast, org, campaign, due_on, django_assert_max_num_queries
+):
+    for n in range(40):
+        person = PersonFactory(email=f"them{n}@example.gov.vn", unit=org.team)
+        services.assignments_sync_person(person=person)
+
+    with django_assert_max_num_queries(12):
+        result = reminders.reminder_pass(today=due_on + 3 * DAY)
+
+    assert (result.reminders, result.digests) == (42, 1)
+
+
+# Digests for unit heads
+
+
+@pytest.fixture
+def two_agencies(cast, org, tax_letter, due_on):
+    """The tax letter sent to the department and to the other agency, where a colleague
+    of the outsider works; the department's head has read it himself."""
+    PersonFactory(email="dongnghiep@example.gov.vn", full_name="Hồ Đồng Nghiệp", unit=org.other_agency)
+    campaign = services.campaign_launch(
+        directive=tax_letter,
+        targets=[(org.department, True), (org.other_agency, True)],
+        due_on=due_on,
+        by=cast.administrator,
+    )
+    services.acknowledgement_record(
+        assignment=Assignment.objects.get(person=cast.unit_head), by=cast.unit_head, request_meta={}
+    )
+    return campaign
+
+
+def test_a_head_gets_a_digest_of_the_late_people_of_their_subtree_only(cast, two_agencies, due_on, run_pass):
+    result = run_pass(due_on + 3 * DAY)
+
+    assert sent(DIGEST_SUBJECT) == ["nguoingoai@example.gov.vn", "truongphong@example.gov.vn"]
+    (digest,) = [m for m in to("truongphong@example.gov.vn") if m.subject.startswith(DIGEST_SUBJECT)]
+    assert digest.subject == "Tổng hợp quá hạn quán triệt: 1 người trong đơn vị chưa xác nhận"
+    assert "Lê Thị Cán Bộ (Tổ Báo chí, canbo@example.gov.vn)" in digest.body
+    assert f"sớm nhất hạn {vietnamese(due_on)} (quá hạn 3 ngày)" in digest.body
+    assert "Hồ Đồng Nghiệp" not in digest.body
+    assert "Lê Thị Cán Bộ" in digest.alternatives[0][0]
+    (other,) = [m for m in to("nguoingoai@example.gov.vn") if m.subject.startswith(DIGEST_SUBJECT)]
+    assert "Hồ Đồng Nghiệp" in other.body
+    assert "Lê Thị Cán Bộ" not in other.body
+    assert result.escalated == ("nguoingoai@example.gov.vn", "truongphong@example.gov.vn")
+
+
+def test_no_digest_before_people_are_late_enough(cast, two_agencies, due_on, run_pass):
+    run_pass(due_on + 2 * DAY)
+
+    assert sent(DIGEST_SUBJECT) == []
+
+
+def test_a_head_covering_nobody_late_gets_no_digest(cast, campaign, due_on, run_pass):
+    services.acknowledgement_record(
+        assignment=Assignment.objects.get(person=cast.staff), by=cast.staff, request_meta={}
+    )
+    services.acknowledgement_record(
+        assignment=Assignment.objects.get(person=cast.unit_head), by=cast.unit_head, request_meta={}
+    )
+
+    run_pass(due_on + 3 * DAY)
+
+    assert mail.outbox == []
+
+
+def test_the_digest_comes_again_in_the_next_period_and_not_before(cast, two_agencies, due_on, run_pass):
+    first = due_on + 3 * DAY
+    run_pass(first)
+    day = first + DAY
+    while digest_step(today=day, every=7) == digest_step(today=first, every=7):
+        mail.outbox.clear()
+        run_pass(day)
+        assert sent(DIGEST_SUBJECT) == [], day
+        day += DAY
+    mail.outbox.clear()
+
+    run_pass(day)
+
+    assert sent(DIGEST_SUBJECT) == ["nguoingoai@example.gov.vn", "truongphong@example.gov.vn"]
+    assert Notice.objects.filter(kind="digest", person=cast.unit_head).count() == 2
+
+
+# Nudges
+
+
+def test_a_head_nudges_someone_at_most_once_a_day(cast, campaign, due_on, nudge):
+    today = due_on + DAY
+
+    assert nudge(by=cast.unit_head, people=[cast.staff], today=today) == 1
+    assert nudge(by=cast.unit_head, people=[cast.staff], today=today) == 0
+    assert nudge(by=cast.unit_head, people=[cast.staff], today=today + DAY) == 1
+
+    assert sent(NUDGE_SUBJECT) == ["canbo@example.gov.vn", "canbo@example.gov.vn"]
+    message = mail.outbox[0]
+    assert message.subject == "Thủ trưởng đơn vị nhắc: 1 văn bản chờ đồng chí xác nhận"
+    assert "Đồng chí Trần Văn Trưởng, thủ trưởng đơn vị, đề nghị" in message.body
+    assert "3821/TCT-KTNB" in message.body
+    assert "QUÁ HẠN 1 ngày" in message.body
+    assert "<strong>Trần Văn Trưởng</strong>" in message.alternatives[0][0]
+
+
+def test_a_head_cannot_nudge_outside_their_units(cast, org, campaign, due_on, nudge):
+    with pytest.raises(ValidationError):
+        nudge(by=cast.unit_head, people=[cast.staff, cast.outsider], today=due_on)
+    with pytest.raises(ValidationError):
+        nudge(by=cast.inspector, people=[cast.staff], today=due_on)
+
+    assert mail.outbox == []
+    assert not Notice.objects.exists()
+
+
+def test_a_head_nudges_all_the_late_people_of_their_units(cast, org, campaign, due_on, nudge):
+    on_time = PersonFactory(email="dunghan@example.gov.vn", unit=org.team)
+    services.assignments_sync_person(person=on_time)
+    services.acknowledgement_record(assignment=Assignment.objects.get(person=on_time), by=on_time, request_meta={})
+    today = due_on + 2 * DAY
+
+    late = reminders.overdue_people(head=cast.unit_head, today=today)
+    count = nudge(by=cast.unit_head, people=late, today=today)
+
+    assert sorted(p.email for p in late) == ["canbo@example.gov.vn", "truongphong@example.gov.vn"]
+    assert count == 2
+    assert sent(NUDGE_SUBJECT) == ["canbo@example.gov.vn", "truongphong@example.gov.vn"]
+
+
+def test_an_inactive_person_is_not_nudged(cast, campaign, due_on, nudge):
+    Person.objects.filter(pk=cast.staff.pk).update(is_active=False)
+
+    assert nudge(by=cast.unit_head, people=[cast.staff], today=due_on) == 0
+    assert mail.outbox == []
+
+
+def test_nobody_is_nudged_about_nothing(cast, campaign, due_on, nudge):
+    services.acknowledgement_record(
+        assignment=Assignment.objects.get(person=cast.staff), by=cast.staff, request_meta={}
+    )
+
+    assert nudge(by=cast.unit_head, people=[cast.staff], today=due_on) == 0
+    assert mail.outbox == []
+
+
+# The command
+
+
+def test_the_command_runs_the_pass_and_says_what_it_sent(cast, campaign, due_on, django_capture_on_commit_callbacks):
+    out = StringIO()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("send_reminders", "--date", (due_on + 3 * DAY).isoformat(), stdout=out)
+
+    text = out.getvalue()
+    assert f"Lượt nhắc {vietnamese(due_on + 3 * DAY)}" in text
+    assert "Nhắc hạn: 2 lượt nhắc văn bản, gửi tới 2 người" in text
+    assert "Tổng hợp quá hạn: 1 thủ trưởng đơn vị" in text
+    assert "canbo@example.gov.vn (nhắc hạn)" in text
+    assert "truongphong@example.gov.vn (nhắc hạn, tổng hợp quá hạn)" in text
+    assert len(mail.outbox) == 3
+
+
+def test_the_command_refuses_a_malformed_date(db):
+    with pytest.raises(CommandError, match="YYYY-MM-DD"):
+        call_command("send_reminders", "--date", "5/9/2024")
+
+
+# Real services: Redis, a Celery worker, an SMTP server
+
+
+@pytest.fixture
+def smtp(settings):
+    """A real SMTP server in this process, and Django pointed at it."""
+    with smtp_server() as (inbox, port):
+        settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+        settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_USE_TLS = "127.0.0.1", port, False
+        settings.EMAIL_TIMEOUT = 5
+        yield inbox
+
+
+def wait_until(condition, timeout: float = 30) -> bool:
+    deadline = time.monotonic() + timeout
+    while not condition() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    return condition()
+
+
+def header(message, name: str) -> str:
+    # Django folds a long encoded subject right after "Subject:"; unfolded, that leaves
+    # a space the e-mail package keeps and mail readers drop.
+    return str(message[name]).strip()
+
+
+def plain_and_html(message) -> tuple[str, str]:
+    return message.get_body(("plain",)).get_content(), message.get_body(("html",)).get_content()
+
+
+def assert_links_to(url: str, assignment: Assignment) -> None:
+    assert url.startswith(settings.SITE_URL + "/")
+    match = resolve(urlsplit(url).path)
+    assert (match.view_name, match.kwargs) == ("acknowledgements:read", {"pk": assignment.pk})
+
+
+@pytest.mark.redis
+@pytest.mark.django_db(transaction=True)
+def test_a_real_worker_sends_the_reminders_and_digest_over_smtp(cast, campaign, due_on, smtp, celery_worker):
+    today = due_on + 3 * DAY
+
+    result = reminders.reminder_pass(today=today)
+    received = smtp.wait_for(3)
+
+    assert (result.reminders, result.digests) == (2, 1)
+    assert len(received) == 3
+    by_subject = {(header(m, "To"), header(m, "Subject").split(":")[0]) for m in received}
+    assert by_subject == {
+        ("canbo@example.gov.vn", REMINDER_SUBJECT),
+        ("truongphong@example.gov.vn", REMINDER_SUBJECT),
+        ("truongphong@example.gov.vn", DIGEST_SUBJECT),
+    }
+    reminder = next(m for m in received if header(m, "To") == "canbo@example.gov.vn")
+    text, html = plain_and_html(reminder)
+    assert header(reminder, "Subject") == "Nhắc quán triệt: 1 văn bản chờ đồng chí xác nhận"
+    assert "Kính gửi đồng chí Lê Thị Cán Bộ," in text
+    assert f"Hạn xác nhận: {vietnamese(due_on)} – QUÁ HẠN 3 ngày" in text
+    assert "QUÁ HẠN 3 ngày" in html
+    (url,) = re.findall(r"https?://\S+", text.split("Đọc và xác nhận:")[1])[:1]
+    assert_links_to(url, Assignment.objects.get(person=cast.staff))
+    assert f'href="{url}"' in html
+    digest = next(m for m in received if header(m, "Subject").startswith(DIGEST_SUBJECT))
+    assert "Lê Thị Cán Bộ (Tổ Báo chí, canbo@example.gov.vn)" in plain_and_html(digest)[0]
+    assert wait_until(lambda: not Notice.objects.filter(sent_at__isnull=True).exists())
+    assert sorted(Notice.objects.values_list("kind", "step")) == [
+        ("digest", digest_step(today=today, every=7)),
+        ("reminder", "o3"),
+        ("reminder", "o3"),
+    ]
+
+
+@pytest.mark.redis
+@pytest.mark.django_db(transaction=True)
+def test_a_recipient_refused_once_is_retried_and_the_others_are_not_held_up(
+    cast, campaign, due_on, smtp, celery_worker
+):
+    smtp.refuse["canbo@example.gov.vn"] = 1
+
+    reminders.reminder_pass(today=due_on - DAY)
+
+    received = smtp.wait_for(2)
+    assert sorted(header(m, "To") for m in received) == ["canbo@example.gov.vn", "truongphong@example.gov.vn"]
+    assert smtp.refused == ["canbo@example.gov.vn"]
+    assert wait_until(lambda: not Notice.objects.filter(sent_at__isnull=True).exists())
+    refused_once = Notice.objects.get(person=cast.staff)
+    assert "SMTPRecipientsRefused" in refused_once.error
+    assert "451" in refused_once.error
+    assert Notice.objects.get(person=cast.unit_head).error == ""
+    assert len(smtp.wait_for(3, timeout=1)) == 2
+
+
+# SQLite's shared in-memory test database refuses a second writer outright ("table is
+# locked"); the guarantee is about PostgreSQL, where production runs its workers.
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_passes_at_once_send_every_email_once(cast, org, campaign, due_on):
+    for n in range(30):
+        person = PersonFactory(email=f"them{n}@example.gov.vn", unit=org.team)
+        services.assignments_sync_person(person=person)
+    today = due_on + 3 * DAY
+    start = threading.Barrier(2)
+    results, errors = [], []
+
+    def one_pass():
+        try:
+            start.wait()
+            results.append(reminders.reminder_pass(today=today))
+        except Exception as exc:  # reported below, in the test's thread
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=one_pass) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert errors == []
+    assert sum(r.reminders for r in results) == 32
+    assert sum(r.digests for r in results) == 1
+    assert len(sent(REMINDER_SUBJECT)) == len(set(sent(REMINDER_SUBJECT))) == 32
+    assert sent(DIGEST_SUBJECT) == ["truongphong@example.gov.vn"]
