@@ -9,5 +9,6 @@ urlpatterns = [
     path("<int:pk>/receipt/", views.receipt, name="receipt"),
     path("launch/<int:directive_pk>/", views.launch, name="launch"),
     path("unit/", views.unit_compliance, name="unit"),
+    path("nudge/", views.nudge, name="nudge"),
     path("report/<int:directive_pk>/<int:unit_pk>/", views.implementation_report, name="report"),
 ]

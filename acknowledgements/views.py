@@ -6,14 +6,15 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
-from acknowledgements import selectors, services
+from acknowledgements import reminders, selectors, services
 from acknowledgements.forms import AcknowledgeForm, ImplementationReportForm, LaunchForm
 from acknowledgements.models import Acknowledgement, ImplementationReport
 from acknowledgements.receipt import receipt_pdf
 from directives.selectors import get_directive_for
 from organization import permissions
-from organization.models import Role, Unit
+from organization.models import Person, Role, Unit
 from organization.selectors import units_visible_to
 
 
@@ -165,3 +166,22 @@ def implementation_report(request, directive_pk, unit_pk):
             messages.success(request, _("Đã lưu báo cáo triển khai."))
             return redirect(f"{reverse('acknowledgements:unit')}?unit={unit.pk}")
     return render(request, "acknowledgements/report.html", {"form": form, "directive": directive, "unit": unit})
+
+
+@login_required
+@require_POST
+def nudge(request):
+    """A unit head nudges one person, or every overdue person under them."""
+    if not permissions.has_role(request.user, Role.UNIT_HEAD):
+        raise PermissionDenied
+    if request.POST.get("person"):
+        people = list(Person.objects.filter(pk=request.POST["person"]))
+    else:
+        people = list(reminders.overdue_people(head=request.user, today=selectors.today()))
+    try:
+        count = reminders.nudge(by=request.user, people=people)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Đã nhắc %(count)d người (mỗi người tối đa một lần mỗi ngày).") % {"count": count})
+    return redirect(request.POST.get("next") or reverse("acknowledgements:unit"))

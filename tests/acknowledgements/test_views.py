@@ -180,3 +180,39 @@ def test_verify_acknowledgements_reports_tampering(cast, campaign, capsys):
 
     with pytest.raises(CommandError, match="1 lỗi"):
         call_command("verify_acknowledgements")
+
+
+def test_a_unit_head_nudges_one_person_at_most_once_a_day(client, cast, campaign, django_capture_on_commit_callbacks):
+    from django.core import mail
+
+    client.force_login(cast.unit_head)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        first = client.post(reverse("acknowledgements:nudge"), {"person": cast.staff.pk}, follow=True).content.decode()
+        client.post(reverse("acknowledgements:nudge"), {"person": cast.staff.pk})
+
+    assert "Đã nhắc 1 người" in first
+    assert [m.to for m in mail.outbox] == [["canbo@example.gov.vn"]]
+
+
+def test_a_unit_head_nudges_all_overdue_people(client, cast, campaign, django_capture_on_commit_callbacks):
+    from django.core import mail
+
+    Assignment.objects.update(due_on=datetime.date.today() - datetime.timedelta(days=2))
+    client.force_login(cast.unit_head)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("acknowledgements:nudge"))
+
+    assert sorted(m.to[0] for m in mail.outbox) == ["canbo@example.gov.vn", "truongphong@example.gov.vn"]
+
+
+def test_nobody_nudges_outside_their_scope(client, cast, campaign):
+    from django.core import mail
+
+    client.force_login(cast.outsider)
+    page = client.post(reverse("acknowledgements:nudge"), {"person": cast.staff.pk}, follow=True).content.decode()
+    client.force_login(cast.staff)
+
+    assert client.post(reverse("acknowledgements:nudge"), {"person": cast.staff.pk}).status_code == 403
+    assert mail.outbox == [] and "Đã nhắc" not in page

@@ -1,8 +1,8 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from conduct_portal.env import env_str
 from acknowledgements.demo import seed_campaigns
+from conduct_portal.env import env_str
 from directives.demo import seed_directives
 from organization.demo import seed_organization
 from organization.models import Person, Unit
