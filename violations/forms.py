@@ -30,7 +30,7 @@ class MultipleFileField(forms.FileField):
 class CaseFields(forms.Form):
     category = forms.ChoiceField(label=_("Loại vi phạm"), choices=Category.choices)
     platform = forms.ChoiceField(label=_("Nền tảng"), choices=Platform.choices)
-    url = forms.URLField(label=_("Đường dẫn bài đăng"), required=False, max_length=500)
+    url = forms.URLField(label=_("Đường dẫn bài đăng"), required=False, max_length=500, assume_scheme="https")
     seen_at = forms.DateTimeField(
         label=_("Thời điểm phát hiện"),
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
