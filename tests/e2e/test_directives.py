@@ -10,7 +10,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def test_an_administrator_imports_corrects_publishes_and_finds_the_tax_letter(page, cast, org):
     log_in(page, cast.administrator.email, cast.password)
     page.wait_for_url("**/")
-    page.get_by_role("link", name="Văn bản").click()
+    page.get_by_role("link", name="Văn bản", exact=True).click()
     page.get_by_role("link", name="Nhập văn bản mới").click()
 
     page.get_by_label("Tệp văn bản (.txt, .docx, .pdf)").set_input_files(str(TAX_LETTER))
