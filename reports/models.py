@@ -15,7 +15,9 @@ class ExportLog(models.Model):
     class Meta:
         ordering = ["-created_at"]
         constraints = [
-            models.CheckConstraint(condition=Q(format__in=["csv", "xlsx", "pdf", "json"]), name="exportlog_format_valid"),
+            models.CheckConstraint(
+                condition=Q(format__in=["csv", "xlsx", "pdf", "json"]), name="exportlog_format_valid"
+            ),
         ]
 
     def __str__(self) -> str:
