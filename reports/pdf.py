@@ -14,8 +14,6 @@ from fpdf.fonts import FontFace
 from organization.models import Unit
 from reports.selectors import Counts, Filters, Summary
 
-# root logger is at INFO, so quiet it (settings.LOGGING would be a better home).
-
 FONT = "DejaVu"
 # Nghị định 30: left margin 30-35 mm, right 15-20 mm, top and bottom 20-25 mm.
 MARGIN_LEFT, MARGIN_RIGHT, MARGIN_TOP = 30, 15, 20
