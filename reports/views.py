@@ -1,12 +1,14 @@
 import datetime
+import tempfile
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 
 from directives.selectors import directives_visible_to
-from reports import charts, selectors
+from reports import charts, exports, selectors, services
 
 
 def _date(value: str) -> datetime.date | None:
@@ -55,3 +57,43 @@ def dashboard(request):
         "query": request.GET.urlencode(),
     }
     return render(request, "reports/dashboard.html", context)
+
+
+EXPORTS = {
+    ("assignments", "csv"): "text/csv; charset=utf-8",
+    ("cases", "csv"): "text/csv; charset=utf-8",
+    ("summary", "csv"): "text/csv; charset=utf-8",
+    ("summary", "xlsx"): "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ("summary", "pdf"): "application/pdf",
+    ("summary", "json"): "application/json",
+}
+
+
+@login_required
+def export(request, kind, fmt):
+    """Downloads for the dashboard's scope and filters. CSV streams row chunks as they
+    are read; the workbook is written in constant memory to a temporary file first."""
+    if (kind, fmt) not in EXPORTS:
+        raise Http404
+    filters = filters_from(request)
+    services.export_log_record(person=request.user, kind=kind, format=fmt, filters=filters)
+    filename = f"bao-cao-{kind}-{filters.unit.code}-{timezone.localdate():%Y%m%d}.{fmt}"
+    content_type = EXPORTS[(kind, fmt)]
+    if fmt == "csv":
+        rows = {
+            "assignments": lambda: exports.csv_assignments(filters),
+            "cases": lambda: exports.csv_cases(filters),
+            "summary": lambda: exports.csv_summary(selectors.summary(filters)),
+        }[kind]()
+        response = StreamingHttpResponse(rows, content_type=content_type)
+    elif fmt == "xlsx":
+        workbook = tempfile.TemporaryFile()
+        exports.xlsx_workbook(selectors.summary(filters), filters, workbook)
+        workbook.seek(0)
+        response = FileResponse(workbook, content_type=content_type)
+    elif fmt == "pdf":
+        response = HttpResponse(exports.pdf_summary(selectors.summary(filters)), content_type=content_type)
+    else:
+        response = JsonResponse(exports.json_summary(selectors.summary(filters)), json_dumps_params={"ensure_ascii": False})
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

@@ -145,3 +145,41 @@ def test_a_unit_head_sees_their_own_subtree(client, cast, activity):
     summary = client.get(reverse("reports:dashboard")).context["summary"]
 
     assert summary.filters.unit.code == "PBC" and summary.total.targeted == 3
+
+
+def test_the_inspector_downloads_each_export_and_each_is_logged(client, cast, activity):
+    import io
+    import json
+
+    import openpyxl
+
+    from reports.models import ExportLog
+
+    client.force_login(cast.inspector)
+    query = {"unit": "STTTT"}
+
+    csv_body = b"".join(client.get(reverse("reports:export", args=["assignments", "csv"]), query).streaming_content)
+    workbook = openpyxl.load_workbook(io.BytesIO(b"".join(client.get(reverse("reports:export", args=["summary", "xlsx"]), query).streaming_content)))
+    pdf = client.get(reverse("reports:export", args=["summary", "pdf"]), query)
+    numbers = json.loads(client.get(reverse("reports:export", args=["summary", "json"]), query).content)
+
+    assert csv_body.startswith(b"\xef\xbb\xbf") and "Lê Thị Cán Bộ" in csv_body.decode("utf-8-sig")
+    assert "Cán bộ" in workbook.sheetnames
+    assert pdf.content.startswith(b"%PDF") and pdf["Content-Disposition"].startswith("attachment")
+    assert numbers["totals"]["targeted"] == 3
+    assert ExportLog.objects.filter(person=cast.inspector).count() == 4
+    assert ExportLog.objects.first().filters["unit"] == "STTTT"
+
+
+def test_an_inspector_cannot_export_another_agency(client, cast, activity):
+    client.force_login(cast.inspector)
+
+    response = client.get(reverse("reports:export", args=["assignments", "csv"]), {"unit": "STP"})
+
+    assert response.status_code == 404
+
+
+def test_an_unknown_export_is_404(client, cast, activity):
+    client.force_login(cast.inspector)
+
+    assert client.get(reverse("reports:export", args=["everything", "zip"])).status_code == 404
