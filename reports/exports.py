@@ -8,6 +8,7 @@ report lives in reports.pdf and is re-exported here.
 import csv
 import datetime
 import io
+import itertools
 from collections.abc import Iterable, Iterator
 from itertools import islice
 
@@ -117,6 +118,9 @@ def csv_summary(summary: Summary) -> Iterator[bytes]:
 # XLSX
 
 
+SHEET_ROWS = 1_048_575  # Excel's row limit, less the header
+
+
 class _Sheet:
     """One worksheet written strictly row after row (constant_memory mode)."""
 
@@ -202,8 +206,18 @@ def xlsx_workbook(summary: Summary, filters: Filters, out) -> None:
         [_("Mã đơn vị"), _("Đơn vị"), *count_headers()],
         ([u.code, u.name, *count_values(c)] for u, c in summary.by_unit),
     )
-    people = book.sheet(_("Cán bộ"), [14, 32, 32, 28, 18, 9, 13, 17, 15])
-    people.table(assignment_headers(), _assignment_rows(filters))
+    people_widths = [14, 32, 32, 28, 18, 9, 13, 17, 15]
+    rows = _assignment_rows(filters)
+    # A sheet holds 1,048,576 rows; a ministry has more assignments, so they continue
+    # on "Cán bộ (2)", "Cán bộ (3)"…, each with its header and filter.
+    for part in itertools.count(1):
+        chunk = list(itertools.islice(rows, 1))
+        if not chunk and part > 1:
+            break
+        name = _("Cán bộ") if part == 1 else f"{_('Cán bộ')} ({part})"
+        book.sheet(name, people_widths).table(
+            assignment_headers(), itertools.chain(chunk, itertools.islice(rows, SHEET_ROWS - 1))
+        )
     cases = book.sheet(_("Vi phạm"), [10, 32, 40, 12, 22, 18, 17, 13])
     cases.table(case_headers(), selectors.case_rows(filters))
     book.workbook.close()

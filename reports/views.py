@@ -94,6 +94,8 @@ def export(request, kind, fmt):
     elif fmt == "pdf":
         response = HttpResponse(exports.pdf_summary(selectors.summary(filters)), content_type=content_type)
     else:
-        response = JsonResponse(exports.json_summary(selectors.summary(filters)), json_dumps_params={"ensure_ascii": False})
+        response = JsonResponse(
+            exports.json_summary(selectors.summary(filters)), json_dumps_params={"ensure_ascii": False}
+        )
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response

@@ -159,7 +159,9 @@ def test_the_inspector_downloads_each_export_and_each_is_logged(client, cast, ac
     query = {"unit": "STTTT"}
 
     csv_body = b"".join(client.get(reverse("reports:export", args=["assignments", "csv"]), query).streaming_content)
-    workbook = openpyxl.load_workbook(io.BytesIO(b"".join(client.get(reverse("reports:export", args=["summary", "xlsx"]), query).streaming_content)))
+    workbook = openpyxl.load_workbook(
+        io.BytesIO(b"".join(client.get(reverse("reports:export", args=["summary", "xlsx"]), query).streaming_content))
+    )
     pdf = client.get(reverse("reports:export", args=["summary", "pdf"]), query)
     numbers = json.loads(client.get(reverse("reports:export", args=["summary", "json"]), query).content)
 

@@ -481,3 +481,22 @@ def test_the_export_log_keeps_who_exported_what_with_which_filters(world, org, c
     assert log.filters == {"unit": "PBC", "directive": "3821/TCT-KTNB", "from": "2024-09-01", "to": ""}
     with pytest.raises(ValueError):
         export_log_record(person=None, kind="everything", format="xlsx", filters=filters)
+
+
+def test_assignments_beyond_one_sheet_continue_on_the_next(cast, org, campaign, monkeypatch):
+    import io
+
+    import openpyxl
+
+    from reports import exports, selectors
+
+    monkeypatch.setattr(exports, "SHEET_ROWS", 1)
+    filters = selectors.Filters(unit=org.agency)
+    out = io.BytesIO()
+
+    exports.xlsx_workbook(selectors.summary(filters), filters, out)
+
+    workbook = openpyxl.load_workbook(io.BytesIO(out.getvalue()))
+    assert [name for name in workbook.sheetnames if name.startswith("Cán bộ")] == ["Cán bộ", "Cán bộ (2)"]
+    assert workbook["Cán bộ (2)"]["A1"].value == workbook["Cán bộ"]["A1"].value
+    assert workbook["Cán bộ (2)"].max_row == 2
