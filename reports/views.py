@@ -87,7 +87,7 @@ def export(request, kind, fmt):
         }[kind]()
         response = StreamingHttpResponse(rows, content_type=content_type)
     elif fmt == "xlsx":
-        workbook = tempfile.TemporaryFile()
+        workbook = tempfile.TemporaryFile()  # noqa: SIM115 (FileResponse closes it after sending)
         exports.xlsx_workbook(selectors.summary(filters), filters, workbook)
         workbook.seek(0)
         response = FileResponse(workbook, content_type=content_type)
