@@ -48,21 +48,10 @@ def case_list(request):
 def case_new(request):
     form = ReportForm(*_posted(request), user=request.user)
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
+        # The form's fields are the service's arguments, the subject's e-mail aside.
+        fields = {name: value for name, value in form.cleaned_data.items() if name != "subject_email"}
         try:
-            report = services.report_create(
-                by=request.user,
-                subject=form.subject,
-                category=data["category"],
-                platform=data["platform"],
-                url=data["url"],
-                seen_at=data["seen_at"],
-                description=data["description"],
-                confidential=data["confidential"],
-                directives=data["directives"],
-                obligations=data["obligations"],
-                files=data["files"],
-            )
+            report = services.report_create(by=request.user, subject=form.subject, **fields)
         except ValidationError as exc:
             _errors_to(form, exc)
         else:
@@ -175,18 +164,8 @@ def anonymous_new(request):
     if request.method == "POST" and rate_limited(request):
         form.add_error(None, _("Bạn đã gửi quá nhiều lần. Hãy thử lại sau."))
     elif request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
         try:
-            report, code, secret = services.report_create_anonymous(
-                unit=data["unit"],
-                subject_description=data["subject_description"],
-                category=data["category"],
-                platform=data["platform"],
-                url=data["url"],
-                seen_at=data["seen_at"],
-                description=data["description"],
-                files=data["files"],
-            )
+            _report, code, secret = services.report_create_anonymous(**form.cleaned_data)
         except ValidationError as exc:
             _errors_to(form, exc)
         else:
