@@ -41,31 +41,35 @@ class Overdue:
     days_overdue: int
 
 
-def _message(kind: str, to: str, context: dict) -> EmailMultiAlternatives:
+def _message(kind: str, to: str, context: dict, connection=None) -> EmailMultiAlternatives:
     # E-mails go out in the site's language whatever the caller's request used.
     with translation.override(settings.LANGUAGE_CODE):
         context = {"site_url": settings.SITE_URL, **context}
         subject = " ".join(render_to_string(f"emails/{kind}_subject.txt", context).split())
         text = render_to_string(f"emails/{kind}.txt", context)
         html = render_to_string(f"emails/{kind}.html", context)
-    message = EmailMultiAlternatives(subject, text, settings.DEFAULT_FROM_EMAIL, [to])
+    message = EmailMultiAlternatives(subject, text, settings.DEFAULT_FROM_EMAIL, [to], connection=connection)
     message.attach_alternative(html, "text/html")
     return message
 
 
-def reminder(*, to: str, full_name: str, items: list[Pending], today: datetime.date) -> None:
+def reminder(*, to: str, full_name: str, items: list[Pending], today: datetime.date, connection=None) -> None:
     """The scheduled reminder: the recipient's directives that reached a step today."""
-    _message("reminder", to, {"full_name": full_name, "items": items, "today": today}).send()
+    _message("reminder", to, {"full_name": full_name, "items": items, "today": today}, connection).send()
 
 
-def nudge(*, to: str, full_name: str, items: list[Pending], today: datetime.date, by_name: str) -> None:
+def nudge(
+    *, to: str, full_name: str, items: list[Pending], today: datetime.date, by_name: str, connection=None
+) -> None:
     """A unit head's direct nudge: every directive the recipient has still to acknowledge."""
     context = {"full_name": full_name, "items": items, "today": today, "by_name": by_name}
-    _message("nudge", to, context).send()
+    _message("nudge", to, context, connection).send()
 
 
-def digest(*, to: str, full_name: str, people: list[Overdue], total: int, today: datetime.date) -> None:
+def digest(
+    *, to: str, full_name: str, people: list[Overdue], total: int, today: datetime.date, connection=None
+) -> None:
     """A unit head's digest of the people in their subtree who are late; `people` may be
     the first rows of `total`."""
     context = {"full_name": full_name, "people": people, "total": total, "more": total - len(people), "today": today}
-    _message("digest", to, context).send()
+    _message("digest", to, context, connection).send()

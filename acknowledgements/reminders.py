@@ -4,7 +4,7 @@ Every e-mail is claimed before it is sent, by inserting a `Notice` row whose uni
 constraint names what is being sent: (assignment, step) for a reminder, (person, kind,
 step) for a digest or a nudge. Inserts skip conflicts and a pass owns only the rows
 that carry its own run id, so two passes racing on two workers send each step once.
-Sending happens after commit, in one Celery task per person (`tasks.send_notices`).
+Sending happens after commit, in Celery tasks of up to SEND_BATCH people each (`tasks.send_notices`).
 
 Step keys:
 - reminders: "d-7", "d-1" (days before the due date, REMINDER_DAYS_BEFORE), "d0" (the
@@ -25,13 +25,14 @@ import logging
 import smtplib
 import uuid
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import nullcontext
+from contextlib import closing, nullcontext
 from dataclasses import dataclass
 from functools import partial
 
 from celery.exceptions import Retry
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.mail import get_connection
 from django.db import connection, transaction
 from django.db.models import Case, Count, Min, Q, QuerySet, Value, When
 from django.urls import reverse
@@ -48,6 +49,7 @@ logger = logging.getLogger(__name__)
 
 # A Monday: with 7-day periods, digests after a head's first one go out on Mondays.
 EPOCH = datetime.date(2024, 1, 1)
+SEND_BATCH = 50  # people per send task, sharing one SMTP connection
 BATCH = 2000
 # A digest lists this many people, the longest overdue first, then says how many more.
 DIGEST_LIMIT = 200
@@ -226,7 +228,8 @@ def notices_send(*, notice_ids: list[int], today: datetime.date, nudged_by_id: i
     raised after the others' marks are committed, for the caller to retry. Returns
     the number of e-mails sent."""
     sent, failure = 0, None
-    with transaction.atomic():
+    connection = _open_connection()
+    with transaction.atomic(), closing(connection):
         groups: dict[tuple[int, int], list[Notice]] = {}
         for notice in (
             Notice.objects.select_for_update(skip_locked=True, of=("self",))
@@ -238,12 +241,25 @@ def notices_send(*, notice_ids: list[int], today: datetime.date, nudged_by_id: i
             groups.setdefault((notice.person_id, KIND_ORDER.index(notice.kind)), []).append(notice)
         for (_, kind), notices in sorted(groups.items()):
             try:
-                sent += _deliver(notices, kind=KIND_ORDER[kind], today=today, nudged_by_id=nudged_by_id)
+                sent += _deliver(
+                    notices, kind=KIND_ORDER[kind], today=today, nudged_by_id=nudged_by_id, connection=connection
+                )
             except SEND_ERRORS as exc:
                 failure = failure or exc
     if failure is not None:
         raise failure
     return sent
+
+
+def _open_connection():
+    """One SMTP connection for every e-mail of a task (a batch of people). If it cannot
+    be opened now, each send tries again by itself and records its own failure."""
+    connection = get_connection()
+    try:
+        connection.open()
+    except SEND_ERRORS:
+        logger.warning("SMTP connection failed; each e-mail will retry it", exc_info=True)
+    return connection
 
 
 def assignment_url(pk: int) -> str:
@@ -330,9 +346,10 @@ def _late(*, head: Person, today: datetime.date, min_days: int) -> QuerySet[Assi
 
 
 def _enqueue(*, claimed: list, today: datetime.date, nudged_by_id: int | None = None) -> None:
-    """One send task per person, given the ids of their notices: the task then reads
-    them by primary key, where an index on the run would mislead the planner (a run
-    can hold 100,000 rows, while the statistics say a run holds a few)."""
+    """One send task per batch of SEND_BATCH people, given the ids of their notices:
+    the task reads them by primary key (an index on the run would mislead the planner:
+    a run can hold 100,000 rows, while the statistics say a run holds a few) and sends
+    the batch's e-mails over one SMTP connection."""
     from acknowledgements.tasks import send_notices  # the tasks module imports this one
 
     per_person: dict[int, list[int]] = {}
@@ -341,20 +358,21 @@ def _enqueue(*, claimed: list, today: datetime.date, nudged_by_id: int | None = 
     app = send_notices.app
     # One producer (one broker connection) for all the messages of a run.
     with nullcontext() if app.conf.task_always_eager else app.producer_or_acquire() as producer:
-        for person_id, notice_ids in sorted(per_person.items()):
+        for batch in _batched(sorted(per_person.items()), SEND_BATCH):
+            notice_ids = sorted(pk for _person, ids in batch for pk in ids)
             try:
-                send_notices.apply_async((sorted(notice_ids), today.isoformat(), nudged_by_id), producer=producer)
+                send_notices.apply_async((notice_ids, today.isoformat(), nudged_by_id), producer=producer)
             except (Retry, *SEND_ERRORS):
                 # Only when tasks run eagerly (where a retry is raised, not scheduled): the
                 # error is on the notices already, and the next recipients must still get theirs.
-                logger.warning("Notices %s of person %s not sent", notice_ids, person_id, exc_info=True)
+                logger.warning("Notices %s not all sent", notice_ids, exc_info=True)
 
 
 def _mark(notices: list[Notice], **values) -> None:
     Notice.objects.filter(pk__in=[notice.pk for notice in notices]).update(**values)
 
 
-def _deliver(notices: list[Notice], *, kind: str, today: datetime.date, nudged_by_id: int | None) -> int:
+def _deliver(notices: list[Notice], *, kind: str, today: datetime.date, nudged_by_id: int | None, connection) -> int:
     """Send the one e-mail standing for these notices (all of one person and kind)."""
     person = notices[0].person
     if not person.is_active:
@@ -374,7 +392,7 @@ def _deliver(notices: list[Notice], *, kind: str, today: datetime.date, nudged_b
         _mark(notices, error=SKIPPED)
         return 0
     try:
-        send()
+        send(connection=connection)
     except SEND_ERRORS as exc:
         _mark(notices, error=f"{timezone.now():%Y-%m-%d %H:%M} {type(exc).__name__}: {exc}"[:2000])
         raise

@@ -20,7 +20,14 @@ class Inbox:
         self.messages: list[EmailMessage] = []
         self.refuse: dict[str, int] = {}
         self.refused: list[str] = []
+        self.sessions = 0
         self._lock = threading.Lock()
+
+    async def handle_EHLO(self, server, session, envelope, hostname, responses):
+        with self._lock:
+            self.sessions += 1
+        session.host_name = hostname
+        return responses
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         with self._lock:

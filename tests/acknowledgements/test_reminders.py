@@ -560,3 +560,13 @@ def test_two_passes_at_once_send_every_email_once(cast, org, campaign, due_on):
     assert sum(r.digests for r in results) == 1
     assert len(sent(REMINDER_SUBJECT)) == len(set(sent(REMINDER_SUBJECT))) == 32
     assert sent(DIGEST_SUBJECT) == ["truongphong@example.gov.vn"]
+
+
+def test_a_batch_of_people_shares_one_smtp_connection(cast, org, campaign, due_on, run_pass, smtp):
+    for n in range(3):
+        services.assignments_sync_person(person=PersonFactory(email=f"them{n}@example.gov.vn", unit=org.team))
+
+    run_pass(due_on - 7 * DAY)
+
+    assert len(smtp.wait_for(5)) == 5
+    assert smtp.sessions == 1
