@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 export DJANGO_SETTINGS_MODULE := conduct_portal.settings
 
-.PHONY: run test serve lint messages bench clean
+.PHONY: run test serve lint messages bench clean chromium
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -52,6 +52,11 @@ lint: $(VENV)/.installed-dev
 messages: $(VENV)/.installed-dev
 	$(BIN)/python manage.py makemessages -l en --no-wrap --no-location --ignore=.venv --ignore=bench --ignore=tests
 	$(BIN)/python manage.py compilemessages --ignore=.venv
+
+# Benchmarks run by hand against PostgreSQL; see bench/README.md.
+bench: $(VENV)/.installed-dev
+	DATABASE_URL=$${BENCH_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/conduct_bench} \
+	$(BIN)/python bench/bench_acknowledgements.py --people 100000 --units 1000 --directives 50
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles test-output

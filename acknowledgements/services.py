@@ -37,7 +37,8 @@ def _people_in_scope(campaign: Campaign):
 def _insert_assignments(campaign: Campaign, version: Version, people) -> int:
     """INSERT … SELECT of one assignment per person, skipping those who have one:
     one statement whatever the number of people."""
-    select_sql, params = people.values("id").query.sql_with_params()
+    # Ordered by id, not by Person's default (name): no sort, and rows go in in key order.
+    select_sql, params = people.order_by("pk").values("id").query.sql_with_params()
     now = timezone.now()
     sql = (
         f"INSERT INTO {Assignment._meta.db_table} (campaign_id, version_id, person_id, due_on, assigned_at) "

@@ -1,0 +1,346 @@
+"""What the benchmarks share: the database they run on, measuring time and memory,
+counting queries, a local SMTP sink, the machine description and the Markdown table.
+
+Nothing here imports Django at module level, so a benchmark can start the SMTP sink
+(a forked process) and set the environment before `django.setup()`.
+"""
+
+import contextlib
+import datetime
+import gc
+import multiprocessing
+import os
+import platform
+import resource
+import socket
+import subprocess
+import time
+import tracemalloc
+from collections import Counter, defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "bench" / "results"
+MB = 1024 * 1024
+
+
+# --- the database -----------------------------------------------------------------------
+
+
+def ensure_postgres_database(url: str) -> bool:
+    """Create the database named in a postgres:// URL if it does not exist yet;
+    returns True when it was created."""
+    import dj_database_url
+    import psycopg2
+    from psycopg2 import sql
+
+    settings = dj_database_url.parse(url)
+    connection = psycopg2.connect(
+        dbname="postgres",
+        user=settings.get("USER") or None,
+        password=settings.get("PASSWORD") or None,
+        host=settings.get("HOST") or None,
+        port=settings.get("PORT") or None,
+    )
+    try:
+        connection.autocommit = True
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [settings["NAME"]])
+            if cursor.fetchone():
+                return False
+            cursor.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(settings["NAME"])))
+            return True
+    finally:
+        connection.close()
+
+
+def maintenance(*tables: str) -> None:
+    """VACUUM ANALYZE the tables and CHECKPOINT, so that a measurement pays neither for
+    the dead rows nor for the dirty pages an earlier step left behind."""
+    from django.db import DatabaseError, connection
+
+    with connection.cursor() as cursor:
+        for table in tables:
+            cursor.execute(f"VACUUM ANALYZE {connection.ops.quote_name(table)}")
+        # Needs superuser or pg_checkpoint; without it the figures are only less repeatable.
+        with contextlib.suppress(DatabaseError):
+            cursor.execute("CHECKPOINT")
+
+
+# --- time and memory --------------------------------------------------------------------
+
+
+def _proc_status(key: str) -> int | None:
+    """A value of /proc/self/status in bytes (VmRSS, VmHWM), None off Linux."""
+    try:
+        with open("/proc/self/status") as status:
+            for line in status:
+                if line.startswith(key + ":"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        return None
+    return None
+
+
+def _reset_peak_rss() -> bool:
+    # Writing 5 to clear_refs resets VmHWM to the current RSS (Linux 4.0+), so the
+    # peak read afterwards belongs to the measured step alone.
+    try:
+        with open("/proc/self/clear_refs", "w") as clear_refs:
+            clear_refs.write("5")
+        return True
+    except OSError:
+        return False
+
+
+@dataclass
+class Measured:
+    result: Any
+    started: float  # time.perf_counter() at the start
+    seconds: float
+    rss_peak_mb: float | None  # peak resident set size above the level at the start
+    heap_peak_mb: float | None  # tracemalloc's peak of Python allocations, if traced
+    rss_exact: bool  # False when only ru_maxrss was available (a lower bound)
+
+
+def measure(step: Callable[[], Any], *, trace: bool) -> Measured:
+    """Run `step` once: wall time, peak RSS above the start and, with `trace`, the
+    peak of Python allocations (tracemalloc slows allocation-heavy code down)."""
+    gc.collect()
+    exact = _reset_peak_rss()
+    rss_start = _proc_status("VmRSS")
+    maxrss_start = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    if trace:
+        tracemalloc.start()
+    started = time.perf_counter()
+    try:
+        result = step()
+        seconds = time.perf_counter() - started
+        heap_peak = tracemalloc.get_traced_memory()[1] / MB if trace else None
+    finally:
+        if trace:
+            tracemalloc.stop()
+    hwm = _proc_status("VmHWM")
+    if exact and hwm is not None and rss_start is not None:
+        rss_peak = (hwm - rss_start) / MB
+    else:
+        rss_peak = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024 - maxrss_start) / MB
+    return Measured(result, started, seconds, rss_peak, heap_peak, exact)
+
+
+class QueryStats:
+    """A connection.execute_wrapper that counts statements and their time by kind
+    ("INSERT acknowledgements_notice", "SELECT", "UPDATE"…)."""
+
+    def __init__(self) -> None:
+        self.count: Counter[str] = Counter()
+        self.seconds: defaultdict[str, float] = defaultdict(float)
+
+    def __call__(self, execute, sql, params, many, context):
+        started = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            kind = self.kind(sql)
+            self.count[kind] += 1
+            self.seconds[kind] += time.perf_counter() - started
+
+    @staticmethod
+    def kind(sql: str) -> str:
+        words = sql.split(None, 3)
+        verb = words[0].upper() if words else "?"
+        if verb == "INSERT" and len(words) > 2:
+            return f"INSERT {words[2].strip(chr(34))}"
+        return verb
+
+    @property
+    def total(self) -> int:
+        return sum(self.count.values())
+
+    @property
+    def total_seconds(self) -> float:
+        return sum(self.seconds.values())
+
+
+@contextlib.contextmanager
+def timing_calls(owner, name: str):
+    """Time every call of `owner.name` (a function or method) while the block runs;
+    yields a dict with "calls" and "seconds". For breaking a step down, not for
+    changing what it does."""
+    original = getattr(owner, name)
+    totals = {"calls": 0, "seconds": 0.0}
+
+    def timed(*args, **kwargs):
+        started = time.perf_counter()
+        try:
+            return original(*args, **kwargs)
+        finally:
+            totals["calls"] += 1
+            totals["seconds"] += time.perf_counter() - started
+
+    setattr(owner, name, timed)
+    try:
+        yield totals
+    finally:
+        setattr(owner, name, original)
+
+
+# --- the SMTP sink ----------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class _Counting:
+    """An aiosmtpd handler that accepts every message and only counts it."""
+
+    def __init__(self, received) -> None:
+        self.received = received
+
+    async def handle_DATA(self, server, session, envelope):
+        with self.received.get_lock():
+            self.received.value += 1
+        return "250 OK"
+
+
+def _serve(port: int, received, ready, stop) -> None:
+    from aiosmtpd.controller import Controller
+
+    # A fixed server name: without one aiosmtpd looks up the FQDN on every connection.
+    controller = Controller(_Counting(received), hostname="127.0.0.1", port=port, server_hostname="bench-sink")
+    controller.start()
+    ready.set()
+    stop.wait()
+    controller.stop()
+
+
+@dataclass
+class SmtpSink:
+    """aiosmtpd in a process of its own, so that receiving does not compete with the
+    sender for the GIL of the process being measured."""
+
+    port: int
+    _received: Any = field(repr=False)
+    _stop: Any = field(repr=False)
+    _process: Any = field(repr=False)
+
+    @classmethod
+    def start(cls) -> "SmtpSink":
+        # Forked before Django is set up: the child holds no database connection.
+        context = multiprocessing.get_context("fork")
+        received, ready, stop = context.Value("q", 0), context.Event(), context.Event()
+        port = free_port()
+        process = context.Process(target=_serve, args=(port, received, ready, stop), daemon=True)
+        process.start()
+        if not ready.wait(30):
+            process.terminate()
+            raise RuntimeError("the SMTP sink did not start")
+        return cls(port, received, stop, process)
+
+    @property
+    def received(self) -> int:
+        return self._received.value
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._process.join(10)
+        if self._process.is_alive():
+            self._process.terminate()
+
+
+# --- the machine and the report ---------------------------------------------------------
+
+
+def _cpu_model() -> str:
+    try:
+        with open("/proc/cpuinfo") as cpuinfo:
+            for line in cpuinfo:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown"
+
+
+def _ram() -> str:
+    try:
+        with open("/proc/meminfo") as meminfo:
+            for line in meminfo:
+                if line.startswith("MemTotal:"):
+                    return f"{int(line.split()[1]) / 1024 / 1024:.1f} GiB"
+    except OSError:
+        pass
+    return "unknown"
+
+
+def _git_revision() -> str:
+    try:
+        out = subprocess.run(
+            ["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"], capture_output=True, text=True, timeout=5
+        )
+        return out.stdout.strip() or "unknown"
+    except (OSError, subprocess.SubprocessError):
+        return "unknown"
+
+
+def machine(*, load_at_start: tuple[float, ...] | None = None) -> dict[str, str]:
+    """nproc, CPU, RAM, PostgreSQL, the software versions and how busy the machine
+    was (the load average at the start of the run and now); call after django.setup()."""
+    import django
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT version()")
+        postgres = cursor.fetchone()[0].split(" on ")[0]
+        settings = {}
+        for name in ("shared_buffers", "work_mem", "synchronous_commit", "max_wal_size"):
+            cursor.execute(f"SHOW {name}")
+            settings[name] = cursor.fetchone()[0]
+    host = connection.settings_dict.get("HOST") or "local socket"
+    info = {
+        "nproc": str(len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()),
+        "CPU": _cpu_model(),
+        "RAM": _ram(),
+        "OS": f"{platform.system()} {platform.release()}",
+        "PostgreSQL": f"{postgres} at {host} ({', '.join(f'{k}={v}' for k, v in settings.items())})",
+        "Python / Django": f"{platform.python_version()} / {django.get_version()}",
+        "commit": _git_revision(),
+    }
+    # Other work on the machine shows here: the figures are only as quiet as it was.
+    if load_at_start is not None:
+        info["load average (1, 5, 15 min) at the start"] = ", ".join(f"{load:.2f}" for load in load_at_start)
+    info["load average (1, 5, 15 min) at the end"] = ", ".join(f"{load:.2f}" for load in os.getloadavg())
+    return info
+
+
+def fmt_seconds(value: float | None) -> str:
+    if value is None:
+        return "–"
+    return f"{value:.3f}" if value < 10 else f"{value:.1f}"
+
+
+def fmt_peak(m: Measured | None) -> str:
+    """The RSS rise ("≥" when only ru_maxrss was readable), then tracemalloc's peak."""
+    if m is None or m.rss_peak_mb is None:
+        return "–"
+    text = f"{m.rss_peak_mb:.1f}" if m.rss_exact else f"≥{m.rss_peak_mb:.1f}"
+    return f"{text} (heap {m.heap_peak_mb:.1f})" if m.heap_peak_mb is not None else text
+
+
+def markdown_table(header: list[str], rows: list[list[str]]) -> str:
+    lines = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
+    lines += ["| " + " | ".join(row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def write_result(name: str, text: str) -> Path:
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    path = RESULTS / f"{name}-{datetime.date.today().isoformat()}.md"
+    path.write_text(text, encoding="utf-8")
+    return path
