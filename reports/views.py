@@ -46,14 +46,18 @@ def filters_from(request) -> selectors.Filters:
 def dashboard(request):
     filters = filters_from(request)
     summary = selectors.summary(filters)
+    unit_bars = charts.bars([(unit.name, counts.percent) for unit, counts in summary.by_unit], scale_to=100)
+    category_bars = charts.bars(summary.violations_by.get("category", []))
     context = {
         "summary": summary,
         "filters": filters,
         "units": selectors.units_for(request.user),
         "directives": directives_visible_to(request.user).filter(campaign__isnull=False).order_by("-issued_on"),
-        "unit_bars": charts.bars([(unit.name, counts.percent) for unit, counts in summary.by_unit], scale_to=100),
-        "category_bars": charts.bars(summary.violations_by.get("category", [])),
-        "progress_line": charts.polyline(summary.progress),
+        "unit_bars": unit_bars,
+        "unit_chart_height": charts.height(unit_bars),
+        "category_bars": category_bars,
+        "category_chart_height": charts.height(category_bars),
+        "progress_points": charts.series(summary.progress),
         "query": request.GET.urlencode(),
     }
     return render(request, "reports/dashboard.html", context)
