@@ -303,7 +303,7 @@ def build_units(units: int) -> list[int]:
     names of siblings differ only by a zero-padded number, so every collation sorts
     them alike). Returns the unit ids, root first."""
     provinces, districts = _tree_shape(units)
-    last_root = Unit.get_last_root_node()
+    last_root = Unit.objects.get_last_root_node()
     root_step = Unit._str2int(last_root.path[: Unit.steplen]) + 1 if last_root else 1
     root_path = Unit._get_path(None, 1, root_step)
     rows = [Unit(code=ROOT_CODE, name="Tổng cục Thuế (dữ liệu tải)", path=root_path, depth=1, numchild=provinces)]
