@@ -329,6 +329,8 @@ def bench_reminders(args, *, today: datetime.date, due_on: datetime.date, sink: 
         with (
             connection.execute_wrapper(queries),
             benchlib.timing_calls(EmailBackend, "send_messages") as smtp,
+            benchlib.timing_calls(EmailBackend, "open") as smtp_open,
+            benchlib.timing_calls(EmailBackend, "close") as smtp_close,
         ):
             passed = benchlib.measure(lambda: reminders.reminder_pass(today=today), trace=trace)
     finally:
@@ -377,8 +379,12 @@ def bench_reminders(args, *, today: datetime.date, due_on: datetime.date, sink: 
         f"{queries.total_seconds:.1f} s at the driver (commits not included); the claim's "
         f"INSERT statements into acknowledgements_notice ({claim_inserts}) took "
         f"{queries.seconds.get('INSERT acknowledgements_notice', 0):.2f} s.",
-        f"- of which SMTP (Django's `EmailBackend.send_messages`: connect, send, quit): {smtp['seconds']:.1f} s "
-        f"over {smtp['calls']:,} calls ({smtp['seconds'] / max(1, smtp['calls']) * 1000:.2f} ms each); the rest is "
+        f"- of which SMTP: Django's `EmailBackend.send_messages` {smtp['seconds']:.1f} s "
+        f"over {smtp['calls']:,} calls ({smtp['seconds'] / max(1, smtp['calls']) * 1000:.2f} ms each; it connects "
+        "and quits itself only when the caller has not opened the connection), `open()` "
+        f"{smtp_open['seconds']:.1f} s over {smtp_open['calls']:,} calls and `close()` {smtp_close['seconds']:.1f} s "
+        f"over {smtp_close['calls']:,} (send_messages calls `open()` too, which returns at once on an open "
+        "connection); the rest is "
         "Python: the ORM, Celery's eager call, templates and MIME.",
         f"- raw claim: one INSERT … SELECT of {raw.result:,} notices, committed (then deleted again, "
         f"{deleted:,} rows, before the pass); its peak {benchlib.fmt_peak(raw)} MB.",
@@ -394,6 +400,8 @@ def bench_reminders(args, *, today: datetime.date, due_on: datetime.date, sink: 
 def main() -> None:
     args = parse_args()
     args.load_at_start = os.getloadavg()
+    # The code imported below is the working tree's now; the report says which.
+    args.revision = benchlib.git_revision()
     url = os.environ.get("DATABASE_URL", "")
     if not url.startswith(("postgres://", "postgresql://")):
         raise SystemExit("Set DATABASE_URL=postgres://…: this benchmark runs on PostgreSQL only.")
@@ -430,7 +438,7 @@ def main() -> None:
 
 def report(args, table: list[list[str]], notes: list[str]) -> None:
     header = ["operation", "rows", "seconds", "peak MB", "raw SQL seconds", "ratio"]
-    machine = benchlib.machine(load_at_start=args.load_at_start)
+    machine = benchlib.machine(load_at_start=args.load_at_start, revision=args.revision)
     text = "\n".join(
         [
             f"# Acknowledgements benchmark, {datetime.date.today().isoformat()}",

@@ -165,6 +165,28 @@ class QueryStats:
         return sum(self.seconds.values())
 
 
+class StatementLog:
+    """A connection.execute_wrapper that keeps every statement with its time, for
+    telling which query of a step the time went to."""
+
+    def __init__(self) -> None:
+        self.statements: list[tuple[str, float]] = []
+
+    def __call__(self, execute, sql, params, many, context):
+        started = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            self.statements.append((sql, time.perf_counter() - started))
+
+    def __len__(self) -> int:
+        return len(self.statements)
+
+    @property
+    def seconds(self) -> float:
+        return sum(seconds for _sql, seconds in self.statements)
+
+
 @contextlib.contextmanager
 def timing_calls(owner, name: str):
     """Time every call of `owner.name` (a function or method) while the block runs;
@@ -279,19 +301,33 @@ def _ram() -> str:
     return "unknown"
 
 
-def _git_revision() -> str:
+def git_revision() -> str:
     try:
         out = subprocess.run(
             ["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"], capture_output=True, text=True, timeout=5
         )
-        return out.stdout.strip() or "unknown"
+        revision = out.stdout.strip() or "unknown"
+        # Tracked files changed since that commit (outside bench/): the code measured
+        # was not exactly the commit's.
+        status = subprocess.run(
+            ["git", "--no-optional-locks", "-C", str(ROOT), "status", "--porcelain", "--untracked-files=no"],
+            capture_output=True,
+            text=True,
+            timeout=5,
+        )
+        changed = [line[3:] for line in status.stdout.splitlines() if line[3:] and not line[3:].startswith("bench/")]
+        if changed:
+            revision += f" with uncommitted changes to {', '.join(changed)}"
+        return revision
     except (OSError, subprocess.SubprocessError):
         return "unknown"
 
 
-def machine(*, load_at_start: tuple[float, ...] | None = None) -> dict[str, str]:
+def machine(*, load_at_start: tuple[float, ...] | None = None, revision: str | None = None) -> dict[str, str]:
     """nproc, CPU, RAM, PostgreSQL, the software versions and how busy the machine
-    was (the load average at the start of the run and now); call after django.setup()."""
+    was (the load average at the start of the run and now); call after django.setup().
+    `revision`: git_revision() taken when the run started, if the code may have
+    changed since."""
     import django
     from django.db import connection
 
@@ -310,7 +346,7 @@ def machine(*, load_at_start: tuple[float, ...] | None = None) -> dict[str, str]
         "OS": f"{platform.system()} {platform.release()}",
         "PostgreSQL": f"{postgres} at {host} ({', '.join(f'{k}={v}' for k, v in settings.items())})",
         "Python / Django": f"{platform.python_version()} / {django.get_version()}",
-        "commit": _git_revision(),
+        "commit": revision or git_revision(),
     }
     # Other work on the machine shows here: the figures are only as quiet as it was.
     if load_at_start is not None:
@@ -340,7 +376,14 @@ def markdown_table(header: list[str], rows: list[list[str]]) -> str:
 
 
 def write_result(name: str, text: str) -> Path:
+    """bench/results/<name>-<date>.md; a later run the same day gets -2, -3…, so no
+    run overwrites another's figures."""
     RESULTS.mkdir(parents=True, exist_ok=True)
-    path = RESULTS / f"{name}-{datetime.date.today().isoformat()}.md"
+    stem = f"{name}-{datetime.date.today().isoformat()}"
+    path = RESULTS / f"{stem}.md"
+    number = 1
+    while path.exists():
+        number += 1
+        path = RESULTS / f"{stem}-{number}.md"
     path.write_text(text, encoding="utf-8")
     return path
