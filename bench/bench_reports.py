@@ -561,8 +561,11 @@ def bench_dashboard(args, *, root, inspector, rows: int):
         f"{assignment_s / orm['m'].seconds:.0%} of summary().",
         f"- the page: {len(view['log'])} queries, of which summary()'s {len(orm['log'])}; the rest (session, "
         "user, role grants, second-factor check, unit and directive lists) "
-        f"{view['by'].get('other', 0):.3f} s at the driver; the page is {view['bytes'] / 1024:.0f} KB and "
-        f"rendering and middleware add {view['m'].seconds - orm['m'].seconds:.2f} s to summary().",
+        f"{view['by'].get('other', 0):.3f} s at the driver; the page is {view['bytes'] / 1024:.0f} KB. Of the "
+        f"page's {view['m'].seconds:.2f} s, {view['log'].seconds:.2f} s are spent waiting at the driver (every "
+        f"statement) and {view['m'].seconds - view['log'].seconds:.2f} s elsewhere (Python: middleware, the "
+        "view, summary()'s own work, the template); summary() alone: "
+        f"{orm['log'].seconds:.2f} s at the driver, {orm['m'].seconds - orm['log'].seconds:.3f} s elsewhere.",
         f"- the same numbers from two statements, checked equal: one `GROUP BY (directive, child unit)` "
         f"({len(grouped.result['per directive'])} × {len(grouped.result['per child unit'])} "
         "groups, plus the root's own people) whose rows are summed in Python into the totals, the directives, "
