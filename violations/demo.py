@@ -18,7 +18,9 @@ def seed_cases(*, head: Person, reporter: Person, subject: Person, unit: Unit) -
         description="Phát trực tiếp bán hàng trên Facebook trong giờ làm việc buổi sáng.",
     )  # fmt: skip
     for to in (State.UNDER_REVIEW, State.CONFIRMED):
-        services.report_transition(report=case, to=to, by=head, role=workflow.REVIEWER, note="Đã xác minh qua ảnh chụp.")
+        services.report_transition(
+            report=case, to=to, by=head, role=workflow.REVIEWER, note="Đã xác minh qua ảnh chụp."
+        )
     services.report_create_anonymous(
         unit=unit, subject_description="Một cán bộ Đội kiểm tra", category="false_information", platform="zalo",
         seen_at=seen, description="Chia sẻ thông tin chưa kiểm chứng về chính sách thuế trong nhóm Zalo.",

@@ -7,8 +7,12 @@ from tests.e2e.conftest import log_in
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_a_staff_member_answers_acknowledges_and_the_head_sees_it(page, browser, live_server, cast, org, quiz_directive, due_on):
-    services.campaign_launch(directive=quiz_directive, targets=[(org.department, True)], due_on=due_on, by=cast.administrator)
+def test_a_staff_member_answers_acknowledges_and_the_head_sees_it(
+    page, browser, live_server, cast, org, quiz_directive, due_on
+):
+    services.campaign_launch(
+        directive=quiz_directive, targets=[(org.department, True)], due_on=due_on, by=cast.administrator
+    )
 
     log_in(page, cast.staff.email, cast.password)
     page.get_by_role("link", name="1 văn bản chờ bạn xác nhận").click()

@@ -9,7 +9,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def test_an_inspector_filters_to_a_unit_and_downloads_the_workbook(page, cast, org, campaign, tmp_path):
     import openpyxl
 
-    services.acknowledgement_record(assignment=campaign.assignments.get(person=cast.staff), by=cast.staff, request_meta={})
+    services.acknowledgement_record(
+        assignment=campaign.assignments.get(person=cast.staff), by=cast.staff, request_meta={}
+    )
     log_in(page, cast.inspector.email, cast.password)
     page.get_by_role("link", name="Báo cáo", exact=True).click()
     page.get_by_role("combobox", name="Đơn vị").select_option(label="Phòng Bưu chính")

@@ -9,7 +9,9 @@ from violations.models import Report
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_a_head_logs_a_case_with_a_screenshot_confirms_it_and_the_person_answers(page, browser, live_server, cast, tmp_path, settings):
+def test_a_head_logs_a_case_with_a_screenshot_confirms_it_and_the_person_answers(
+    page, browser, live_server, cast, tmp_path, settings
+):
     settings.PRIVATE_STORAGE_ROOT = tmp_path
     screenshot = tmp_path / "anh-chup-zalo.png"
     buffer = io.BytesIO()

@@ -30,4 +30,6 @@ class Command(BaseCommand):
         for person in accounts:
             roles = ", ".join(sorted(str(g.get_role_display()) for g in person.grants.all())) or "Cán bộ"
             self.stdout.write(f"  {person.email:<28} {roles} – {person.unit}")
-        self.stdout.write(f"Văn bản đã ban hành: {len(directives)}; lượt giao quán triệt: {assignments}; hồ sơ vi phạm: {cases}")
+        self.stdout.write(
+            f"Văn bản đã ban hành: {len(directives)}; lượt giao quán triệt: {assignments}; hồ sơ vi phạm: {cases}"
+        )
