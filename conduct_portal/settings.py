@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "treebeard",
     "django_ratelimit",
     "conduct_portal",
+    "core",
     "organization",
     "directives",
     "acknowledgements",
@@ -193,6 +194,11 @@ if not DEBUG:
     SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000, minimum=0)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
+
+# The client address behind a proxy (core/http.py): the header the proxy sets, or the
+# number of proxies that append to X-Forwarded-For. Neither is trusted unless set.
+TRUSTED_CLIENT_IP_HEADER = env_str("TRUSTED_CLIENT_IP_HEADER", "")
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0, minimum=0)
 
 LOGGING = {
     "version": 1,

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from organization import permissions
 from organization.models import Person, Role, Unit
 from violations import workflow
-from violations.evidence import CheckedFile, check_upload
+from core.uploads import CheckedFile, check_upload
 from violations.models import Channel, Event, Evidence, Outcome, Report, State
 
 RECEIPT_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I

@@ -22,7 +22,7 @@ from fpdf import FPDF
 from fpdf.actions import LaunchAction
 from PIL import ExifTags, Image, ImageCms, PngImagePlugin
 
-from violations.evidence import ALLOWED_TYPES, CheckedFile, check_upload
+from core.uploads import ALLOWED_TYPES, CheckedFile, check_upload
 
 MAX_BYTES = 5 * 1024 * 1024
 HANOI = {  # the kind of position a phone writes into every photo
