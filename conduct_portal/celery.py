@@ -9,7 +9,18 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
 
+HEARTBEAT_KEY = "conduct_portal:worker-heartbeat"
+
+
 @app.task(name="conduct_portal.heartbeat")
 def heartbeat() -> str:
-    """Answers from a worker: /healthz?worker=1 and beat use it to show the queue moves."""
+    """Run by a worker every few minutes (beat): records when a worker last took a
+    task, which /healthz?worker=1 reads instead of waiting on a round trip."""
+    import time
+
+    import redis
+    from django.conf import settings
+
+    if settings.REDIS_URL:
+        redis.Redis.from_url(settings.REDIS_URL, socket_timeout=2).set(HEARTBEAT_KEY, str(time.time()))
     return "pong"

@@ -52,3 +52,13 @@ def env_choice(name: str, default: str, choices: set[str]) -> str:
     if value not in choices:
         raise ImproperlyConfigured(f"{name} must be one of {sorted(choices)}, not {value!r}")
     return value
+
+
+def env_choices(name: str, default: str, choices: set[str]) -> list[str]:
+    """A comma-separated list whose every item must be one of `choices`: a typo such
+    as MFA_REQUIRED_ROLES=admin must stop the start-up, not silently match nobody."""
+    values = env_list(name, default)
+    unknown = [value for value in values if value not in choices]
+    if unknown:
+        raise ImproperlyConfigured(f"{name}: unknown {unknown}; allowed: {sorted(choices)}")
+    return values

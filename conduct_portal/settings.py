@@ -8,7 +8,7 @@ from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from conduct_portal.env import env_bool, env_int, env_list, env_str
+from conduct_portal.env import env_bool, env_choices, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "allauth.mfa",
     "treebeard",
     "django_ratelimit",
+    "csp",
     "conduct_portal",
     "core",
     "organization",
@@ -49,6 +50,10 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "core.middleware.RequestSizeLimitMiddleware",
+    "core.audit.AuditContextMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -104,7 +109,10 @@ AUTHENTICATION_BACKENDS = [
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": env_int("PASSWORD_MIN_LENGTH", 8 if DEBUG else 12, minimum=8)},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -120,15 +128,28 @@ ACCOUNT_EMAIL_VERIFICATION = "none"
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_PASSWORD_RESET_BY_CODE_ENABLED = False
+# Failed log-ins: a generous limit per client address (behind a proxy, see
+# TRUSTED_CLIENT_IP_HEADER), and per account a delay that doubles with each failure
+# (organization/throttle.py) instead of a lock-out that a colleague could trigger.
 ACCOUNT_RATE_LIMITS = {
-    "login_failed": env_str("LOGIN_RATE_LIMIT", "5/m/ip,5/5m/key"),
+    "login_failed": env_str("LOGIN_RATE_LIMIT", "30/m/ip"),
     "reset_password": "5/m/ip,3/m/key",
     "change_password": "5/m/user",
 }
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = env_str("MFA_TOTP_ISSUER", "Cổng quy tắc ứng xử")
-# Roles that must set up TOTP before they can use the portal.
-MFA_REQUIRED_ROLES = env_list("MFA_REQUIRED_ROLES", "" if DEBUG else "administrator,inspector")
+LOGIN_DELAY_AFTER = env_int("LOGIN_DELAY_AFTER", 3, minimum=1)
+LOGIN_DELAY_SECONDS = env_int("LOGIN_DELAY_SECONDS", 10, minimum=1)
+LOGIN_DELAY_MAX_SECONDS = env_int("LOGIN_DELAY_MAX_SECONDS", 300, minimum=1)
+# Roles that must use TOTP: they set it up before anything else, and every page needs
+# a session that passed it. Unit heads see reporters and evidence, so they are in.
+MFA_REQUIRED_ROLES = env_choices(
+    "MFA_REQUIRED_ROLES", "" if DEBUG else "administrator,inspector,unit_head",
+    {"administrator", "inspector", "unit_head"},
+)  # fmt: skip
+# Imported addresses are the organisation's and count as verified (see services),
+# so this only matters for accounts made before that.
+MFA_ALLOW_UNVERIFIED_EMAIL = False
 
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", _("Tiếng Việt")), ("en", _("English"))]
@@ -181,8 +202,36 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
     "heartbeat": {"task": "conduct_portal.heartbeat", "schedule": crontab(minute="*/5")},
 }
+# /healthz?worker=1 reports an error when no worker ran the heartbeat for this long.
+WORKER_HEARTBEAT_MAX_AGE = env_int("WORKER_HEARTBEAT_MAX_AGE", 900, minimum=60)
 
 SESSION_COOKIE_HTTPONLY = True
+# An idle session ends after SESSION_IDLE_HOURS: every request renews the expiry.
+SESSION_COOKIE_AGE = env_int("SESSION_IDLE_HOURS", 4, minimum=1) * 3600
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+# A request body larger than this is refused before it is read (core/middleware.py);
+# set the proxy's limit (nginx: client_max_body_size) to the same value.
+REQUEST_MAX_MB = env_int("REQUEST_MAX_MB", 50, minimum=1)
+# Content-Security-Policy (django-csp): the templates carry no inline script or
+# style; the TOTP set-up shows its QR code as a data: image.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer", "camera", "geolocation", "gyroscope", "magnetometer", "microphone",
+        "payment", "usb", "interest-cohort",
+    )
+}  # fmt: skip
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
@@ -223,6 +272,61 @@ CELERY_BEAT_SCHEDULE["reminder-pass"] = {
     "task": "acknowledgements.reminder_pass",
     "schedule": crontab(hour=REMINDER_HOUR, minute=0),
 }
+
+
+# The acknowledgement chain (acknowledgements/chain.py). ACK_CHAIN_KEYS holds the
+# HMAC-SHA256 keys as "id:base64secret,id:base64secret": the first signs new records
+# and checkpoints, all of them verify. The plain id "s0" (no secret) stands for a key
+# derived from SECRET_KEY, which is also the default, so `make run` needs nothing;
+# production should set its own key, kept out of the database and its backups.
+# Signed checkpoints of the chain head go to ACK_CHECKPOINT_DIR daily at
+# ACK_CHECKPOINT_HOUR and are e-mailed to the inspectors of the root units.
+def _ack_chain_keys(raw: str | None, secret_key: str) -> dict[str, bytes]:
+    import base64
+    import binascii
+    import hashlib
+    import hmac
+    import re
+
+    derived = hmac.new(secret_key.encode(), b"acknowledgements.chain.s0", hashlib.sha256).digest()
+    keys: dict[str, bytes] = {}
+    for item in [part.strip() for part in (raw or "s0").split(",")]:
+        key_id, _sep, secret = item.partition(":")
+        key_id = key_id.strip()
+        if not re.fullmatch(r"[A-Za-z0-9_-]{1,16}", key_id) or key_id == "v1":
+            raise ImproperlyConfigured(
+                f"ACK_CHAIN_KEYS: {key_id!r} is not a key id (1-16 letters, digits, - or _; 'v1' is reserved)"
+            )
+        if key_id in keys:
+            raise ImproperlyConfigured(f"ACK_CHAIN_KEYS: key id {key_id!r} appears twice")
+        if key_id == "s0":
+            if secret:
+                raise ImproperlyConfigured("ACK_CHAIN_KEYS: 's0' is derived from SECRET_KEY and takes no secret")
+            keys[key_id] = derived
+            continue
+        try:
+            decoded = base64.b64decode(secret.strip().replace("-", "+").replace("_", "/"), validate=True)
+        except (binascii.Error, ValueError):
+            raise ImproperlyConfigured(f"ACK_CHAIN_KEYS: the secret of {key_id!r} is not base64") from None
+        if len(decoded) < 32:
+            raise ImproperlyConfigured(f"ACK_CHAIN_KEYS: the secret of {key_id!r} must be at least 32 bytes")
+        keys[key_id] = decoded
+    return keys
+
+
+ACK_CHAIN_KEYS = _ack_chain_keys(env_str("ACK_CHAIN_KEYS"), SECRET_KEY)
+ACK_CHECKPOINT_DIR = Path(env_str("ACK_CHECKPOINT_DIR", str(PRIVATE_STORAGE_ROOT / "checkpoints")))
+ACK_CHECKPOINT_HOUR = env_int("ACK_CHECKPOINT_HOUR", 1, minimum=0)
+CELERY_BEAT_SCHEDULE["acknowledgement-checkpoint"] = {
+    "task": "acknowledgements.checkpoint",
+    "schedule": crontab(hour=ACK_CHECKPOINT_HOUR, minute=30),
+}
+# The password "signature" on acknowledgements: this many wrong passwords per account
+# within the window lock the signature until the oldest of them is out of the window.
+ACK_SIGNATURE_MAX_FAILURES = env_int("ACK_SIGNATURE_MAX_FAILURES", 5, minimum=1)
+ACK_SIGNATURE_WINDOW_MINUTES = env_int("ACK_SIGNATURE_WINDOW_MINUTES", 15, minimum=1)
+# Implementation reports: the attachment's size limit (checked by core/uploads.py).
+REPORT_ATTACHMENT_MAX_MB = env_int("REPORT_ATTACHMENT_MAX_MB", 20, minimum=1)
 
 # Violation cases: days a head has to review a case, evidence size limit, and the
 # rate of anonymous reports and follow-ups per client address.

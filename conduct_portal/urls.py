@@ -10,7 +10,11 @@ urlpatterns = [
     path("acknowledgements/", include("acknowledgements.urls")),
     path("violations/", include("violations.urls")),
     path("reports/", include("reports.urls")),
+    # The login e-mail is the organisation's identity: nobody changes their own.
+    path("accounts/email/", views.not_found),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
+    # Django's own admin log-in form knows no second factor: send it to allauth's.
+    path("admin/login/", views.admin_login),
     path("admin/", admin.site.urls),
 ]

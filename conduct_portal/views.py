@@ -1,14 +1,30 @@
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.db import connection
-from django.http import JsonResponse
-from django.shortcuts import render
+from django.http import Http404, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from acknowledgements import selectors as ack_selectors
 from organization import permissions, selectors
 from organization.models import Role
+
+
+def not_found(request, *args, **kwargs):
+    raise Http404
+
+
+def admin_login(request):
+    """The admin's log-in is allauth's, with its second factor and rate limits."""
+    target = request.GET.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        target = reverse("admin:index")
+    return redirect(f"{reverse('account_login')}?{urlencode({'next': target})}")
 
 
 @login_required
@@ -49,18 +65,30 @@ def _redis_status() -> str:
 
 
 def _worker_status() -> str:
-    from conduct_portal.celery import heartbeat
+    """How long ago a worker last ran the beat's heartbeat task: one Redis read,
+    never a wait on the queue."""
+    if not settings.REDIS_URL:
+        return "not configured"
+    import time
+
+    import redis
+
+    from conduct_portal.celery import HEARTBEAT_KEY
 
     try:
-        return "ok" if heartbeat.apply_async().get(timeout=5) == "pong" else "error"
+        beat = redis.Redis.from_url(settings.REDIS_URL, socket_timeout=2).get(HEARTBEAT_KEY)
     except Exception as exc:
         return f"error: {exc.__class__.__name__}"
+    if beat is None:
+        return "error: no heartbeat"
+    age = time.time() - float(beat)
+    return "ok" if age <= settings.WORKER_HEARTBEAT_MAX_AGE else f"error: last heartbeat {int(age)} s ago"
 
 
 @never_cache
 @require_GET
 def healthz(request):
-    """Database and Redis reachability; with ?worker=1 also a round trip to a Celery worker."""
+    """Database and Redis reachability; with ?worker=1 also the age of the workers' heartbeat."""
     checks = {"database": _database_status(), "redis": _redis_status()}
     if request.GET.get("worker"):
         checks["worker"] = _worker_status()

@@ -1,8 +1,12 @@
-"""The audit trail: one function to write it. Callers pass what they know; the
-request, when given, supplies the address."""
+"""The audit trail: one function to write it. The address comes from the request
+being served (set by AuditContextMiddleware), so services need not carry it."""
+
+import contextvars
 
 from core.http import client_ip
 from core.models import AuditAction, AuditEvent
+
+_current_ip: contextvars.ContextVar[str | None] = contextvars.ContextVar("audit_ip", default=None)
 
 
 def audit_record(
@@ -23,6 +27,20 @@ def audit_record(
         actor=actor,
         target=str(target)[:255],
         unit_path=unit_path or "",
-        ip=client_ip(request) if request is not None else None,
+        ip=client_ip(request) if request is not None else _current_ip.get(),
         data=data or {},
     )
+
+
+class AuditContextMiddleware:
+    """Remembers the client address of the request being served for audit rows."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        token = _current_ip.set(client_ip(request))
+        try:
+            return self.get_response(request)
+        finally:
+            _current_ip.reset(token)

@@ -59,3 +59,17 @@ class AuditEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ValueError("audit events are append-only")
+
+
+class Throttle(models.Model):
+    """Failures counted against one key (an account's log-in, a signature): each one
+    past a threshold doubles the wait before the next try. Kept in the database so it
+    holds across processes and does not depend on the cache being up."""
+
+    key = models.CharField(max_length=64, unique=True)
+    failures = models.PositiveIntegerField(default=0)
+    wait_until = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"{self.key} ×{self.failures}"

@@ -1,5 +1,6 @@
 """Log-in, log-out, password and MFA events into the audit trail."""
 
+from allauth.account.internal.flows.login import record_authentication
 from allauth.account.signals import password_changed, password_reset
 from allauth.mfa.signals import authenticator_added, authenticator_removed
 from django.contrib.auth import get_user_model
@@ -43,6 +44,10 @@ def _login_failed(sender, credentials, request=None, **kwargs):
 
 @receiver(authenticator_added)
 def _mfa_added(sender, request, user, authenticator, **kwargs):
+    # Enrolling means typing a valid code in this session: it has passed the second
+    # factor, as allauth would record at log-in (pages that require MFA check this).
+    if request is not None and authenticator.type == "totp":
+        record_authentication(request, user, "mfa", id=authenticator.pk, type=authenticator.type, enrolled=True)
     audit_record(
         action=AuditAction.MFA_ADDED, actor=user, target=user.get_username(), unit_path=_unit_path(user),
         request=request, data={"type": authenticator.type},

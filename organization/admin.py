@@ -7,7 +7,6 @@ from django.utils.translation import gettext_lazy
 
 from organization import permissions, selectors, services
 from organization.models import Person, Role, RoleGrant, Unit
-from organization.signals import membership_changed
 
 
 class ScopedAdminMixin:
@@ -100,15 +99,24 @@ class UnitAdmin(ScopedAdminMixin, admin.ModelAdmin):
 
 
 class RoleGrantInline(admin.TabularInline):
+    """The person's grants that the editor covers; others are not shown. The parent
+    PersonAdmin writes them through the services (save_formset)."""
+
     model = RoleGrant
     extra = 0
     autocomplete_fields = ["unit"]
 
-    # The parent PersonAdmin has already checked the person is in scope.
-    def has_add_permission(self, request, obj=None):
-        return permissions.has_role(request.user, Role.ADMINISTRATOR)
+    def get_queryset(self, request):
+        scope = permissions.scope_q(request.user, Role.ADMINISTRATOR, path_field="unit__path")
+        return super().get_queryset(request).filter(scope)
 
-    has_change_permission = has_delete_permission = has_view_permission = has_add_permission
+    def has_add_permission(self, request, obj=None):
+        return obj is None or permissions.may_change_person(request.user, obj)
+
+    has_change_permission = has_delete_permission = has_add_permission
+
+    def has_view_permission(self, request, obj=None):
+        return permissions.has_role(request.user, Role.ADMINISTRATOR)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "unit":
@@ -118,6 +126,31 @@ class RoleGrantInline(admin.TabularInline):
 
 class StaffImportForm(forms.Form):
     file = forms.FileField(label=gettext_lazy("Tệp CSV"))
+    confirm = forms.BooleanField(
+        label=gettext_lazy(
+            "Tôi đã kiểm tra: những dòng trùng e-mail nhưng khác tên hoặc đơn vị đúng là cùng một người."
+        ),
+        required=False,
+    )
+
+
+def _write_grants(request, person: Person, formset) -> None:
+    """Apply an inline formset of grants through the services, which check the unit
+    and the person again and audit each change."""
+    formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+    for form in formset.forms:
+        if not form.has_changed() and not (formset.can_delete and formset._should_delete_form(form)):
+            continue
+        old = RoleGrant.objects.filter(pk=form.instance.pk).first() if form.instance.pk else None
+        if old is not None:
+            services.role_revoke(person=person, role=old.role, unit=old.unit, by=request.user)
+        if formset._should_delete_form(form):
+            if old is not None:
+                formset.deleted_objects.append(old)
+            continue
+        data = form.cleaned_data
+        grant = services.role_grant(person=person, role=data["role"], unit=data["unit"], by=request.user)
+        (formset.changed_objects.append((grant, form.changed_data)) if old else formset.new_objects.append(grant))
 
 
 @admin.register(Person)
@@ -131,16 +164,35 @@ class PersonAdmin(ScopedAdminMixin, admin.ModelAdmin):
     inlines = [RoleGrantInline]
     change_list_template = "admin/organization/person/change_list.html"
 
+    def get_queryset(self, request):
+        people = super().get_queryset(request)
+        return people if permissions.is_superuser(request.user) else people.filter(is_superuser=False)
+
+    def has_change_permission(self, request, obj=None):
+        if obj is None:
+            return self._allowed(request)
+        return permissions.may_change_person(request.user, obj)
+
     def has_delete_permission(self, request, obj=None):
         # People are deactivated, never deleted: their history must stay.
         return False
 
     def save_model(self, request, obj, form, change):
-        if not change:
-            obj.set_unusable_password()  # they choose one through the reset e-mail
-        super().save_model(request, obj, form, change)
-        if not change or {"unit", "is_active"} & set(form.changed_data):
-            membership_changed.send(sender=Person, person=obj)
+        values = {name: form.cleaned_data[name] for name in self.fields if name in form.cleaned_data}
+        if change:
+            original = Person.objects.get(pk=obj.pk)
+            changed = {name: values[name] for name in form.changed_data if name in values}
+            services.person_update(person=original, by=request.user, **changed)
+            return
+        # New people choose a password through the reset e-mail.
+        person = services.person_create(by=request.user, **values)
+        obj.pk, obj.password, obj._state.adding, obj._state.db = person.pk, person.password, False, person._state.db
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is RoleGrant:
+            _write_grants(request, form.instance, formset)
+        else:
+            super().save_formset(request, form, formset, change)
 
     def get_urls(self):
         extra = [path("import/", self.admin_site.admin_view(self.import_view), name="organization_person_import")]
@@ -154,7 +206,9 @@ class PersonAdmin(ScopedAdminMixin, admin.ModelAdmin):
         )
         result = None
         if request.method == "POST" and form.is_valid():
-            result = services.staff_import_csv(content=form.cleaned_data["file"].read(), by=request.user)
+            result = services.staff_import_csv(
+                content=form.cleaned_data["file"].read(), by=request.user, confirm=form.cleaned_data["confirm"]
+            )
             if result.ok:
                 messages.success(
                     request,
@@ -172,10 +226,69 @@ class PersonAdmin(ScopedAdminMixin, admin.ModelAdmin):
         return render(request, "admin/organization/person/import.html", context)
 
 
+class RoleGrantForm(forms.ModelForm):
+    by: Person | None = None
+
+    class Meta:
+        model = RoleGrant
+        fields = ["person", "role", "unit"]
+
+    def clean(self):
+        data = super().clean()
+        person, unit = data.get("person"), data.get("unit")
+        if person and unit and not permissions.may_grant(self.by, person, unit):
+            raise forms.ValidationError(
+                _(
+                    "Không thể cấp vai trò: người này giữ vai trò ngoài phạm vi quản lý của bạn, hoặc đơn vị nằm ngoài phạm vi."
+                )
+            )
+        return data
+
+
 @admin.register(RoleGrant)
 class RoleGrantAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    """Grants are written only through the services, which check both the unit and the
+    person and write the audit trail."""
+
     path_field = "unit__path"
+    form = RoleGrantForm
     list_display = ["person", "role", "unit", "granted_at"]
     list_filter = ["role"]
     search_fields = ["person__full_name", "person__email", "unit__name"]
     autocomplete_fields = ["person", "unit"]
+
+    def _may_write(self, request, obj) -> bool:
+        return (
+            obj is None
+            and self._allowed(request)
+            or (obj is not None and permissions.may_grant(request.user, obj.person, obj.unit))
+        )
+
+    def has_change_permission(self, request, obj=None):
+        return self._may_write(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return self._may_write(request, obj)
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        return type("ScopedRoleGrantForm", (form,), {"by": request.user})
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.related_model is Person:
+            kwargs["queryset"] = selectors.people_visible_to(request.user, Role.ADMINISTRATOR)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            old = RoleGrant.objects.get(pk=obj.pk)
+            services.role_revoke(person=old.person, role=old.role, unit=old.unit, by=request.user)
+        grant = services.role_grant(person=obj.person, role=obj.role, unit=obj.unit, by=request.user)
+        obj.pk, obj.granted_at, obj._state.adding = grant.pk, grant.granted_at, False
+
+    def delete_model(self, request, obj):
+        services.role_revoke(person=obj.person, role=obj.role, unit=obj.unit, by=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for grant in queryset.select_related("person", "unit"):
+            services.role_revoke(person=grant.person, role=grant.role, unit=grant.unit, by=request.user)

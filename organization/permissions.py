@@ -93,4 +93,20 @@ def may_view_person(user, person: Person) -> bool:
 
 
 def may_change_person(user, person: Person) -> bool:
-    return covers(user, person.unit, Role.ADMINISTRATOR)
+    """An administrator may change a person only if they cover that person's unit and
+    every unit over which the person holds a role: otherwise a subtree administrator
+    could change the e-mail of someone with a grant above them, reset the password,
+    and hold that grant. Only a superuser changes a superuser."""
+    if is_superuser(user):
+        return True
+    if person.is_superuser or not covers(user, person.unit, Role.ADMINISTRATOR):
+        return False
+    paths = _paths(user, [Role.ADMINISTRATOR])
+    granted = RoleGrant.objects.filter(person=person).values_list("unit__path", flat=True)
+    return all(any(path.startswith(prefix) for prefix in paths) for path in granted)
+
+
+def may_grant(user, person: Person, unit: Unit) -> bool:
+    """Granting or revoking a role over `unit` to `person` needs both: the unit in the
+    administrator's scope, and the person changeable by them."""
+    return covers(user, unit, Role.ADMINISTRATOR) and may_change_person(user, person)

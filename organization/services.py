@@ -1,12 +1,16 @@
 import csv
 import io
+import unicodedata
 from dataclasses import dataclass, field
 
-from django.core.exceptions import ValidationError
+from allauth.account.models import EmailAddress
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from core.audit import audit_record
+from core.models import AuditAction
 from organization import permissions, selectors
 from organization.models import Person, Role, RoleGrant, StaffKind, Unit
 from organization.signals import membership_changed
@@ -25,6 +29,22 @@ def unit_move(*, unit: Unit, parent: Unit) -> None:
     Unit.objects.move(unit, parent, pos="sorted-child")
 
 
+def _unit_path(person: Person) -> str:
+    return person.unit.path if person.unit_id else ""
+
+
+def _check_may_change(by: Person | None, person: Person) -> None:
+    if by is not None and not permissions.may_change_person(by, person):
+        raise PermissionDenied(_("Bạn không có quyền thay đổi thông tin người này."))
+
+
+def _verified_address(person: Person) -> None:
+    """The organisation's address is the person's only one, and counts as verified:
+    it came from the organisation, and required MFA can be enrolled at once."""
+    EmailAddress.objects.filter(user=person).exclude(email__iexact=person.email).delete()
+    EmailAddress.objects.update_or_create(user=person, email=person.email, defaults={"primary": True, "verified": True})
+
+
 def person_create(
     *,
     email: str,
@@ -34,42 +54,94 @@ def person_create(
     staff_kind: str = StaffKind.CIVIL_SERVANT,
     password: str | None = None,
     is_active: bool = True,
+    by: Person | None = None,
 ) -> Person:
-    person = Person.objects.create_user(
-        email=email,
-        password=password,
-        full_name=full_name,
-        unit=unit,
-        position=position,
-        staff_kind=staff_kind,
-        is_active=is_active,
-    )
+    """Add a person in `unit`. With `by`, only an administrator over that unit may;
+    the row is audited. Their address is recorded as verified."""
+    if by is not None and not permissions.covers(by, unit, Role.ADMINISTRATOR):
+        raise PermissionDenied(_("Đơn vị này nằm ngoài phạm vi quản lý của bạn."))
+    with transaction.atomic():
+        person = Person.objects.create_user(
+            email=email,
+            password=password,
+            full_name=full_name,
+            unit=unit,
+            position=position,
+            staff_kind=staff_kind,
+            is_active=is_active,
+        )
+        _verified_address(person)
+        audit_record(action=AuditAction.PERSON_CREATED, actor=by, target=person.email, unit_path=unit.path)
     membership_changed.send(sender=Person, person=person)
     return person
 
 
-def person_update(*, person: Person, **values) -> Person:
-    """Change a person's details; a move or (de)activation is announced so open
-    assignments follow."""
-    moved = any(name in values and values[name] != getattr(person, name) for name in ("unit", "is_active"))
+_AUDITED_FIELDS = ("email", "full_name", "position", "staff_kind", "unit", "is_active")
+
+
+def person_update(*, person: Person, by: Person | None = None, **values) -> Person:
+    """Change a person's details. With `by`, only someone who covers the person and
+    every grant they hold may (organization.permissions.may_change_person), and the
+    new unit must be theirs too. Every change is audited with before and after; a
+    move or (de)activation is announced so open assignments follow."""
+    _check_may_change(by, person)
+    if by is not None and "unit" in values and not permissions.covers(by, values["unit"], Role.ADMINISTRATOR):
+        raise PermissionDenied(_("Đơn vị này nằm ngoài phạm vi quản lý của bạn."))
+    if "email" in values:
+        values["email"] = Person.objects.normalize_email(values["email"]).lower()
+    before = {name: getattr(person, name) for name in _AUDITED_FIELDS}
     for name, value in values.items():
         setattr(person, name, value)
-    person.save()
-    if moved:
+    changes = {
+        name: [str(before[name]), str(getattr(person, name))]
+        for name in _AUDITED_FIELDS
+        if before[name] != getattr(person, name)
+    }
+    with transaction.atomic():
+        person.save()
+        if "email" in changes:
+            _verified_address(person)
+        if changes:
+            deactivated = changes.get("is_active") == ["True", "False"]
+            audit_record(
+                action=AuditAction.PERSON_DEACTIVATED if deactivated else AuditAction.PERSON_CHANGED,
+                actor=by, target=person.email, unit_path=_unit_path(person), data={"changes": changes},
+            )  # fmt: skip
+    if "unit" in changes or "is_active" in changes:
         membership_changed.send(sender=Person, person=person)
     return person
 
 
-def role_grant(*, person: Person, role: Role | str, unit: Unit) -> RoleGrant:
-    """Give `person` the role over `unit` and its subtree; granting twice is a no-op."""
-    grant, _ = RoleGrant.objects.get_or_create(person=person, role=role, unit=unit)
+def role_grant(*, person: Person, role: Role | str, unit: Unit, by: Person | None = None) -> RoleGrant:
+    """Give `person` the role over `unit` and its subtree; granting twice is a no-op.
+    With `by`, the unit must be under their administrator grants and the person
+    someone they may change (never a person outside their scope). Audited."""
+    if by is not None and not permissions.may_grant(by, person, unit):
+        raise PermissionDenied(_("Bạn không thể cấp vai trò này: người hoặc đơn vị nằm ngoài phạm vi quản lý của bạn."))
+    with transaction.atomic():
+        grant, created = RoleGrant.objects.get_or_create(person=person, role=role, unit=unit)
+        if created:
+            audit_record(
+                action=AuditAction.ROLE_GRANTED, actor=by, target=person.email, unit_path=unit.path,
+                data={"role": str(role), "unit": unit.code},
+            )  # fmt: skip
     permissions.forget(person)
     return grant
 
 
-@transaction.atomic
-def role_revoke(*, person: Person, role: Role | str, unit: Unit) -> None:
-    RoleGrant.objects.filter(person=person, role=role, unit=unit).delete()
+def role_revoke(*, person: Person, role: Role | str, unit: Unit, by: Person | None = None) -> None:
+    """Take the role back, with the same checks as granting it. Audited."""
+    if by is not None and not permissions.may_grant(by, person, unit):
+        raise PermissionDenied(
+            _("Bạn không thể thu hồi vai trò này: người hoặc đơn vị nằm ngoài phạm vi quản lý của bạn.")
+        )
+    with transaction.atomic():
+        deleted, _count = RoleGrant.objects.filter(person=person, role=role, unit=unit).delete()
+        if deleted:
+            audit_record(
+                action=AuditAction.ROLE_REVOKED, actor=by, target=person.email, unit_path=unit.path,
+                data={"role": str(role), "unit": unit.code},
+            )  # fmt: skip
     permissions.forget(person)
 
 
@@ -119,6 +191,8 @@ class StaffImportResult:
     created: int = 0
     updated: int = 0
     errors: list[RowError] = field(default_factory=list)
+    # Rows that would turn an existing account into another person: also in errors.
+    conflicts: list[RowError] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -163,10 +237,18 @@ def _check_row(row: dict, line: int, units: dict[str, Unit], seen: dict[str, int
     return errors
 
 
-def staff_import_csv(*, content: bytes, by: Person | None = None) -> StaffImportResult:
+def _same_name(a: str, b: str) -> bool:
+    fold = lambda text: " ".join(unicodedata.normalize("NFC", text).split()).casefold()  # noqa: E731
+    return fold(a) == fold(b)
+
+
+def staff_import_csv(*, content: bytes, by: Person | None = None, confirm: bool = False) -> StaffImportResult:
     """Create or update people from CSV bytes. Guarantees: either every row is saved
     or none is, and the result lists every bad row with its line number. With `by`,
-    only units and people under that administrator's grants can be touched."""
+    only units and people that administrator may change can be touched. A row whose
+    e-mail belongs to an account with another name or unit is never silently merged
+    into it: it is listed for the administrator to confirm (`confirm=True`), since the
+    address may have been taken over rather than the person moved."""
     result = StaffImportResult()
     try:
         reader = csv.DictReader(io.StringIO(_decode(content)))
@@ -202,10 +284,34 @@ def staff_import_csv(*, content: bytes, by: Person | None = None) -> StaffImport
     }
     if by is not None:
         for email, person in existing.items():
-            if not permissions.covers(by, person.unit, Role.ADMINISTRATOR):
+            if not permissions.may_change_person(by, person):
                 result.errors.append(
                     RowError(seen[email], _("%(email)s thuộc đơn vị ngoài phạm vi quản lý của bạn.") % {"email": email})
                 )
+    out_of_scope = {error.line for error in result.errors}
+    if not confirm:
+        for row in rows:
+            person = existing.get(row["email"].lower())
+            if (
+                person
+                and seen[row["email"].lower()] not in out_of_scope
+                and (not _same_name(person.full_name, row["full_name"]) or person.unit != units[row["unit_code"]])
+            ):
+                result.conflicts.append(
+                    RowError(
+                        seen[row["email"].lower()],
+                        _(
+                            "%(email)s đang là tài khoản của %(name)s (%(unit)s); tệp ghi %(new_name)s (%(new_unit)s). "
+                            "Hãy kiểm tra rồi xác nhận nếu đúng là cùng một người."
+                        )
+                        % {
+                            "email": person.email, "name": person.full_name, "unit": person.unit,
+                            "new_name": row["full_name"], "new_unit": units[row["unit_code"]],
+                        },
+                    )
+                )  # fmt: skip
+    if result.conflicts:
+        result.errors.extend(result.conflicts)
     if result.errors:
         result.errors.sort(key=lambda error: error.line)
         return result
@@ -221,9 +327,24 @@ def staff_import_csv(*, content: bytes, by: Person | None = None) -> StaffImport
             }
             person = existing.get(row["email"].lower())
             if person is None:
-                person_create(email=row["email"], **values)
+                person_create(email=row["email"], by=by, **values)
                 result.created += 1
             else:
-                person_update(person=person, **values)
+                person_update(person=person, by=by, **values)
                 result.updated += 1
+        audit_record(
+            action=AuditAction.STAFF_IMPORTED, actor=by, unit_path=_common_path([units[row["unit_code"]] for row in rows]),
+            data={"created": result.created, "updated": result.updated, "confirmed": confirm},
+        )  # fmt: skip
     return result
+
+
+def _common_path(units: list[Unit]) -> str:
+    paths = [unit.path for unit in units]
+    if not paths:
+        return ""
+    prefix = paths[0]
+    for path in paths[1:]:
+        while not path.startswith(prefix):
+            prefix = prefix[: len(prefix) - Unit.steplen]
+    return prefix

@@ -91,6 +91,7 @@ class Cast:
     inspector: Person
     administrator: Person
     outsider: Person
+    superuser: Person | None = None
     password: str = DEFAULT_PASSWORD
 
 
@@ -115,7 +116,10 @@ def cast(org) -> Cast:
     RoleGrantFactory(person=inspector, role=Role.INSPECTOR, unit=org.agency)
     RoleGrantFactory(person=admin, role=Role.ADMINISTRATOR, unit=org.agency)
     RoleGrantFactory(person=outsider, role=Role.UNIT_HEAD, unit=org.other_agency)
-    return Cast(staff, head, inspector, admin, outsider)
+    superuser = Person.objects.create_superuser(
+        email="sieuquantri@example.gov.vn", password=DEFAULT_PASSWORD, full_name="Hồ Siêu Quản Trị"
+    )
+    return Cast(staff, head, inspector, admin, outsider, superuser)
 
 
 @pytest.fixture

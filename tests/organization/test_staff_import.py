@@ -51,9 +51,32 @@ def test_every_bad_row_is_reported_with_its_line_and_nothing_is_saved(org):
 
 
 def test_an_existing_person_is_updated_not_duplicated(cast, org):
-    content = csv_bytes("CANBO@example.gov.vn,Lê Thị Cán Bộ,Phó trưởng phòng,cc,PBC")
+    content = csv_bytes("CANBO@example.gov.vn,Lê  Thị Cán Bộ,Phó trưởng phòng,cc,TBC")
 
     result = services.staff_import_csv(content=content)
+
+    assert (result.created, result.updated) == (0, 1)
+    cast.staff.refresh_from_db()
+    assert (cast.staff.position, cast.staff.unit) == ("Phó trưởng phòng", org.team)
+
+
+def test_a_row_that_would_turn_an_account_into_someone_else_waits_for_confirmation(cast, org):
+    content = csv_bytes("canbo@example.gov.vn,Ngô Văn Mới,Chuyên viên,cc,PBC")
+
+    result = services.staff_import_csv(content=content)
+
+    assert [str(e) for e in result.errors] == [
+        "Dòng 2: canbo@example.gov.vn đang là tài khoản của Lê Thị Cán Bộ (Tổ Báo chí); tệp ghi Ngô Văn Mới "
+        "(Phòng Bưu chính). Hãy kiểm tra rồi xác nhận nếu đúng là cùng một người."
+    ]
+    cast.staff.refresh_from_db()
+    assert (cast.staff.full_name, cast.staff.unit) == ("Lê Thị Cán Bộ", org.team)
+
+
+def test_a_move_confirmed_by_the_administrator_is_applied(cast, org):
+    content = csv_bytes("canbo@example.gov.vn,Lê Thị Cán Bộ,Phó trưởng phòng,cc,PBC")
+
+    result = services.staff_import_csv(content=content, by=cast.administrator, confirm=True)
 
     assert (result.created, result.updated) == (0, 1)
     cast.staff.refresh_from_db()
