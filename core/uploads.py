@@ -6,7 +6,12 @@ content (not its name) is one of five kinds, its name agrees with that content, 
 carries nothing beyond that one format (no appended ZIP, no script, no PDF
 JavaScript or attachment), and images decode in full. Images also get a display
 copy re-encoded from the pixels, so EXIF/GPS and other metadata never reach people
-who only need to see the picture; the original is kept byte for byte for inspectors.
+who only need to see the picture; the original is kept byte for byte for inspectors,
+except a PNG whose text chunks carry markup, of which only the re-encoded copy is kept.
+
+PDFs are read with pypdf, which resolves every object, cross-reference stream and
+filter chain, so active content cannot hide behind an encoding this module does not
+know (RunLength, two Flate passes, object streams).
 """
 
 from __future__ import annotations
@@ -28,6 +33,16 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from PIL import Image, ImageOps
+from pypdf import PdfReader
+from pypdf.generic import (
+    ArrayObject,
+    DictionaryObject,
+    IndirectObject,
+    NameObject,
+    NumberObject,
+    StreamObject,
+    read_object,
+)
 
 ALLOWED_TYPES = {"image/png", "image/jpeg", "image/webp", "application/pdf", "video/mp4"}
 _NAME_MAX_CHARS = 200
@@ -63,16 +78,20 @@ _MARKUP = re.compile(rb"<script|<html|<\?php", re.IGNORECASE)
 # Some writers pad files with NULs, 0xFF fill or a newline; that cannot carry a payload.
 _PADDING = b"\x00\xff \t\r\n"
 
-# A PDF name runs to the next delimiter; only names followed by one are taken, so a
-# name cut at the end of an inflated piece is not misread ("/JSON" as "/JS").
-_PDF_NAME = re.compile(rb"/([^\x00\t\n\x0c\r ()<>\[\]{}/%]*)(?=[\x00\t\n\x0c\r ()<>\[\]{}/%])")
-_PDF_HEX_ESCAPE = re.compile(rb"#([0-9A-Fa-f]{2})")
-_PDF_STREAM = re.compile(rb"stream(?:\r\n|\r|\n)")
-_PDF_FORBIDDEN = {b"JavaScript", b"JS", b"Launch", b"EmbeddedFile", b"EmbeddedFiles", b"FileAttachment"}
-# Enough for page images stored with Flate; a PDF that inflates to more is refused.
-_PDF_INFLATE_BUDGET = 256 * 1_048_576
-# Object streams encoded with these (or encrypted) cannot be read back here.
-_PDF_OPAQUE = {b"Encrypt", b"ASCIIHexDecode", b"AHx", b"ASCII85Decode", b"A85", b"LZWDecode", b"LZW"}
+# Keys and names that make a PDF act when opened or clicked: run code, start a
+# program, send form data or fetch a URL, open another or an embedded file, play
+# rich media, or (XFA) carry a second form language with its own scripts.
+_PDF_FORBIDDEN_KEYS = {"/JS", "/JavaScript", "/AA", "/XFA", "/EmbeddedFile", "/EmbeddedFiles", "/RichMedia", "/URI"}
+_PDF_FORBIDDEN_NAMES = {
+    "/JavaScript", "/Launch", "/SubmitForm", "/ImportData", "/URI", "/GoToR", "/GoToE", "/Rendition",
+    "/Movie", "/Sound", "/FileAttachment", "/EmbeddedFile", "/RichMedia", "/XFA",
+}  # fmt: skip
+# A budget for hostile files: a letter or a scan has hundreds of objects, not this.
+_PDF_MAX_OBJECTS = 50_000
+_PDF_MAX_NODES = 2_000_000  # dictionary entries and array items walked, in all
+_PDF_MAX_OBJECT_STREAM_BYTES = 64 * 1_048_576  # decoded object streams, in all
+_PNG_TEXT_CHUNKS = {b"tEXt", b"zTXt", b"iTXt"}
+_PNG_TEXT_MAX_BYTES = 1_048_576  # one text chunk, inflated
 
 
 @dataclass(frozen=True)
@@ -82,8 +101,11 @@ class CheckedFile:
     extension: str  # ".png", ".jpg", ".webp", ".pdf", ".mp4"
     size: int
     sha256: str  # hex digest of the exact bytes received
-    data: bytes  # the bytes received (the original, kept for inspectors)
+    data: bytes  # the bytes to keep as the original (see received_kept)
     display: bytes | None  # images only: re-encoded without EXIF/GPS/XMP/ICC/text chunks
+    # False when the bytes received must not be kept (a PNG with markup in a text
+    # chunk): `data` is then the display copy, while size and sha256 stay those received.
+    received_kept: bool = True
 
 
 def check_upload(upload, *, max_bytes: int) -> CheckedFile:
@@ -119,19 +141,24 @@ def check_upload(upload, *, max_bytes: int) -> CheckedFile:
             raise _hidden_content(name, kind)
     if kind != "video/mp4" and _ZIP.search(data):
         raise _hidden_content(name, kind)
-    display = None
+    display, kept = None, True
     if kind in _PIL_FORMATS:
         if _MARKUP.search(data):
             raise _hidden_content(name, kind)
         display = _display_copy(data, kind, name)
+        # Any "<" in a PNG text chunk may be HTML or SVG a browser would run if the
+        # file were ever sniffed (<img onerror=…>, <svg onload=…>); a screenshot's XMP
+        # has one too, so keep the pixels instead of refusing the picture.
+        kept = not (kind == "image/png" and _png_text_has_markup(data))
     return CheckedFile(
         name=name,
         content_type=kind,
         extension=_EXTENSIONS[kind][0],
         size=len(data),
         sha256=hashlib.sha256(data).hexdigest(),
-        data=data,
+        data=data if kept else display,
         display=display,
+        received_kept=kept,
     )
 
 
@@ -251,56 +278,181 @@ _CONTAINER_ENDS: dict[str, Callable[[bytes], int | None]] = {
 }
 
 
-def _pdf_names(chunk: bytes) -> set[bytes]:
-    # Viewers read "/J#61vaScript" as /JavaScript.
-    return {
-        _PDF_HEX_ESCAPE.sub(lambda m: bytes([int(m[1], 16)]), n) if b"#" in n else n for n in _PDF_NAME.findall(chunk)
-    }
+def _png_text_has_markup(data: bytes) -> bool:
+    """Does a tEXt, zTXt or iTXt chunk hold "<" (compressed text inflated, within a
+    budget)? A chunk that will not inflate counts as markup: it cannot be vouched for."""
+    pos = 8
+    while pos + 12 <= len(data):
+        length, chunk_type = struct.unpack(">I4s", data[pos : pos + 8])
+        body = data[pos + 8 : pos + 8 + length]
+        pos += 12 + length
+        if chunk_type not in _PNG_TEXT_CHUNKS:
+            continue
+        keyword, _sep, rest = body.partition(b"\x00")
+        if chunk_type == b"zTXt":
+            text = _inflate_text(rest[1:])
+        elif chunk_type == b"iTXt":
+            compressed = rest[:1] == b"\x01"
+            _language, _sep, rest = rest[2:].partition(b"\x00")
+            _translated, _sep, text = rest.partition(b"\x00")
+            text = _inflate_text(text) if compressed else text
+        else:
+            text = rest
+        if text is None or b"<" in keyword or b"<" in text:
+            return True
+    return False
 
 
-def _pdf_inflated_names(data: bytes, budget: int) -> set[bytes] | None:
-    """Names inside every Flate stream, or None past `budget` inflated bytes."""
-    view, names = memoryview(data), set()
-    for match in _PDF_STREAM.finditer(data):
-        inflater, pos, carry = zlib.decompressobj(), match.end(), b""
-        while not inflater.eof and pos < len(data):
-            try:
-                # 4 KiB in gives at most ~4 MiB out (deflate expands at most 1032:1).
-                piece = inflater.decompress(view[pos : pos + 4096])
-            except zlib.error:
-                break  # not Flate (images, plain streams), or no longer
-            pos += 4096
-            budget -= len(piece)
-            if budget < 0:
-                return None
-            text = carry + piece
-            names |= _pdf_names(text)
-            carry = text[-1024:]  # a name cut between two pieces is read with the next one
-    return names
+def _inflate_text(data: bytes) -> bytes | None:
+    inflater = zlib.decompressobj()
+    try:
+        text = inflater.decompress(data, _PNG_TEXT_MAX_BYTES)
+    except zlib.error:
+        return None
+    return text if not inflater.unconsumed_tail else None
+
+
+class _PdfRefused(Exception):
+    def __init__(self, code: str) -> None:
+        self.code = code
 
 
 def _check_pdf(data: bytes, name: str) -> None:
     # Viewers look for %%EOF within the last 1 KiB; without it the file was cut off.
     if b"%%EOF" not in data[-1024:]:
         raise _unreadable(name, "application/pdf")
-    names = _pdf_names(data)
-    if b"ObjStm" in names:
-        # Object streams keep dictionaries (an /OpenAction with JavaScript) compressed,
-        # out of reach of the plain scan above.
-        inflated = None if names & _PDF_OPAQUE else _pdf_inflated_names(data, budget=_PDF_INFLATE_BUDGET)
-        if inflated is None:
+    try:
+        _walk_pdf(data)
+    except _PdfRefused as refused:
+        if refused.code == "active_content":
             raise _refuse(
-                "uncheckable",
-                _("Không kiểm tra được nội dung tệp PDF %(name)s. Hãy in lại thành PDF thông thường rồi gửi."),
+                "active_content",
+                _(
+                    "Tệp PDF %(name)s chứa mã JavaScript, lệnh chạy chương trình hoặc tệp đính kèm, hoặc có hành"
+                    " động tự động (mở liên kết, gửi biểu mẫu) nên không được nhận. Hãy in lại thành PDF thông"
+                    " thường rồi gửi."
+                ),
                 name=name,
-            )
-        names |= inflated
-    if names & _PDF_FORBIDDEN:
-        raise _refuse(
-            "active_content",
-            _("Tệp PDF %(name)s chứa mã JavaScript, lệnh chạy chương trình hoặc tệp đính kèm nên không được nhận."),
-            name=name,
-        )
+            ) from None
+        if refused.code == "too_many_objects":
+            raise _refuse(
+                "too_complex",
+                _(
+                    "Tệp PDF %(name)s có quá nhiều đối tượng để kiểm tra an toàn. Hãy in lại thành PDF thông thường"
+                    " (hoặc chia nhỏ tệp) rồi gửi."
+                ),
+                name=name,
+            ) from None
+        raise _uncheckable(name) from None
+    except Exception as exc:  # pypdf raises many kinds of error on hostile input
+        raise _uncheckable(name) from exc
+
+
+def _uncheckable(name: str) -> ValidationError:
+    return _refuse(
+        "uncheckable",
+        _("Không kiểm tra được nội dung tệp PDF %(name)s. Hãy in lại thành PDF thông thường rồi gửi."),
+        name=name,
+    )
+
+
+def _walk_pdf(data: bytes) -> None:
+    """Visit every indirect object pypdf finds (the cross-reference tables and
+    streams, rebuilt when broken) and every object inside every object stream, even
+    one no table points at; raise _PdfRefused on active content or past the budget."""
+    reader = PdfReader(io.BytesIO(data), strict=False)
+    if reader.is_encrypted:
+        raise _PdfRefused("uncheckable")  # its objects cannot be read without the key
+    if not isinstance(reader.trailer.get("/Root", None), IndirectObject | DictionaryObject) or not isinstance(
+        reader.trailer["/Root"].get_object(), DictionaryObject
+    ):
+        raise _PdfRefused("uncheckable")  # no document catalog: nothing a viewer would open
+    # Objects kept in object streams are read with their streams, below.
+    numbers = {(number, generation) for generation, table in reader.xref.items() for number in table}
+    budget = _PdfBudget()
+    budget.spend(objects=len(numbers))
+    pending: list = [reader.trailer]
+    for number, generation in sorted(numbers):
+        pending.append(reader.get_object(IndirectObject(number, generation, reader)))
+    while pending:
+        obj = pending.pop()
+        if isinstance(obj, StreamObject) and obj.get("/Type") == "/ObjStm":
+            pending.extend(_object_stream_contents(obj, reader, budget))
+        _check_pdf_object(obj, budget)
+
+
+class _PdfBudget:
+    def __init__(self) -> None:
+        self.nodes = _PDF_MAX_NODES
+        self.stream_bytes = _PDF_MAX_OBJECT_STREAM_BYTES
+        self.objects = _PDF_MAX_OBJECTS
+
+    def spend(self, *, nodes: int = 0, stream_bytes: int = 0, objects: int = 0) -> None:
+        self.nodes -= nodes
+        self.stream_bytes -= stream_bytes
+        self.objects -= objects
+        if self.nodes < 0 or self.stream_bytes < 0 or self.objects < 0:
+            raise _PdfRefused("too_many_objects")
+
+
+def _object_stream_contents(stream: StreamObject, reader: PdfReader, budget: _PdfBudget) -> list:
+    """Every object an object stream holds, read from its header as a viewer would."""
+    decoded = stream.get_data()  # pypdf undoes every filter in the chain, within its limits
+    budget.spend(stream_bytes=len(decoded))
+    count, first = int(stream.get("/N", 0)), int(stream.get("/First", 0))
+    if count < 0 or not 0 <= first <= len(decoded):
+        raise _PdfRefused("uncheckable")
+    budget.spend(objects=count)
+    buffer, offsets = io.BytesIO(decoded), []
+    for _entry in range(count):
+        numbers = []
+        for _pair in range(2):
+            _skip_whitespace(buffer)
+            numbers.append(int(NumberObject.read_from_stream(buffer)))
+        offsets.append(numbers[1])
+    contents = []
+    for offset in offsets:
+        if offset < 0:
+            raise _PdfRefused("uncheckable")
+        buffer.seek(first + offset)
+        _skip_whitespace(buffer)
+        contents.append(read_object(buffer, reader))
+    return contents
+
+
+def _skip_whitespace(buffer: io.BytesIO) -> None:
+    while (byte := buffer.read(1)) in b" \t\r\n\x0c\x00":
+        if not byte:
+            raise _PdfRefused("uncheckable")
+    buffer.seek(-1, 1)
+
+
+def _check_pdf_object(root, budget: _PdfBudget) -> None:
+    """Walk one object's direct content (references are visited as objects of their own)."""
+    stack = [root]
+    while stack:
+        obj = stack.pop()
+        if isinstance(obj, DictionaryObject):  # a stream's dictionary too
+            budget.spend(nodes=len(obj))
+            for key, value in obj.items():
+                if key in _PDF_FORBIDDEN_KEYS:
+                    raise _PdfRefused("active_content")
+                if key == "/OpenAction" and not _is_destination(value):
+                    raise _PdfRefused("active_content")
+                stack.append(value)
+        elif isinstance(obj, ArrayObject):
+            budget.spend(nodes=len(obj))
+            stack.extend(obj)
+        elif isinstance(obj, NameObject) and obj in _PDF_FORBIDDEN_NAMES:
+            raise _PdfRefused("active_content")
+
+
+def _is_destination(value) -> bool:
+    """An /OpenAction that only shows a page (an explicit destination, an array) is
+    what many writers put there; any action dictionary is refused."""
+    if isinstance(value, IndirectObject):
+        value = value.get_object()
+    return isinstance(value, ArrayObject)
 
 
 def _display_copy(data: bytes, kind: str, name: str) -> bytes:

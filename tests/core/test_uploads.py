@@ -82,23 +82,40 @@ def pdf_bytes(extra=None) -> bytes:
     return bytes(pdf.output())
 
 
-def handmade_pdf(*objects: bytes) -> bytes:
-    """A PDF written by hand, for what fpdf2 will not write (JavaScript, object streams)."""
-    body = b"%PDF-1.7\n"
+def handmade_pdf(*objects: bytes, trailer: bytes = b"") -> bytes:
+    """A PDF written by hand, for what fpdf2 will not write (JavaScript, object
+    streams, XFA): objects numbered from 1, a cross-reference table, a trailer."""
+    body, offsets = b"%PDF-1.7\n", []
     for number, obj in enumerate(objects, start=1):
+        offsets.append(len(body))
         body += b"%d 0 obj\n%s\nendobj\n" % (number, obj)
-    return body + b"trailer\n<< /Root 1 0 R >>\n%%EOF\n"
+    xref = len(body)
+    body += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    body += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    return body + b"trailer\n<< /Size %d /Root 1 0 R %s>>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objects) + 1, trailer, xref,
+    )  # fmt: skip
 
 
-def object_stream(content: bytes) -> bytes:
-    packed = zlib.compress(content)
-    header = b"<< /Type /ObjStm /N 1 /First 4 /Filter /FlateDecode /Length %d >>\n" % len(packed)
+def run_length(data: bytes) -> bytes:
+    """RunLengthDecode's encoding, literal runs only (a length byte, then the bytes)."""
+    runs = [data[start : start + 128] for start in range(0, len(data), 128)]
+    return b"".join(bytes([len(run) - 1]) + run for run in runs) + b"\x80"
+
+
+def object_stream(content: bytes, filters: bytes = b"/FlateDecode", encode=zlib.compress, number: int = 4) -> bytes:
+    """An object stream holding one object (numbered `number`) that no table lists."""
+    index = b"%d 0 " % number
+    packed = encode(index + content)
+    header = b"<< /Type /ObjStm /N 1 /First %d /Filter %s /Length %d >>\n" % (len(index), filters, len(packed))
     return header + b"stream\n" + packed + b"\nendstream"
 
 
 CATALOG = b"<< /Type /Catalog /Pages 2 0 R /OpenAction 3 0 R >>"
+PLAIN_CATALOG = b"<< /Type /Catalog /Pages 2 0 R >>"
 PAGES = b"<< /Type /Pages /Kids [] /Count 0 >>"
 ALERT = b"<< /S /JavaScript /JS (app.alert('Tai khoan bi khoa');) >>"
+LINK_WITH_SCRIPT = b"<< /Type /Annot /Subtype /Link /Rect [0 0 10 10] /A " + ALERT + b" >>"
 
 
 def box(kind: bytes, payload: bytes) -> bytes:
@@ -233,11 +250,18 @@ def test_a_file_the_form_already_read_is_read_again_from_the_start():
     [
         pytest.param("anh.jpg", lambda: jpeg_bytes() + bytes(16), id="a_jpeg_padded_with_zeros"),
         pytest.param("anh.jpg", lambda: jpeg_bytes(comment=b"Chup bang Zalo"), id="a_jpeg_with_a_comment"),
-        pytest.param("don.pdf", lambda: handmade_pdf(CATALOG, PAGES, b"<< /S /Named /N /NextPage >>"), id="a_pdf"),
+        pytest.param(
+            "don.pdf", lambda: handmade_pdf(PLAIN_CATALOG, PAGES, b"<< /S /Named /N /NextPage >>"), id="a_pdf"
+        ),
         pytest.param(
             "don.pdf",
-            lambda: handmade_pdf(CATALOG, PAGES, object_stream(b"3 0 << /S /Named /N /NextPage >>")),
+            lambda: handmade_pdf(PLAIN_CATALOG, PAGES, object_stream(b"<< /S /Named /N /NextPage >>")),
             id="a_pdf_with_a_harmless_object_stream",
+        ),
+        pytest.param(
+            "don.pdf",
+            lambda: handmade_pdf(b"<< /Type /Catalog /Pages 2 0 R /OpenAction [3 0 R /Fit] >>", PAGES, b"<< >>"),
+            id="a_pdf_that_opens_at_a_page",
         ),
     ],
 )
@@ -262,6 +286,10 @@ def damaged_png() -> bytes:
 
 def pdf_with_launch(pdf: FPDF) -> None:
     pdf.add_action(LaunchAction("cmd.exe"), x=10, y=10, w=50, h=10)
+
+
+def pdf_with_link(pdf: FPDF) -> None:
+    pdf.link(x=10, y=10, w=50, h=10, link="https://facebook.com/bai-dang")
 
 
 def pdf_with_attachment(pdf: FPDF) -> None:
@@ -316,18 +344,107 @@ REFUSED = [
     (
         "a_pdf_hiding_javascript_in_an_object_stream",
         "don.pdf",
-        lambda: handmade_pdf(CATALOG, PAGES, object_stream(b"3 0 " + ALERT)),
+        lambda: handmade_pdf(PLAIN_CATALOG, PAGES, object_stream(LINK_WITH_SCRIPT)),
         ACTIVE,
     ),
+    (
+        "a_pdf_hiding_javascript_in_a_run_length_object_stream",
+        "don.pdf",
+        lambda: handmade_pdf(
+            PLAIN_CATALOG, PAGES, object_stream(LINK_WITH_SCRIPT, filters=b"/RunLengthDecode", encode=run_length)
+        ),
+        ACTIVE,
+    ),
+    (
+        "a_pdf_hiding_javascript_in_a_twice_deflated_object_stream",
+        "don.pdf",
+        lambda: handmade_pdf(
+            PLAIN_CATALOG,
+            PAGES,
+            object_stream(
+                LINK_WITH_SCRIPT,
+                filters=b"[/FlateDecode /FlateDecode]",
+                encode=lambda data: zlib.compress(zlib.compress(data)),
+            ),
+        ),
+        ACTIVE,
+    ),
+    (
+        "a_pdf_with_an_xfa_form",
+        "don.pdf",
+        lambda: handmade_pdf(
+            b"<< /Type /Catalog /Pages 2 0 R /AcroForm << /Fields [] /XFA 3 0 R >> >>",
+            PAGES,
+            b'<< /Length 44 >>\nstream\n<xdp:xdp xmlns:xdp="http://ns.adobe.com/xdp/"/>\nendstream',
+        ),
+        ACTIVE,
+    ),
+    (
+        "a_pdf_that_opens_a_web_address",
+        "don.pdf",
+        lambda: handmade_pdf(
+            b"<< /Type /Catalog /Pages 2 0 R /OpenAction << /S /URI /URI (https://example.com/dang-nhap) >> >>",
+            PAGES,
+        ),
+        ACTIVE,
+    ),
+    (
+        "a_pdf_that_submits_a_form_when_opened",
+        "don.pdf",
+        lambda: handmade_pdf(
+            b"<< /Type /Catalog /Pages 2 0 R /OpenAction 3 0 R >>",
+            PAGES,
+            b"<< /S /SubmitForm /F << /FS /URL /F (https://example.com/thu-thap) >> /Flags 4 >>",
+        ),
+        ACTIVE,
+    ),
+    (
+        "a_pdf_with_a_named_action_on_opening",
+        "don.pdf",
+        lambda: handmade_pdf(CATALOG, PAGES, b"<< /S /Named /N /Print >>"),
+        ACTIVE,
+    ),
+    (
+        "a_pdf_with_additional_actions_on_a_page",
+        "don.pdf",
+        lambda: handmade_pdf(
+            PLAIN_CATALOG,
+            b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /AA << /O << /S /Named /N /Print >> >> >>",
+        ),
+        ACTIVE,
+    ),
+    (
+        "a_pdf_that_imports_form_data",
+        "don.pdf",
+        lambda: handmade_pdf(PLAIN_CATALOG, PAGES, b"<< /S /ImportData /F (du-lieu.fdf) >>"),
+        ACTIVE,
+    ),
+    (
+        "a_pdf_with_rich_media",
+        "don.pdf",
+        lambda: handmade_pdf(PLAIN_CATALOG, PAGES, b"<< /Type /Annot /Subtype /RichMedia /Rect [0 0 1 1] >>"),
+        ACTIVE,
+    ),
+    ("a_pdf_with_a_web_link", "don.pdf", lambda: pdf_bytes(pdf_with_link), ACTIVE),
     ("a_pdf_that_launches_a_program", "don.pdf", lambda: pdf_bytes(pdf_with_launch), ACTIVE),
     ("a_pdf_with_an_attached_file", "don.pdf", lambda: pdf_bytes(pdf_with_attachment), ACTIVE),
     (
         "an_encrypted_pdf_with_object_streams",
         "don.pdf",
-        lambda: (
-            handmade_pdf(CATALOG, PAGES, object_stream(b"3 0 " + ALERT), b"<< /Filter /Standard /V 2 >>")
-            + b"trailer\n<< /Root 1 0 R /Encrypt 4 0 R >>\n%%EOF\n"
+        lambda: handmade_pdf(
+            PLAIN_CATALOG,
+            PAGES,
+            object_stream(LINK_WITH_SCRIPT, number=5),
+            b"<< /Filter /Standard /V 2 /R 3 /O <00> /U <00> /P -4 >>",
+            trailer=b"/Encrypt 4 0 R /ID [<01> <01>] ",
         ),
+        "Không kiểm tra được nội dung tệp PDF",
+    ),
+    (
+        "a_pdf_no_parser_can_read",
+        "don.pdf",
+        lambda: b"%PDF-1.7\n" + random.Random(3).randbytes(400) + b"\nstartxref\n999999\n%%EOF\n",
         "Không kiểm tra được nội dung tệp PDF",
     ),
     # Broken files.
@@ -391,3 +508,50 @@ def test_an_image_with_too_many_pixels_is_refused_before_it_is_decoded(monkeypat
     [message] = refusal("anh.png", png_bytes()).messages
 
     assert "quá nhiều điểm ảnh" in message
+
+
+def test_a_pdf_with_more_objects_than_the_budget_is_refused(monkeypatch):
+    monkeypatch.setattr("core.uploads._PDF_MAX_OBJECTS", 3)  # the fpdf2 letter has more
+
+    [message] = refusal("bien-ban.pdf", pdf_bytes()).messages
+
+    assert message == (
+        "Tệp PDF bien-ban.pdf có quá nhiều đối tượng để kiểm tra an toàn. "
+        "Hãy in lại thành PDF thông thường (hoặc chia nhỏ tệp) rồi gửi."
+    )
+
+
+def png_with_text(add) -> bytes:
+    info = PngImagePlugin.PngInfo()
+    add(info)
+    return encode(screenshot(), "PNG", pnginfo=info)
+
+
+@pytest.mark.parametrize(
+    "add",
+    [
+        pytest.param(lambda info: info.add_text("Comment", "<img src=x onerror=alert(1)>"), id="img_onerror_in_tEXt"),
+        pytest.param(lambda info: info.add_text("Comment", "<svg onload=alert(1)>", zip=True), id="svg_onload_in_zTXt"),
+        pytest.param(lambda info: info.add_itxt("Title", "<svg onload=alert(1)>", zip=True), id="svg_onload_in_iTXt"),
+        pytest.param(lambda info: info.add_itxt("Title", "<img src=x onerror=alert(1)>"), id="img_onerror_in_iTXt"),
+    ],
+)
+def test_a_png_with_markup_in_a_text_chunk_is_kept_only_as_its_re_encoded_pixels(add):
+    content = png_with_text(add)
+
+    checked = check_upload(upload("anh.png", content), max_bytes=MAX_BYTES)
+
+    assert checked.received_kept is False
+    assert checked.data == checked.display
+    assert b"onerror" not in checked.data and b"onload" not in checked.data
+    assert not {"Comment", "Title"} & set(decoded(checked.data).info)
+    assert checked.sha256 == hashlib.sha256(content).hexdigest()  # the hash is still of what was received
+    assert checked.size == len(content)
+
+
+def test_a_png_whose_text_has_no_markup_is_kept_as_received():
+    content = png_with_text(lambda info: info.add_text("Comment", "Chụp màn hình lúc 9 giờ 15"))
+
+    checked = check_upload(upload("anh.png", content), max_bytes=MAX_BYTES)
+
+    assert checked.received_kept is True and checked.data == content
