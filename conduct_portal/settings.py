@@ -334,6 +334,10 @@ VIOLATION_REVIEW_DAYS = env_int("VIOLATION_REVIEW_DAYS", 15, minimum=1)
 VIOLATION_REMIND_DAYS_BEFORE = env_int("VIOLATION_REMIND_DAYS_BEFORE", 3, minimum=0)
 EVIDENCE_MAX_MB = env_int("EVIDENCE_MAX_MB", 20, minimum=1)
 ANONYMOUS_RATE = env_str("ANONYMOUS_RATE", "5/h")
+# Files on one case, counting those it already has (each up to EVIDENCE_MAX_MB), and
+# cases one signed-in person may open (django-ratelimit rate, keyed by the account).
+EVIDENCE_MAX_FILES = env_int("EVIDENCE_MAX_FILES", 10, minimum=1)
+CASE_CREATE_RATE = env_str("CASE_CREATE_RATE", "10/h")
 CELERY_BEAT_SCHEDULE["violation-review-pass"] = {
     "task": "violations.review_pass",
     "schedule": crontab(hour=REMINDER_HOUR, minute=15),

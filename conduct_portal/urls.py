@@ -2,10 +2,12 @@ from django.contrib import admin
 from django.urls import include, path
 
 from conduct_portal import views
+from organization import views as organization_views
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("audit/", organization_views.audit_log, name="audit_log"),
     path("directives/", include("directives.urls")),
     path("acknowledgements/", include("acknowledgements.urls")),
     path("violations/", include("violations.urls")),

@@ -1,7 +1,7 @@
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from organization import permissions
-from organization.models import Person, RoleGrant, Unit
+from organization.models import Person, Role, RoleGrant, Unit
 
 
 def subtree(unit: Unit) -> QuerySet[Unit]:
@@ -38,3 +38,20 @@ def holders_over(unit: Unit, role: str) -> QuerySet[Person]:
     return Person.objects.filter(
         is_active=True, grants__role=role, grants__unit__path__in=ancestor_paths(unit)
     ).distinct()
+
+
+def audit_events_visible_to(user, *, action: str = "", who: str = "") -> QuerySet:
+    """Audit rows about units under the user's administrator or inspector grants;
+    rows tied to no unit (a failed log-in for an unknown address) only to superusers."""
+    from core.models import AuditEvent
+
+    scope = permissions.scope_q(user, Role.ADMINISTRATOR, Role.INSPECTOR, path_field="unit_path")
+    if not permissions.is_superuser(user):
+        scope &= ~Q(unit_path="")
+    events = AuditEvent.objects.filter(scope).select_related("actor")
+    if action:
+        events = events.filter(action=action)
+    who = who.replace("\x00", "").strip()
+    if who:
+        events = events.filter(Q(target__icontains=who) | Q(actor__email__icontains=who))
+    return events
