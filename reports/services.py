@@ -1,5 +1,9 @@
-"""Writes of the reports app: the audit log of exports."""
+"""Writes of the reports app: the log of exports, which also joins the audit trail."""
 
+from django.db import transaction
+
+from core.audit import audit_record
+from core.models import AuditAction
 from organization.models import Person
 from reports.models import ExportLog
 from reports.selectors import Filters
@@ -16,4 +20,9 @@ def export_log_record(*, person: Person | None, kind: str, format: str, filters:
         raise ValueError(f"unknown export kind {kind!r}")
     if format not in EXPORT_FORMATS:
         raise ValueError(f"unknown export format {format!r}")
-    return ExportLog.objects.create(person=person, kind=kind, format=format, filters=filters.as_dict())
+    with transaction.atomic():
+        audit_record(
+            action=AuditAction.EXPORT, actor=person, target=f"{kind}.{format}", unit_path=filters.unit.path,
+            data=filters.as_dict(),
+        )  # fmt: skip
+        return ExportLog.objects.create(person=person, kind=kind, format=format, filters=filters.as_dict())
