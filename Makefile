@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 export DJANGO_SETTINGS_MODULE := conduct_portal.settings
 
-.PHONY: run test serve lint messages bench clean chromium
+.PHONY: run test serve lint audit messages bench clean chromium
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -48,6 +48,11 @@ serve: $(VENV)/.installed
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .
+
+# Known vulnerabilities in the pinned requirements (pip-audit); an unreachable
+# advisory service is reported, not a failure.
+audit: $(VENV)/.installed-dev
+	$(BIN)/python bin/audit.py
 
 messages: $(VENV)/.installed-dev
 	$(BIN)/python manage.py makemessages -l en --no-wrap --no-location --ignore=.venv --ignore=bench --ignore=tests
