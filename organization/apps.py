@@ -1,7 +1,12 @@
 from django.apps import AppConfig
+from django.contrib.admin import apps as admin_apps
 from django.utils.translation import gettext_lazy as _
 
 
 class OrganizationConfig(AppConfig):
     name = "organization"
     verbose_name = _("Tổ chức")
+
+
+class PortalAdminConfig(admin_apps.AdminConfig):
+    default_site = "organization.sites.PortalAdminSite"

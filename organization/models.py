@@ -97,13 +97,6 @@ class Person(AbstractBaseUser, PermissionsMixin):
     def __str__(self) -> str:
         return self.full_name
 
-    @property
-    def is_staff(self) -> bool:
-        # The admin site is for administrators; which objects they reach is decided
-        # by organization.permissions, not by Django's model permissions.
-        from organization import permissions
-
-        return permissions.has_role(self, Role.ADMINISTRATOR)
 
 
 class Role(models.TextChoices):
