@@ -1,4 +1,5 @@
 from django import forms
+from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -22,9 +23,11 @@ class MultipleFileField(forms.FileField):
 
     def clean(self, data, initial=None):
         single = super().clean
-        if isinstance(data, list | tuple):
-            return [single(item, initial) for item in data if item]
-        return [single(data, initial)] if data else []
+        items = [item for item in data if item] if isinstance(data, list | tuple) else [data] if data else []
+        # Counted before any file is read; the service also counts the case's files.
+        if len(items) > settings.EVIDENCE_MAX_FILES:
+            raise forms.ValidationError(_("Gửi tối đa %(limit)s tệp mỗi lần.") % {"limit": settings.EVIDENCE_MAX_FILES})
+        return [single(item, initial) for item in items]
 
 
 class CaseFields(forms.Form):
@@ -89,8 +92,16 @@ class ReportForm(CaseFields):
 class AnonymousReportForm(CaseFields):
     unit = forms.ModelChoiceField(label=_("Đơn vị của người bị phản ánh"), queryset=Unit.objects.order_by("path"))
     subject_description = forms.CharField(label=_("Họ tên, chức vụ của người bị phản ánh (nếu biết)"), max_length=255)
+    subject_is_head = forms.BooleanField(
+        label=_("Người bị phản ánh là thủ trưởng hoặc cấp phó của đơn vị này"),
+        help_text=_("Khi đó phản ánh được chuyển lên thủ trưởng đơn vị cấp trên, không đến người bị phản ánh."),
+        required=False,
+    )
 
-    field_order = ["unit", "subject_description", "category", "platform", "url", "seen_at", "description", "files"]
+    field_order = [
+        "unit", "subject_description", "subject_is_head", "category", "platform", "url", "seen_at", "description",
+        "files",
+    ]  # fmt: skip
 
 
 class TransitionForm(forms.Form):
@@ -106,7 +117,7 @@ class TextForm(forms.Form):
 
 class FollowUpForm(forms.Form):
     code = forms.CharField(label=_("Mã tiếp nhận"), max_length=16)
-    secret = forms.CharField(label=_("Mã bí mật"), max_length=64, widget=forms.PasswordInput(render_value=True))
+    secret = forms.CharField(label=_("Mã bí mật"), max_length=64, widget=forms.PasswordInput(render_value=False))
     text = forms.CharField(
         label=_("Gửi thêm thông tin (không bắt buộc)"), widget=forms.Textarea(attrs={"rows": 3}), required=False
     )

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.files.storage import FileSystemStorage
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from directives.models import Directive, Obligation
@@ -64,10 +64,16 @@ class Channel(models.TextChoices):
 
 
 class Report(models.Model):
-    """A suspected breach, reviewed by the heads of `unit` (the unit of the person
-    reported) and visible read-only to its inspectors."""
+    """A suspected breach about someone in `unit`, reviewed by the heads of
+    `review_unit` and visible read-only to the inspectors of `unit`; the person
+    reported is never one of them (see selectors.review_unit_for)."""
 
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+", verbose_name=_("đơn vị"))
+    # The unit itself, or the first unit above it that the person reported does not
+    # head; None when they head the root, and only inspectors (and superusers) see it.
+    review_unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("đơn vị xem xét")
+    )
     subject = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="violation_cases",
         verbose_name=_("người bị phản ánh"),
@@ -117,6 +123,11 @@ class Report(models.Model):
             models.CheckConstraint(
                 condition=Q(subject__isnull=False) | ~Q(subject_description=""), name="report_names_someone"
             ),
+            # Nobody reports themselves (they would review their own case as reporter).
+            models.CheckConstraint(
+                condition=Q(subject__isnull=True) | Q(reporter__isnull=True) | ~Q(subject=F("reporter")),
+                name="report_not_about_the_reporter",
+            ),
         ]
         indexes = [models.Index(fields=["state", "review_due_on"], name="report_state_due")]
 
@@ -135,6 +146,7 @@ class Event(models.Model):
         MESSAGE = "message", _("Trao đổi với người phản ánh")
         EXPLANATION = "explanation", _("Giải trình")
         FILE = "file", _("Tệp chứng cứ")
+        ORIGINAL = "original", _("Tải bản gốc chứng cứ")
 
     report = models.ForeignKey(Report, on_delete=models.PROTECT, related_name="events")
     kind = models.CharField(max_length=12, choices=Kind.choices)
@@ -163,7 +175,9 @@ class Event(models.Model):
 
 class Evidence(models.Model):
     """A file attached to a case. The original is kept for inspectors; images are
-    also stored without their metadata (EXIF, GPS) for everyone else."""
+    also stored without their metadata (EXIF, GPS) for everyone else. An anonymous
+    sender's image (or a PNG carrying markup in its text) is stored as the
+    re-encoded copy only; `sha256` is always that of the bytes received."""
 
     report = models.ForeignKey(Report, on_delete=models.PROTECT, related_name="evidence")
     event = models.OneToOneField(Event, on_delete=models.PROTECT, related_name="evidence")

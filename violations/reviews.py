@@ -8,9 +8,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.db import IntegrityError, transaction
 
-from organization.models import Role
-from organization.selectors import holders_over
-from violations import emails, workflow
+from violations import emails, selectors, workflow
 from violations.models import CaseNotice, Report
 
 
@@ -34,8 +32,8 @@ def _claim(report: Report, person, step: str) -> CaseNotice | None:
         return None
 
 
-def _send(report: Report, role: str, step: str, send) -> list[str]:
-    claimed = [n for person in holders_over(report.unit, role) if (n := _claim(report, person, step))]
+def _send(report: Report, people, step: str, send) -> list[str]:
+    claimed = [n for person in people if (n := _claim(report, person, step))]
     if not claimed:
         return []
     recipients = [notice.recipient.email for notice in claimed]
@@ -51,11 +49,12 @@ def _send(report: Report, role: str, step: str, send) -> list[str]:
 def review_pass(*, today: datetime.date) -> ReviewPassResult:
     result = ReviewPassResult()
     remind_on = today + datetime.timedelta(days=settings.VIOLATION_REMIND_DAYS_BEFORE)
-    open_cases = Report.objects.filter(state__in=workflow.OPEN_STATES).select_related("unit")
+    open_cases = Report.objects.filter(state__in=workflow.OPEN_STATES).select_related("unit", "review_unit")
+    # Recipients come from the selectors, which never name the person reported.
     for report in open_cases.filter(review_due_on=remind_on):
-        for email in _send(report, Role.UNIT_HEAD, "remind", emails.send_review_reminder):
+        for email in _send(report, selectors.reviewers_of(report), "remind", emails.send_review_reminder):
             result.reminders.append((report.pk, email))
     for report in open_cases.filter(review_due_on__lt=today):
-        for email in _send(report, Role.INSPECTOR, "escalate", emails.send_escalation):
+        for email in _send(report, selectors.inspectors_of(report), "escalate", emails.send_escalation):
             result.escalations.append((report.pk, email))
     return result

@@ -3,20 +3,23 @@ Every change writes an append-only Event; e-mails go out after commit."""
 
 import datetime
 import functools
+import os
 import secrets
 
 from django.conf import settings
 from django.contrib.auth.hashers import check_password, make_password
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.audit import audit_record
+from core.models import AuditAction
+from core.uploads import check_upload
 from organization import permissions
 from organization.models import Person, Role, Unit
-from violations import workflow
-from core.uploads import CheckedFile, check_upload
+from violations import selectors, workflow
 from violations.models import Channel, Event, Evidence, Outcome, Report, State
 
 RECEIPT_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I
@@ -32,23 +35,80 @@ def _notify(task_name: str, report_id: int) -> None:
     transaction.on_commit(lambda: getattr(tasks, task_name).delay(report_id))
 
 
-def _check_files(files) -> list[CheckedFile]:
-    """Check every upload before anything is written, so a bad file saves nothing."""
-    return [check_upload(upload, max_bytes=settings.EVIDENCE_MAX_MB * 1024 * 1024) for upload in files or []]
+def _day_start() -> datetime.datetime:
+    return timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
 
 
-def _store_files(report: Report, checked_files: list[CheckedFile], by: Person | None) -> None:
-    for checked in checked_files:
-        event = Event.objects.create(report=report, kind=Event.Kind.FILE, actor=by, text=checked.name)
-        evidence = Evidence(
-            report=report, event=event, name=checked.name, content_type=checked.content_type,
-            size=checked.size, sha256=checked.sha256,
-        )  # fmt: skip
-        stored_name = f"{report.pk}-{checked.sha256[:16]}{checked.extension}"
-        evidence.original.save(stored_name, ContentFile(checked.data), save=False)
-        if checked.display is not None:
-            evidence.display.save(stored_name, ContentFile(checked.display), save=False)
-        evidence.save()
+def _anonymous_sender(report: Report, by: Person | None) -> bool:
+    return by is None and report.channel == Channel.ANONYMOUS
+
+
+def _event(*, report: Report, kind: str, by: Person | None, **fields) -> Event:
+    """Append one history line. A line written by an anonymous sender keeps only its
+    day, so its time cannot be matched against a proxy's log."""
+    event = Event.objects.create(report=report, kind=kind, actor=by, **fields)
+    if _anonymous_sender(report, by):
+        day = _day_start()
+        Event.objects.filter(pk=event.pk).update(created_at=day)  # once, as it is written
+        event.created_at = day
+    return event
+
+
+def _refuse_too_many_files(report: Report | None, files: list) -> None:
+    limit = settings.EVIDENCE_MAX_FILES
+    already = Evidence.objects.filter(report=report).count() if report is not None else 0
+    if already + len(files) > limit:
+        raise ValidationError(
+            _("Mỗi hồ sơ nhận tối đa %(limit)s tệp chứng cứ; hồ sơ này đã có %(already)s tệp.")
+            % {"limit": limit, "already": already}
+        )
+
+
+def _backdate(storage, name: str, day: datetime.datetime) -> None:
+    try:
+        path = storage.path(name)
+    except NotImplementedError:  # a storage without local files keeps its own times
+        return
+    os.utime(path, (day.timestamp(), day.timestamp()))
+
+
+def _attach_files(report: Report, files: list, by: Person | None) -> None:
+    """Check each upload and store it before the next one is read, so at most one
+    file's content is in memory. A refused file raises ValidationError: the files
+    this call stored are deleted and the caller's transaction drops the rows.
+
+    An anonymous sender's images are stored as the re-encoded copy only (no EXIF,
+    GPS or camera serial to identify them); the SHA-256 is of what was received."""
+    anonymous = _anonymous_sender(report, by)
+    written: list[tuple[object, str]] = []
+    try:
+        for upload in files:
+            checked = check_upload(upload, max_bytes=settings.EVIDENCE_MAX_MB * 1024 * 1024)
+            event = _event(report=report, kind=Event.Kind.FILE, by=by, text=checked.name)
+            evidence = Evidence(
+                report=report, event=event, name=checked.name, content_type=checked.content_type,
+                size=checked.size, sha256=checked.sha256,
+            )  # fmt: skip
+            stored_name = f"{report.pk}-{checked.sha256[:16]}{checked.extension}"
+            if checked.display is not None and (anonymous or not checked.received_kept):
+                original = ContentFile(checked.display)
+            else:
+                original = upload  # storage copies (or moves) it in chunks, not from memory
+            evidence.original.save(stored_name, original, save=False)
+            fields = [evidence.original]
+            if checked.display is not None:
+                evidence.display.save(stored_name, ContentFile(checked.display), save=False)
+                fields.append(evidence.display)
+            written += [(field.storage, field.name) for field in fields]
+            evidence.save()
+            if anonymous:  # the files' times on disk, too, only to the day
+                for field in fields:
+                    _backdate(field.storage, field.name, event.created_at)
+            del checked, original  # free this file before reading the next
+    except BaseException:
+        for storage, name in written:
+            storage.delete(name)
+        raise
 
 
 @transaction.atomic
@@ -66,15 +126,23 @@ def report_create(
     obligations=(),
     files=(),
 ) -> Report:
-    """Log a report about a person. A unit head over that person logs it as the
-    head; anyone else's report goes to the heads of the person's unit. Files are
-    checked before anything is saved (the transaction rolls back on a bad file)."""
+    """Log a report about a person. It is reviewed by the heads of the person's unit,
+    or, when the person heads it, of the first unit above that they do not head (the
+    person reported never reviews, inspects or hears of their own case before it is
+    confirmed). A reviewer of the case logs it as the head; anyone else's report may
+    stay confidential. At most EVIDENCE_MAX_FILES files; a bad file saves nothing
+    (the transaction rolls back and stored files are removed)."""
     if subject.unit is None or not subject.is_active:
         raise ValidationError(_("Không thể phản ánh về người này."))
-    checked = _check_files(files)
-    is_head = permissions.covers(by, subject.unit, Role.UNIT_HEAD)
+    if subject.pk == by.pk:
+        raise ValidationError(_("Không thể tự phản ánh về chính mình."))
+    files = list(files or [])
+    _refuse_too_many_files(None, files)
+    review_unit = selectors.review_unit_for(unit=subject.unit, subject=subject)
+    is_head = review_unit is not None and permissions.covers(by, review_unit, Role.UNIT_HEAD)
     report = Report.objects.create(
         unit=subject.unit,
+        review_unit=review_unit,
         subject=subject,
         channel=Channel.HEAD if is_head else Channel.STAFF,
         reporter=by,
@@ -88,8 +156,8 @@ def report_create(
     )
     report.directives.set(directives)
     report.obligations.set(obligations)
-    Event.objects.create(report=report, kind=Event.Kind.CREATED, actor=by, to_state=report.state)
-    _store_files(report, checked, by)
+    _event(report=report, kind=Event.Kind.CREATED, by=by, to_state=report.state)
+    _attach_files(report, files, by)
     _notify("notify_new_report", report.pk)
     return report
 
@@ -104,15 +172,20 @@ def report_create_anonymous(
     seen_at,
     description: str,
     url: str = "",
+    subject_is_head: bool = False,
     files=(),
 ) -> tuple[Report, str, str]:
-    """An anonymous report: no account, no IP stored. Returns the case with the
-    receipt code and the secret, which are shown once and never again."""
-    checked = _check_files(files)
+    """An anonymous report: no account, no address stored, its times (case and
+    history) only to the day, its images without metadata. When the sender says the
+    person is one of the unit's heads, the heads of the unit above review it.
+    Returns the case with the receipt code and the secret, shown once and never again."""
+    files = list(files or [])
+    _refuse_too_many_files(None, files)
     code = "".join(secrets.choice(RECEIPT_ALPHABET) for _ in range(10))
     secret = secrets.token_urlsafe(12)
     report = Report.objects.create(
         unit=unit,
+        review_unit=selectors.review_unit_for(unit=unit, subject_is_head=subject_is_head),
         subject_description=subject_description,
         channel=Channel.ANONYMOUS,
         confidential=True,
@@ -125,8 +198,11 @@ def report_create_anonymous(
         receipt_code=code,
         secret_hash=make_password(secret),
     )
-    Event.objects.create(report=report, kind=Event.Kind.CREATED, to_state=report.state)
-    _store_files(report, checked, None)
+    day = _day_start()
+    Report.objects.filter(pk=report.pk).update(created_at=day)
+    report.created_at = day
+    _event(report=report, kind=Event.Kind.CREATED, by=None, to_state=report.state)
+    _attach_files(report, files, None)
     _notify("notify_new_report", report.pk)
     return report, code, secret
 
@@ -144,6 +220,22 @@ def _dummy_hash() -> str:
     return make_password(secrets.token_urlsafe(12))
 
 
+def _move(*, report: Report, from_state: str, to: str, by: Person | None, role: str, text: str, outcome: str) -> bool:
+    """The one way a case changes state: the workflow table decides, and a
+    conditional update makes a concurrent move of the same case lose."""
+    if not workflow.may_move(role, from_state, to):
+        raise ValidationError(_("Bạn không thể chuyển hồ sơ từ “%(from)s” sang “%(to)s”.") % {
+            "from": State(from_state).label, "to": State(to).label,
+        })  # fmt: skip
+    moved = Report.objects.filter(pk=report.pk, state=from_state).update(
+        state=to, outcome=outcome if to == State.CLOSED else ""
+    )
+    if moved:
+        _event(report=report, kind=Event.Kind.TRANSITION, by=by, from_state=from_state, to_state=to, text=text)
+        report.state = to
+    return bool(moved)
+
+
 def report_transition(*, report: Report, to: str, by: Person, role: str, note: str = "", outcome: str = "") -> Report:
     """Move a case along the workflow table. Dismissing needs a reason, closing needs
     an outcome; a concurrent move of the same case makes this one fail."""
@@ -158,17 +250,11 @@ def report_transition(*, report: Report, to: str, by: Person, role: str, note: s
     if to == State.CLOSED and outcome not in Outcome.values:
         raise ValidationError(_("Hãy chọn hình thức xử lý trước khi kết thúc hồ sơ."))
     with transaction.atomic():
-        moved = Report.objects.filter(pk=report.pk, state=from_state).update(
-            state=to, outcome=outcome if to == State.CLOSED else ""
-        )
-        if not moved:
-            raise ValidationError(_("Hồ sơ vừa được người khác cập nhật; hãy tải lại trang."))
         text = note.strip()
         if to == State.CLOSED:
             text = f"{Outcome(outcome).label}. {text}".strip()
-        Event.objects.create(
-            report=report, kind=Event.Kind.TRANSITION, actor=by, from_state=from_state, to_state=to, text=text
-        )
+        if not _move(report=report, from_state=from_state, to=to, by=by, role=role, text=text, outcome=outcome):
+            raise ValidationError(_("Hồ sơ vừa được người khác cập nhật; hãy tải lại trang."))
         if to == State.CONFIRMED and report.subject_id:
             _notify("notify_subject_confirmed", report.pk)
     report.refresh_from_db()
@@ -186,21 +272,22 @@ def report_note(*, report: Report, by: Person, text: str) -> Event:
 @transaction.atomic
 def report_message(*, report: Report, by: Person | None, text: str, files=()) -> Event:
     """A message between the reporter (or the anonymous reporter, by=None) and the
-    reviewers. The reporter's answer to a request for information reopens review."""
+    reviewers, only while the case is open. The reporter's answer to a request for
+    information sends the case back to review, through the workflow table."""
+    report.refresh_from_db(fields=["state"])
+    if report.state not in workflow.OPEN_STATES:
+        raise ValidationError(_("Hồ sơ đã kết thúc xem xét nên không nhận thêm trao đổi."))
     if not text.strip():
         raise ValidationError(_("Nội dung không được để trống."))
-    checked = _check_files(files)
-    event = Event.objects.create(report=report, kind=Event.Kind.MESSAGE, actor=by, text=text.strip())
-    _store_files(report, checked, by)
+    files = list(files or [])
+    _refuse_too_many_files(report, files)
+    event = _event(report=report, kind=Event.Kind.MESSAGE, by=by, text=text.strip())
+    _attach_files(report, files, by)
     from_reporter = by is None or by.pk == report.reporter_id
     if from_reporter and report.state == State.NEEDS_INFORMATION:
-        moved = Report.objects.filter(pk=report.pk, state=State.NEEDS_INFORMATION).update(state=State.UNDER_REVIEW)
-        if moved:
-            Event.objects.create(
-                report=report, kind=Event.Kind.TRANSITION, actor=by,
-                from_state=State.NEEDS_INFORMATION, to_state=State.UNDER_REVIEW,
-            )  # fmt: skip
-            report.state = State.UNDER_REVIEW
+        to = State.UNDER_REVIEW
+        if workflow.may_move(workflow.REPORTER, report.state, to):
+            _move(report=report, from_state=report.state, to=to, by=by, role=workflow.REPORTER, text="", outcome="")
     return event
 
 
@@ -211,12 +298,40 @@ def report_explain(*, report: Report, by: Person, text: str, files=()) -> Event:
         raise ValidationError(_("Chỉ người bị phản ánh giải trình được, khi hồ sơ đã được xác định."))
     if not text.strip():
         raise ValidationError(_("Nội dung giải trình không được để trống."))
-    checked = _check_files(files)
-    event = Event.objects.create(report=report, kind=Event.Kind.EXPLANATION, actor=by, text=text.strip())
-    _store_files(report, checked, by)
+    files = list(files or [])
+    _refuse_too_many_files(report, files)
+    event = _event(report=report, kind=Event.Kind.EXPLANATION, by=by, text=text.strip())
+    _attach_files(report, files, by)
     return event
 
 
 @transaction.atomic
 def evidence_add(*, report: Report, by: Person, files) -> None:
-    _store_files(report, _check_files(files), by)
+    """More files on a case, within EVIDENCE_MAX_FILES counting those it has."""
+    files = list(files or [])
+    _refuse_too_many_files(report, files)
+    _attach_files(report, files, by)
+
+
+@transaction.atomic
+def evidence_open_original(*, evidence: Evidence, by: Person, role: str, request=None):
+    """The original file of an image, for inspectors only; each opening is a line in
+    the case history and a row in the audit trail. Returns the open file."""
+    if role != workflow.INSPECTOR:
+        raise PermissionDenied
+    report = evidence.report
+    _event(report=report, kind=Event.Kind.ORIGINAL, by=by, text=evidence.name)
+    audit_record(
+        action=AuditAction.ORIGINAL_DOWNLOADED, actor=by, target=f"violations.evidence:{evidence.pk}",
+        unit_path=report.unit.path, request=request, data={"report": report.pk, "sha256": evidence.sha256},
+    )  # fmt: skip
+    return evidence.original.open("rb")
+
+
+def report_reporter_shown(*, report: Report, to: Person, role: str, request=None) -> None:
+    """Record in the audit trail that a confidential reporter's identity was shown
+    to someone (a reviewer or an inspector) on the case page."""
+    audit_record(
+        action=AuditAction.REPORTER_VIEWED, actor=to, target=f"violations.report:{report.pk}",
+        unit_path=report.unit.path, request=request, data={"role": role},
+    )  # fmt: skip

@@ -1,9 +1,7 @@
 from celery import shared_task
 from django.utils import timezone
 
-from organization.models import Role
-from organization.selectors import holders_over
-from violations import emails, reviews
+from violations import emails, reviews, selectors
 from violations.models import Report
 
 RETRY = {"autoretry_for": (OSError,), "retry_backoff": True, "max_retries": 5}
@@ -11,8 +9,12 @@ RETRY = {"autoretry_for": (OSError,), "retry_backoff": True, "max_retries": 5}
 
 @shared_task(name="violations.notify_new_report", **RETRY)
 def notify_new_report(report_id: int) -> int:
-    report = Report.objects.select_related("unit").get(pk=report_id)
-    to = list(holders_over(report.unit, Role.UNIT_HEAD).values_list("email", flat=True))
+    """To the case's reviewers; when nobody heads the unit above the person reported,
+    to its inspectors, so that no case arrives unseen. Never to the person reported."""
+    report = Report.objects.select_related("unit", "review_unit").get(pk=report_id)
+    to = list(selectors.reviewers_of(report).values_list("email", flat=True))
+    if not to:
+        to = list(selectors.inspectors_of(report).values_list("email", flat=True))
     if to:
         emails.send_new_report(report, to)
     return len(to)

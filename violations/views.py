@@ -1,3 +1,6 @@
+import hashlib
+import hmac
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -6,9 +9,11 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from django_ratelimit.decorators import ratelimit
 
+from core.http import client_ip
 from violations import selectors, services, workflow
 from violations.forms import AnonymousReportForm, FollowUpForm, ReportForm, TextForm, TransitionForm
 from violations.models import Category, Evidence, State
@@ -23,16 +28,30 @@ def _posted(request):
     return (request.POST, request.FILES) if request.method == "POST" else (None, None)
 
 
+def rate_limited(request) -> bool:
+    return getattr(request, "limited", False)
+
+
+def case_create_rate(group, request) -> str:
+    return settings.CASE_CREATE_RATE
+
+
 @login_required
+@never_cache
 def case_list(request):
     cases = selectors.reports_visible_to(request.user).select_related("unit", "subject")
+    # Filters are taken only when they are one of the choices; PostgreSQL refuses NUL
+    # in a string, so it is dropped from the search text rather than raising a 500.
     state, category = request.GET.get("state", ""), request.GET.get("category", "")
+    state = state if state in State.values else ""
+    category = category if category in Category.values else ""
+    query = request.GET.get("q", "").replace("\x00", "").strip()
     if state:
         cases = cases.filter(state=state)
     if category:
         cases = cases.filter(category=category)
-    if request.GET.get("q"):
-        cases = cases.filter(description__icontains=request.GET["q"].strip())
+    if query:
+        cases = cases.filter(description__icontains=query)
     page = Paginator(cases, 25).get_page(request.GET.get("page"))
     context = {
         "page": page,
@@ -45,7 +64,14 @@ def case_list(request):
 
 
 @login_required
+@never_cache
+@ratelimit(key="user", rate=case_create_rate, method="POST", block=False)
 def case_new(request):
+    if request.method == "POST" and rate_limited(request):
+        # Decided before the form reads a file: a flood costs no checking.
+        form = ReportForm(user=request.user)
+        error = _("Bạn đã gửi quá nhiều phản ánh trong thời gian ngắn. Hãy thử lại sau.")
+        return render(request, "violations/new.html", {"form": form, "limited_error": error}, status=429)
     form = ReportForm(*_posted(request), user=request.user)
     if request.method == "POST" and form.is_valid():
         # The form's fields are the service's arguments, the subject's e-mail aside.
@@ -61,20 +87,25 @@ def case_new(request):
 
 
 @login_required
+@never_cache
 def case_detail(request, pk):
     report, role = selectors.get_report_for(request.user, pk)
     moves = workflow.moves_for(role, report.state)
+    shows_reporter = selectors.shows_reporter(report, role)
+    if shows_reporter and report.confidential and report.reporter_id and role != workflow.REPORTER:
+        services.report_reporter_shown(report=report, to=request.user, role=role, request=request)
     context = {
         "report": report,
         "role": role,
         "history": selectors.history_for(report, role, request.user),
-        "shows_reporter": selectors.shows_reporter(report, role),
+        "shows_reporter": shows_reporter,
         "moves": [(state, State(state).label) for state in moves if role == workflow.REVIEWER],
         "transition_form": TransitionForm(),
         "text_form": TextForm(),
         "may_explain": role == workflow.SUBJECT and report.state == State.CONFIRMED,
         "may_message": role in (workflow.REVIEWER, workflow.REPORTER) and report.state in workflow.OPEN_STATES,
         "is_reviewer": role == workflow.REVIEWER,
+        "is_inspector": role == workflow.INSPECTOR,
     }
     return render(request, "violations/detail.html", context)
 
@@ -105,8 +136,8 @@ def case_post(request, pk, kind):
     form = TextForm(request.POST, request.FILES)
     allowed = {
         "note": role == workflow.REVIEWER,
-        "message": role in (workflow.REVIEWER, workflow.REPORTER),
-        "explanation": role == workflow.SUBJECT,
+        "message": role in (workflow.REVIEWER, workflow.REPORTER) and report.state in workflow.OPEN_STATES,
+        "explanation": role == workflow.SUBJECT and report.state == State.CONFIRMED,
     }
     if not allowed.get(kind):
         raise Http404
@@ -130,40 +161,51 @@ def case_post(request, pk, kind):
 
 
 @login_required
+@never_cache
 def evidence_file(request, pk):
-    """A case file, only for those who may see it; inspectors and reviewers may ask
-    for the original, everyone else gets the copy without metadata."""
-    evidence = Evidence.objects.select_related("event", "report").filter(pk=pk).first()
+    """A case file, only for those who may see it. Images come as the copy without
+    metadata; inspectors alone may ask for the original (?original=1), and each time
+    they do it is written in the case history and the audit trail."""
+    evidence = Evidence.objects.select_related("event", "report__unit").filter(pk=pk).first()
     if evidence is None:
         raise Http404
     report, role = selectors.get_report_for(request.user, evidence.report_id)
     if role not in (workflow.REVIEWER, workflow.INSPECTOR) and evidence.event.actor_id != request.user.pk:
         raise Http404
-    wants_original = request.GET.get("original") and role in (workflow.REVIEWER, workflow.INSPECTOR)
-    stored = evidence.original if wants_original or not evidence.display else evidence.display
-    response = FileResponse(
-        stored.open("rb"), as_attachment=True, filename=evidence.name, content_type=evidence.content_type
-    )
+    if evidence.display and request.GET.get("original") and role == workflow.INSPECTOR:
+        opened = services.evidence_open_original(evidence=evidence, by=request.user, role=role, request=request)
+    elif evidence.display:
+        opened = evidence.display.open("rb")
+    else:  # PDF and video: one stored file, which is what everyone gets
+        opened = evidence.original.open("rb")
+    response = FileResponse(opened, as_attachment=True, filename=evidence.name, content_type=evidence.content_type)
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     return response
-
-
-def rate_limited(request) -> bool:
-    return getattr(request, "limited", False)
 
 
 def anonymous_rate(group, request) -> str:
     return settings.ANONYMOUS_RATE
 
 
-@ratelimit(key="ip", rate=anonymous_rate, method="POST", block=False)
+def anonymous_client_key(group, request) -> str:
+    """The rate-limit key: an HMAC of the client address (behind the trusted proxy)
+    under SECRET_KEY, so the cache never holds an address or a plain hash of one,
+    which anyone could reverse by trying the 2³² IPv4 addresses."""
+    address = client_ip(request) or "unknown"
+    return hmac.new(settings.SECRET_KEY.encode(), address.encode(), hashlib.sha256).hexdigest()
+
+
+@never_cache
+@ratelimit(key=anonymous_client_key, rate=anonymous_rate, method="POST", block=False)
 def anonymous_new(request):
-    """The public channel: no login, no IP stored, a receipt code and a secret once."""
-    form = AnonymousReportForm(*_posted(request))
+    """The public channel: no login, no address stored, a receipt code and a secret
+    once. The rate limit is decided before the form (and its files) is read."""
     if request.method == "POST" and rate_limited(request):
-        form.add_error(None, _("Bạn đã gửi quá nhiều lần. Hãy thử lại sau."))
-    elif request.method == "POST" and form.is_valid():
+        context = {"form": AnonymousReportForm(), "limited_error": _("Bạn đã gửi quá nhiều lần. Hãy thử lại sau.")}
+        return render(request, "violations/anonymous_new.html", context, status=429)
+    form = AnonymousReportForm(*_posted(request))
+    if request.method == "POST" and form.is_valid():
         try:
             _report, code, secret = services.report_create_anonymous(**form.cleaned_data)
         except ValidationError as exc:
@@ -173,18 +215,24 @@ def anonymous_new(request):
     return render(request, "violations/anonymous_new.html", {"form": form})
 
 
-@ratelimit(key="ip", rate=anonymous_rate, method="POST", block=False)
+@never_cache
+@ratelimit(key=anonymous_client_key, rate=anonymous_rate, method="POST", block=False)
 def anonymous_follow_up(request):
+    if request.method == "POST" and rate_limited(request):
+        context = {"form": FollowUpForm(), "limited_error": _("Bạn đã thử quá nhiều lần. Hãy thử lại sau.")}
+        return render(request, "violations/anonymous_follow_up.html", context, status=429)
     form = FollowUpForm(request.POST if request.method == "POST" else None)
     report = None
-    if request.method == "POST" and rate_limited(request):
-        form.add_error(None, _("Bạn đã thử quá nhiều lần. Hãy thử lại sau."))
-    elif request.method == "POST" and form.is_valid():
+    if request.method == "POST" and form.is_valid():
         report = services.anonymous_lookup(code=form.cleaned_data["code"], secret=form.cleaned_data["secret"])
         if report is None:
             form.add_error(None, _("Mã tiếp nhận hoặc mã bí mật không đúng."))
         elif form.cleaned_data["text"].strip():
-            services.report_message(report=report, by=None, text=form.cleaned_data["text"])
-            messages.success(request, _("Đã gửi thông tin bổ sung."))
+            try:
+                services.report_message(report=report, by=None, text=form.cleaned_data["text"])
+            except ValidationError as exc:
+                _errors_to(form, exc)
+            else:
+                messages.success(request, _("Đã gửi thông tin bổ sung."))
     history = selectors.history_for(report, "anonymous") if report else []
     return render(request, "violations/anonymous_follow_up.html", {"form": form, "report": report, "history": history})

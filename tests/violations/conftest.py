@@ -6,7 +6,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from PIL import Image
 
-from tests.factories import PersonFactory
+from organization.models import Role
+from tests.factories import PersonFactory, RoleGrantFactory
 from violations import services
 
 
@@ -36,3 +37,36 @@ def case(cast, colleague):
         confidential=True,
         files=[png_upload()],
     )
+
+
+@pytest.fixture
+def agency_head(org):
+    """The head of the agency, above the department head."""
+    head = PersonFactory(email="giamdoc@example.gov.vn", full_name="Hoàng Giám Đốc", unit=org.agency)
+    RoleGrantFactory(person=head, role=Role.UNIT_HEAD, unit=org.agency)
+    return head
+
+
+@pytest.fixture
+def team_head(org):
+    """The head of the team, below the department head."""
+    head = PersonFactory(email="totruong@example.gov.vn", full_name="Đinh Tổ Trưởng", unit=org.team)
+    RoleGrantFactory(person=head, role=Role.UNIT_HEAD, unit=org.team)
+    return head
+
+
+@pytest.fixture
+def second_inspector(org):
+    """Another inspector over the agency, besides the cast's."""
+    inspector = PersonFactory(email="thanhtra2@example.gov.vn", full_name="Lý Thanh Tra Hai", unit=org.office)
+    RoleGrantFactory(person=inspector, role=Role.INSPECTOR, unit=org.agency)
+    return inspector
+
+
+def report_about(subject, *, by, confidential=True, files=(), **fields):
+    """A staff report about `subject`, confidential unless told otherwise."""
+    values = {
+        "category": "insult", "platform": "facebook", "seen_at": timezone.now() - datetime.timedelta(hours=1),
+        "description": "Bình luận xúc phạm đồng nghiệp trên Facebook.", **fields,
+    }  # fmt: skip
+    return services.report_create(by=by, subject=subject, confidential=confidential, files=list(files), **values)
