@@ -6,12 +6,16 @@ the Celery task that calls them decides about retries.
 """
 
 import datetime
+import json
+import smtplib
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.utils import translation
+
+SEND_ERRORS = (smtplib.SMTPException, OSError)
 
 
 @dataclass(frozen=True)
@@ -73,3 +77,15 @@ def digest(
     the first rows of `total`."""
     context = {"full_name": full_name, "people": people, "total": total, "more": total - len(people), "today": today}
     _message("digest", to, context, connection).send()
+
+
+def checkpoint(*, to: str, full_name: str, checkpoint: dict | None, problems: list[str], connection=None) -> None:
+    """The daily anchor of the acknowledgement chain for a root inspector: the signed
+    checkpoint, attached as a file to keep and compare later (verify_acknowledgements
+    --checkpoint FILE); or, when the chain failed verification, its problems."""
+    context = {"full_name": full_name, "checkpoint": checkpoint, "problems": problems[:50], "total": len(problems)}
+    message = _message("ack_checkpoint", to, context, connection)
+    if checkpoint is not None:
+        data = json.dumps(checkpoint, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+        message.attach(f"moc-kiem-tra-{checkpoint['count']}.json", data, "application/json")
+    message.send()

@@ -58,10 +58,7 @@ class ImplementationReportForm(forms.ModelForm):
         widgets = {
             "held_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "notes": forms.Textarea(attrs={"rows": 3}),
+            # Not the clearable input: it links the stored file's path, which is never served.
+            "attachment": forms.FileInput,
         }
-
-    def clean_attachment(self):
-        attachment = self.cleaned_data.get("attachment")
-        if attachment and attachment.size > 10 * 1024 * 1024:
-            raise forms.ValidationError(_("Tệp đính kèm không được quá 10 MB."))
-        return attachment
+        help_texts = {"attachment": _("Ảnh PNG, JPEG, WebP, tệp PDF hoặc video MP4 (biên bản, danh sách ký tên).")}

@@ -1,3 +1,5 @@
+import os
+
 from django.conf import settings
 from django.core.files.storage import FileSystemStorage
 from django.db import models
@@ -8,8 +10,22 @@ from directives.models import Directive, Version
 from organization.models import Unit
 
 
+class PrivateStorage(FileSystemStorage):
+    """Files outside every served URL. The root is read from the settings on each use
+    (not frozen when the model class is built), so tests and deployments that change
+    PRIVATE_STORAGE_ROOT write where they say."""
+
+    @property
+    def base_location(self):
+        return settings.PRIVATE_STORAGE_ROOT
+
+    @property
+    def location(self):
+        return os.path.abspath(self.base_location)
+
+
 def private_storage():
-    return FileSystemStorage(location=settings.PRIVATE_STORAGE_ROOT)
+    return PrivateStorage()
 
 
 class Campaign(models.Model):
@@ -79,7 +95,11 @@ class Assignment(models.Model):
 
 class Acknowledgement(models.Model):
     """Proof that a person read and committed to the exact text of a version.
-    Append-only: each record stores the hash of the one before it."""
+    Append-only (the model refuses changes; on PostgreSQL a trigger refuses UPDATE and
+    DELETE): each record carries its place in the chain (`seq`), the MAC of the one
+    before it and its own HMAC-SHA256 over every field, keyed by `key_id` (see
+    acknowledgements/chain.py). Records from before keyed MACs have key id "v1" and a
+    plain SHA-256 of fewer fields."""
 
     assignment = models.OneToOneField(Assignment, on_delete=models.PROTECT, related_name="acknowledgement")
     person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -89,11 +109,17 @@ class Acknowledgement(models.Model):
     ip_address = models.GenericIPAddressField(null=True, blank=True)
     user_agent = models.CharField(max_length=400, blank=True)
     confirmed_with_password = models.BooleanField(default=False)
+    seq = models.PositiveBigIntegerField(unique=True)
+    key_id = models.CharField(max_length=16)
     previous_hash = models.CharField(max_length=64)
     record_hash = models.CharField(max_length=64, unique=True)
 
     class Meta:
         ordering = ["id"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(key_id=""), name="acknowledgement_key_id_set"),
+            models.CheckConstraint(condition=Q(seq__gte=1), name="acknowledgement_seq_positive"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.person} – {self.version} – {self.acknowledged_at:%Y-%m-%d %H:%M}"
@@ -108,9 +134,14 @@ class Acknowledgement(models.Model):
 
 
 class ChainHead(models.Model):
-    """One row holding the latest record hash; locking it serialises the chain."""
+    """One row holding the number of records and the latest record's MAC, itself
+    MACed (so the tail cannot be cut off and the head set back to match); locking it
+    serialises the chain."""
 
     last_hash = models.CharField(max_length=64)
+    count = models.PositiveBigIntegerField(default=0)
+    key_id = models.CharField(max_length=16, blank=True)
+    mac = models.CharField(max_length=64, blank=True)
 
     def __str__(self) -> str:
         return self.last_hash
@@ -124,6 +155,7 @@ class Notice(models.Model):
         REMINDER = "reminder", _("Nhắc hạn")
         DIGEST = "digest", _("Tổng hợp quá hạn")
         NUDGE = "nudge", _("Nhắc trực tiếp")
+        CHECKPOINT = "checkpoint", _("Mốc kiểm tra chuỗi xác nhận")
 
     kind = models.CharField(max_length=10, choices=Kind.choices)
     person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
@@ -164,6 +196,9 @@ class ImplementationReport(models.Model):
     attendees = models.PositiveIntegerField(_("số người tham dự"), null=True, blank=True)
     notes = models.TextField(_("ghi chú"), blank=True)
     attachment = models.FileField(_("tệp đính kèm"), storage=private_storage, upload_to="reports/%Y/", blank=True)
+    # The checked file's display name and type (core/uploads.py), for the download.
+    attachment_name = models.CharField(max_length=200, blank=True)
+    attachment_type = models.CharField(max_length=40, blank=True)
     reported_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     reported_at = models.DateTimeField(auto_now_add=True)
 
@@ -177,3 +212,18 @@ class ImplementationReport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.directive} – {self.unit}"
+
+
+class SignatureFailure(models.Model):
+    """One wrong password given as the signature on an acknowledgement. Counted per
+    account over a sliding window (acknowledgements/signature.py); in the database so
+    the limit holds across processes and when the cache is down."""
+
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    at = models.DateTimeField()
+
+    class Meta:
+        indexes = [models.Index(fields=["person", "at"], name="signature_failure_person_at")]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} {self.at:%Y-%m-%d %H:%M}"

@@ -37,7 +37,7 @@ from django.db import connection, transaction
 from django.db.models import Case, Count, Min, Q, QuerySet, Value, When
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from acknowledgements import emails
 from acknowledgements.models import Assignment, Notice
@@ -56,6 +56,7 @@ DIGEST_LIMIT = 200
 SEND_ERRORS = (smtplib.SMTPException, OSError)
 
 SKIPPED = "skipped: nothing pending any more"
+OUTSIDE_SCOPE = gettext_lazy("Một số người được chọn không thuộc phạm vi đơn vị đồng chí phụ trách.")
 KIND_ORDER = (Notice.Kind.REMINDER, Notice.Kind.NUDGE, Notice.Kind.DIGEST)
 # What a send reads with a notice: enough for a reminder, and never a version's full text.
 NOTICE_FIELDS = (
@@ -193,9 +194,9 @@ def nudge(*, by: Person, people: Iterable[Person], today: datetime.date | None =
             "pk", flat=True
         )
     )
-    if outside := ids - in_scope:
-        names = ", ".join(Person.objects.filter(pk__in=outside).values_list("full_name", flat=True))
-        raise ValidationError(_("Đồng chí không phụ trách đơn vị của: %(names)s.") % {"names": names})
+    if ids - in_scope:
+        # Names (or how many) would tell a head who exists outside their scope.
+        raise ValidationError(str(OUTSIDE_SCOPE))
     pending = Assignment.objects.filter(open_q(), person_id__in=ids, person__is_active=True)
     run = uuid.uuid4()
     with transaction.atomic():

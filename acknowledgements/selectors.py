@@ -113,3 +113,21 @@ def campaign_directives(unit):
         .distinct()
         .order_by("-issued_on")
     )
+
+
+def implementation_reports_visible_to(user) -> QuerySet:
+    """Implementation reports of units under the user's unit-head, inspector or
+    administrator grants (a head of the reporting unit covers it too)."""
+    from acknowledgements.models import ImplementationReport
+
+    scope = permissions.scope_q(user, Role.UNIT_HEAD, Role.INSPECTOR, Role.ADMINISTRATOR, path_field="unit__path")
+    return ImplementationReport.objects.filter(scope).select_related("directive", "unit")
+
+
+def get_report_attachment_for(user, pk: int):
+    """The report whose attachment the user may download; 404 outside their scope,
+    for an unknown id, or when the report has no attachment."""
+    report = implementation_reports_visible_to(user).filter(pk=pk).exclude(attachment="").first()
+    if report is None:
+        raise Http404
+    return report

@@ -1,23 +1,33 @@
 """Campaigns, assignments and acknowledgements."""
 
 import datetime
-import hashlib
-import json
+import ipaddress
+import logging
+import uuid
+from functools import partial
+from pathlib import Path
 
-import filetype
-from django.contrib.auth.hashers import check_password
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from acknowledgements.models import Acknowledgement, Assignment, Campaign, ChainHead, ImplementationReport, Target
+from acknowledgements import chain, emails
+from acknowledgements.models import Acknowledgement, Assignment, Campaign, ImplementationReport, Notice, Target
+from acknowledgements.signature import signature_check
+from core.audit import audit_record
+from core.models import AuditAction
+from core.uploads import check_upload
 from directives.models import Directive, Version
 from organization import permissions
-from organization.models import Person, Role, Unit
+from organization.models import Person, Role, RoleGrant, Unit
 
-GENESIS = "0" * 64
+logger = logging.getLogger(__name__)
+
+GENESIS = chain.GENESIS
 
 
 def _target_q(campaign: Campaign, path_field: str = "unit__path", id_field: str = "unit_id") -> Q:
@@ -126,25 +136,11 @@ def assignments_sync_person(*, person: Person) -> None:
             )
 
 
-def _record_hash(previous: str, *, person_id, version_id, text_sha256, at, ip, user_agent) -> str:
-    payload = json.dumps(
-        [previous, person_id, version_id, text_sha256, at.isoformat(), ip or "", user_agent],
-        ensure_ascii=False,
-        separators=(",", ":"),
-    )
-    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
-
-
-def record_hash_of(ack: Acknowledgement) -> str:
-    return _record_hash(
-        ack.previous_hash,
-        person_id=ack.person_id,
-        version_id=ack.version_id,
-        text_sha256=ack.text_sha256,
-        at=ack.acknowledged_at,
-        ip=ack.ip_address,
-        user_agent=ack.user_agent,
-    )
+def _address(value) -> str | None:
+    try:
+        return str(ipaddress.ip_address((value or "").strip()))
+    except ValueError:
+        return None
 
 
 def check_answers(version: Version, answers: dict[int, int]) -> list[int]:
@@ -162,7 +158,12 @@ def acknowledgement_record(
 ) -> Acknowledgement:
     """Record that `by` read and committed to the assignment's version. Guarantees:
     one record per assignment (a double click returns the first), the SHA-256 of the
-    exact text shown, and a link to the previous record's hash."""
+    exact text shown, the assignment marked acknowledged in the same transaction, and
+    the record appended to the chain with a keyed MAC over all its fields
+    (acknowledgements/chain.py). A password signature is limited per account
+    (acknowledgements/signature.py). `request_meta` gives REMOTE_ADDR (the client's
+    address, already resolved behind a proxy: see core.http.client_ip) and
+    HTTP_USER_AGENT."""
     if assignment.person_id != by.pk:
         raise ValidationError(_("Bạn chỉ xác nhận được văn bản giao cho chính mình."))
     existing = Acknowledgement.objects.filter(assignment=assignment).first()
@@ -173,14 +174,11 @@ def acknowledgement_record(
     version = assignment.version
     if check_answers(version, answers or {}):
         raise ValidationError(_("Một số câu trả lời chưa đúng. Hãy đọc lại văn bản và trả lời lại."))
-    if assignment.campaign.requires_password and not check_password(password or "", by.password):
-        raise ValidationError(_("Mật khẩu không đúng."))
+    if assignment.campaign.requires_password:
+        signature_check(person=by, password=password or "")
 
     with transaction.atomic():
-        head = ChainHead.objects.select_for_update().filter(pk=1).first()
-        if head is None:
-            ChainHead.objects.get_or_create(pk=1, defaults={"last_hash": GENESIS})
-            head = ChainHead.objects.select_for_update().get(pk=1)
+        head = chain.lock_head()
         now = timezone.now()
         claimed = Assignment.objects.filter(
             pk=assignment.pk, acknowledged_at__isnull=True, closed_at__isnull=True
@@ -196,55 +194,95 @@ def acknowledgement_record(
             version=version,
             text_sha256=version.sha256,
             acknowledged_at=now,
-            ip_address=request_meta.get("REMOTE_ADDR") or None,
+            ip_address=_address(request_meta.get("REMOTE_ADDR")),
             user_agent=(request_meta.get("HTTP_USER_AGENT") or "")[:400],
             confirmed_with_password=assignment.campaign.requires_password,
-            previous_hash=head.last_hash,
         )
-        ack.record_hash = record_hash_of(ack)
-        ack.save()
-        ChainHead.objects.filter(pk=1).update(last_hash=ack.record_hash)
+        chain.append(ack, head=head)
     return ack
 
 
-def acknowledgements_verify() -> list[str]:
-    """Walk the chain in order; every broken link or altered record is one line."""
-    problems = []
-    previous = GENESIS
-    versions = dict(Version.objects.values_list("id", "sha256"))
-    for ack in Acknowledgement.objects.order_by("id").iterator(chunk_size=2000):
-        if ack.previous_hash != previous:
-            problems.append(_("Bản ghi #%(id)d: liên kết với bản ghi trước bị đứt.") % {"id": ack.pk})
-        if record_hash_of(ack) != ack.record_hash:
-            problems.append(_("Bản ghi #%(id)d: nội dung đã bị thay đổi.") % {"id": ack.pk})
-        if versions.get(ack.version_id) != ack.text_sha256:
-            problems.append(_("Bản ghi #%(id)d: mã băm văn bản không khớp phiên bản.") % {"id": ack.pk})
-        previous = ack.record_hash
-    head = ChainHead.objects.filter(pk=1).values_list("last_hash", flat=True).first()
-    if head is not None and head != previous:
-        problems.append(_("Bản ghi cuối của chuỗi đã bị xóa hoặc thay đổi."))
-    return problems
+def acknowledgements_verify(*, checkpoint: dict | None = None) -> chain.Verification:
+    """Check every record, the head and the assignments marked acknowledged, and, if
+    given, that the chain still holds an earlier checkpoint. Reads only."""
+    return chain.verify(checkpoint=checkpoint)
 
 
-ATTACHMENT_TYPES = {
-    "application/pdf",
-    "image/png",
-    "image/jpeg",
-    "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-}
+def acknowledgements_checkpoint(*, by: Person | None = None) -> tuple[dict, Path]:
+    """Anchor the chain outside the database. Guarantees: the whole chain is verified
+    first and a broken chain is never signed (ChainBroken lists its problems and
+    nothing is written); otherwise the signed checkpoint (count, last record id, last
+    MAC, time, key id) is written to a new file under ACK_CHECKPOINT_DIR and an audit
+    row records it."""
+    result = chain.verify()
+    if result.problems:
+        raise chain.ChainBroken([str(problem) for problem in result.problems])
+    checkpoint = chain.checkpoint_of(result)
+    path = chain.checkpoint_write(checkpoint)
+    audit_record(
+        action=AuditAction.CHECKPOINT,
+        actor=by,
+        target=_("Chuỗi xác nhận: %(count)d bản ghi") % {"count": checkpoint["count"]},
+        data={**checkpoint, "file": str(path)},
+    )
+    return checkpoint, path
+
+
+def acknowledgements_checkpoint_pass(*, today: datetime.date) -> dict:
+    """The daily anchor: write a checkpoint (or find the chain broken) and e-mail it to
+    the active inspectors of the root units. Each inspector is claimed once a day for
+    a checkpoint and once for an alert (a Notice row), so two workers never send twice;
+    e-mails go after commit."""
+    try:
+        checkpoint, path = acknowledgements_checkpoint()
+        problems: list[str] = []
+    except chain.ChainBroken as exc:
+        checkpoint, path, problems = None, None, exc.messages
+        logger.error("Acknowledgement chain broken: %d problems, no checkpoint written", len(problems))
+    step = f"{'c' if checkpoint else 'x'}{today.isoformat()}"
+    run = uuid.uuid4()
+    inspectors = sorted(
+        set(
+            RoleGrant.objects.filter(role=Role.INSPECTOR, unit__depth=1, person__is_active=True).values_list(
+                "person_id", flat=True
+            )
+        )
+    )
+    with transaction.atomic():
+        Notice.objects.bulk_create(
+            [Notice(kind=Notice.Kind.CHECKPOINT, person_id=pk, step=step, run=run) for pk in inspectors],
+            ignore_conflicts=True,
+        )
+        claimed = list(Notice.objects.filter(run=run).values_list("pk", "person__email", "person__full_name"))
+        transaction.on_commit(partial(_send_checkpoint, claimed=claimed, checkpoint=checkpoint, problems=problems))
+    return {"count": checkpoint["count"] if checkpoint else None, "file": str(path or ""), "problems": len(problems)}
+
+
+def _send_checkpoint(*, claimed: list, checkpoint: dict | None, problems: list[str]) -> None:
+    for pk, email, full_name in claimed:
+        try:
+            emails.checkpoint(to=email, full_name=full_name, checkpoint=checkpoint, problems=problems)
+        except emails.SEND_ERRORS as exc:
+            logger.warning("Checkpoint e-mail to %s failed", email, exc_info=True)
+            Notice.objects.filter(pk=pk).update(error=f"{type(exc).__name__}: {exc}"[:2000])
+        else:
+            Notice.objects.filter(pk=pk).update(sent_at=timezone.now())
 
 
 def implementation_report_submit(*, directive: Directive, unit: Unit, by: Person, **values) -> ImplementationReport:
-    """Record (or correct) how a unit head disseminated a directive in their unit;
-    the attachment's type is checked from its content."""
+    """Record (or correct) how a unit head disseminated a directive in their unit.
+    Guarantees: only a head covering the unit reports; an attachment is stored only
+    after core.uploads.check_upload accepted its whole content (type, name, no hidden
+    payload, at most REPORT_ATTACHMENT_MAX_MB), under a random name, with its checked
+    display name and type kept for the download."""
     if not permissions.covers(by, unit, Role.UNIT_HEAD):
         raise ValidationError(_("Bạn không phụ trách đơn vị này."))
     attachment = values.get("attachment")
     if attachment:
-        kind = filetype.guess(attachment.read(2048))
-        attachment.seek(0)
-        if kind is None or kind.mime not in ATTACHMENT_TYPES:
-            raise ValidationError(_("Tệp đính kèm phải là PDF, ảnh PNG/JPEG hoặc tệp Word (.docx)."))
+        checked = check_upload(attachment, max_bytes=settings.REPORT_ATTACHMENT_MAX_MB * 1_048_576)
+        values["attachment"] = ContentFile(checked.data, name=f"{uuid.uuid4().hex}{checked.extension}")
+        values["attachment_name"] = checked.name
+        values["attachment_type"] = checked.content_type
     report, _created = ImplementationReport.objects.update_or_create(
         directive=directive, unit=unit, defaults={**values, "reported_by": by}
     )

@@ -5,7 +5,7 @@ import datetime
 from celery import shared_task
 from django.utils import timezone
 
-from acknowledgements import reminders
+from acknowledgements import reminders, services
 
 
 @shared_task(name="acknowledgements.reminder_pass")
@@ -28,3 +28,9 @@ def send_notices(notice_ids: list[int], today: str, nudged_by_id: int | None = N
     return reminders.notices_send(
         notice_ids=notice_ids, today=datetime.date.fromisoformat(today), nudged_by_id=nudged_by_id
     )
+
+
+@shared_task(name="acknowledgements.checkpoint")
+def checkpoint() -> dict:
+    """The daily beat entry: verify the chain, write a signed checkpoint and e-mail it."""
+    return services.acknowledgements_checkpoint_pass(today=timezone.localdate())

@@ -11,4 +11,5 @@ urlpatterns = [
     path("unit/", views.unit_compliance, name="unit"),
     path("nudge/", views.nudge, name="nudge"),
     path("report/<int:directive_pk>/<int:unit_pk>/", views.implementation_report, name="report"),
+    path("reports/<int:pk>/attachment/", views.report_attachment, name="report_attachment"),
 ]

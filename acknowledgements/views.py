@@ -2,9 +2,10 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -12,10 +13,29 @@ from acknowledgements import reminders, selectors, services
 from acknowledgements.forms import AcknowledgeForm, ImplementationReportForm, LaunchForm
 from acknowledgements.models import Acknowledgement, ImplementationReport
 from acknowledgements.receipt import receipt_pdf
+from core.http import client_ip
 from directives.selectors import get_directive_for
 from organization import permissions
 from organization.models import Person, Role, Unit
 from organization.selectors import units_visible_to
+
+# The largest id PostgreSQL's bigint holds: a longer one would be a 500, not a miss.
+_MAX_ID = 2**63 - 1
+
+
+def _id(value: str | None) -> int | None:
+    """An id from the query string or a form, or None for anything that is not one
+    (letters, NUL bytes, signs, out of range)."""
+    if not value or not value.isascii() or not value.isdigit() or len(value) > 19:
+        return None
+    number = int(value)
+    return number if 0 < number <= _MAX_ID else None
+
+
+def _no_store(response):
+    # Receipts and attachments hold personal data: no browser or proxy keeps a copy.
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 @login_required
@@ -42,7 +62,10 @@ def read(request, pk):
             services.acknowledgement_record(
                 assignment=assignment,
                 by=request.user,
-                request_meta=request.META,
+                request_meta={
+                    "REMOTE_ADDR": client_ip(request) or "",
+                    "HTTP_USER_AGENT": request.META.get("HTTP_USER_AGENT", ""),
+                },
                 answers=form.answers(),
                 password=form.cleaned_data.get("password"),
             )
@@ -79,7 +102,7 @@ def receipt(request, pk):
         raise Http404
     response = HttpResponse(receipt_pdf(ack), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="bien-nhan-{ack.pk}.pdf"'
-    return response
+    return _no_store(response)
 
 
 @login_required
@@ -117,11 +140,23 @@ def _head_units(user):
 @login_required
 def unit_compliance(request):
     units = _head_units(request.user)
-    unit = units.filter(pk=request.GET.get("unit") or None).first() if request.GET.get("unit") else units.first()
+    # A malformed unit or directive is a 404 like an unknown one; an unknown status
+    # is ignored (the list is unfiltered).
+    if request.GET.get("unit"):
+        unit_id = _id(request.GET["unit"])
+        unit = units.filter(pk=unit_id).first() if unit_id else None
+    else:
+        unit = units.first()
     if unit is None:
         raise Http404
     status = request.GET.get("status", "")
-    directive_id = request.GET.get("directive") or None
+    if status not in ("overdue", "pending", "done"):
+        status = ""
+    directive_id = None
+    if request.GET.get("directive"):
+        directive_id = _id(request.GET["directive"])
+        if directive_id is None:
+            raise Http404
     rows = selectors.unit_compliance(unit, directive_id=directive_id, status=status)
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
     today = selectors.today()
@@ -133,9 +168,12 @@ def unit_compliance(request):
         "page": page,
         "counts": selectors.compliance_counts(selectors.unit_compliance(unit, directive_id=directive_id)),
         "status": status,
-        "directive_id": directive_id,
+        "directive_id": str(directive_id) if directive_id else "",
         "directives": selectors.campaign_directives(unit),
         "missing_reports": selectors.units_without_report(request.user),
+        "reports": selectors.implementation_reports_visible_to(request.user)
+        .filter(unit__path__startswith=unit.path)
+        .order_by("-reported_at"),
         "may_report": permissions.covers(request.user, unit, Role.UNIT_HEAD),
     }
     return render(request, "acknowledgements/unit.html", context)
@@ -165,7 +203,24 @@ def implementation_report(request, directive_pk, unit_pk):
         else:
             messages.success(request, _("Đã lưu báo cáo triển khai."))
             return redirect(f"{reverse('acknowledgements:unit')}?unit={unit.pk}")
-    return render(request, "acknowledgements/report.html", {"form": form, "directive": directive, "unit": unit})
+    context = {"form": form, "directive": directive, "unit": unit, "report": existing}
+    return render(request, "acknowledgements/report.html", context)
+
+
+@login_required
+def report_attachment(request, pk):
+    """An implementation report's attachment, for the heads, inspectors and
+    administrators whose scope covers the reporting unit; 404 for anyone else."""
+    report = selectors.get_report_attachment_for(request.user, pk)
+    response = FileResponse(
+        report.attachment.open("rb"),
+        as_attachment=True,
+        filename=report.attachment_name or f"bao-cao-trien-khai-{report.pk}",
+        content_type=report.attachment_type or "application/octet-stream",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return _no_store(response)
 
 
 @login_required
@@ -175,13 +230,24 @@ def nudge(request):
     if not permissions.has_role(request.user, Role.UNIT_HEAD):
         raise PermissionDenied
     if request.POST.get("person"):
-        people = list(Person.objects.filter(pk=request.POST["person"]))
+        person_id = _id(request.POST["person"])
+        if person_id is None:
+            return HttpResponseBadRequest(_("Mã cán bộ không hợp lệ."))
+        people = list(Person.objects.filter(pk=person_id))
     else:
         people = list(reminders.overdue_people(head=request.user, today=selectors.today()))
     try:
+        if request.POST.get("person") and not people:
+            # An unknown id reads like one outside the scope: ids are not probed here.
+            raise ValidationError(reminders.OUTSIDE_SCOPE)
         count = reminders.nudge(by=request.user, people=people)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
         messages.success(request, _("Đã nhắc %(count)d người (mỗi người tối đa một lần mỗi ngày).") % {"count": count})
-    return redirect(request.POST.get("next") or reverse("acknowledgements:unit"))
+    following = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        following, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        following = reverse("acknowledgements:unit")
+    return redirect(following)

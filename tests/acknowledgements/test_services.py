@@ -4,15 +4,14 @@ import datetime
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 
 from acknowledgements import services
 from acknowledgements.models import Acknowledgement, Assignment
 from directives import services as directive_services
 from organization import services as org_services
+from tests.acknowledgements.conftest import META, tamper
 from tests.factories import PersonFactory
-
-META = {"REMOTE_ADDR": "10.0.0.7", "HTTP_USER_AGENT": "Firefox thử nghiệm"}
 
 
 def assigned_emails(campaign):
@@ -90,7 +89,7 @@ def test_a_double_click_makes_one_record(cast, campaign):
     with pytest.raises(IntegrityError), transaction.atomic():
         Acknowledgement.objects.bulk_create([Acknowledgement(
             assignment=assignment, person=cast.staff, version=assignment.version, text_sha256="x",
-            acknowledged_at=first.acknowledged_at, previous_hash="y", record_hash="z",
+            acknowledged_at=first.acknowledged_at, seq=99, key_id="k2", previous_hash="y", record_hash="z",
         )])  # fmt: skip
 
 
@@ -153,7 +152,7 @@ def test_the_verifier_finds_nothing_wrong_in_an_honest_chain(cast, campaign):
     for person in (cast.staff, cast.unit_head):
         services.acknowledgement_record(assignment=Assignment.objects.get(person=person), by=person, request_meta=META)
 
-    assert services.acknowledgements_verify() == []
+    assert services.acknowledgements_verify().problems == []
     second = Acknowledgement.objects.order_by("id").last()
     assert second.previous_hash == Acknowledgement.objects.order_by("id").first().record_hash
 
@@ -162,25 +161,28 @@ def test_the_verifier_catches_a_record_altered_in_the_database(cast, campaign):
     for person in (cast.staff, cast.unit_head):
         services.acknowledgement_record(assignment=Assignment.objects.get(person=person), by=person, request_meta=META)
     first = Acknowledgement.objects.order_by("id").first()
-    with connection.cursor() as cursor:
-        later = (first.acknowledged_at + datetime.timedelta(days=-3)).isoformat()
-        cursor.execute(
-            f"UPDATE {Acknowledgement._meta.db_table} SET acknowledged_at = %s WHERE id = %s", [later, first.pk]
-        )
+    later = (first.acknowledged_at + datetime.timedelta(days=-3)).isoformat()
+    tamper(f"UPDATE {Acknowledgement._meta.db_table} SET acknowledged_at = %s WHERE id = %s", [later, first.pk])
+    Assignment.objects.filter(pk=first.assignment_id).update(acknowledged_at=later)
 
-    assert services.acknowledgements_verify() == [f"Bản ghi #{first.pk}: nội dung đã bị thay đổi."]
+    assert [str(p) for p in services.acknowledgements_verify().problems] == [
+        f"Bản ghi #{first.pk} (canbo@example.gov.vn): mã xác thực không khớp: nội dung bản ghi đã bị sửa."
+    ]
 
 
 def test_the_verifier_catches_a_deleted_record(cast, campaign):
     for person in (cast.staff, cast.unit_head):
         services.acknowledgement_record(assignment=Assignment.objects.get(person=person), by=person, request_meta=META)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"DELETE FROM {Acknowledgement._meta.db_table} WHERE id = %s",
-            [Acknowledgement.objects.order_by("id").first().pk],
-        )
+    first, second = Acknowledgement.objects.order_by("id")
+    tamper(f"DELETE FROM {Acknowledgement._meta.db_table} WHERE id = %s", [first.pk])
+    Assignment.objects.filter(pk=first.assignment_id).update(acknowledged_at=None)
 
-    assert any("đứt" in problem for problem in services.acknowledgements_verify())
+    assert [str(p) for p in services.acknowledgements_verify().problems][:2] == [
+        f"Bản ghi #{second.pk} (truongphong@example.gov.vn): số thứ tự trong chuỗi là 2 nhưng lẽ ra là 1 "
+        "(bản ghi bị xóa hoặc chèn thêm).",
+        f"Bản ghi #{second.pk} (truongphong@example.gov.vn): không nối với bản ghi trước nó "
+        "(bản ghi trước bị xóa, chèn thêm hoặc sửa).",
+    ]
 
 
 def test_records_cannot_be_changed_through_the_orm(cast, campaign):

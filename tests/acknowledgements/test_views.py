@@ -10,6 +10,7 @@ from pypdf import PdfReader
 
 from acknowledgements import services
 from acknowledgements.models import Acknowledgement, Assignment, ImplementationReport
+from tests.acknowledgements.conftest import tamper
 
 
 def test_staff_see_their_pending_directives_with_due_dates(client, cast, campaign):
@@ -119,8 +120,9 @@ def test_only_administrators_launch(client, cast, tax_letter):
         assert client.get(reverse("acknowledgements:launch", args=[tax_letter.pk])).status_code == 404
 
 
-def test_a_head_reports_dissemination_with_an_attachment(client, cast, org, campaign, settings, tmp_path):
-    settings.PRIVATE_STORAGE_ROOT = tmp_path
+def test_a_head_reports_dissemination_with_an_attachment(client, cast, org, campaign):
+    from tests.acknowledgements.test_report_attachments import pdf_bytes
+
     client.force_login(cast.unit_head)
     url = reverse("acknowledgements:report", args=[campaign.directive_id, org.department.pk])
     assert "Phòng Bưu chính" in client.get(reverse("acknowledgements:unit")).content.decode()
@@ -134,7 +136,7 @@ def test_a_head_reports_dissemination_with_an_attachment(client, cast, org, camp
             "attachment": SimpleUploadedFile("bien-ban.pdf", b"MZ\x90\x00 not a pdf"),
         },
     )
-    assert "Tệp đính kèm phải là PDF" in fake.content.decode()
+    assert "Tệp bien-ban.pdf không thuộc loại được nhận." in fake.content.decode()
     assert not ImplementationReport.objects.exists()
 
     client.post(
@@ -144,12 +146,13 @@ def test_a_head_reports_dissemination_with_an_attachment(client, cast, org, camp
             "held_on": "2026-11-20",
             "attendees": "12",
             "notes": "Họp giao ban",
-            "attachment": SimpleUploadedFile("bien-ban.pdf", b"%PDF-1.4\n%\xe2\xe3\n"),
+            "attachment": SimpleUploadedFile("bien-ban.pdf", pdf_bytes()),
         },
     )
 
     report = ImplementationReport.objects.get()
     assert (report.method, report.attendees, report.reported_by) == ("meeting", 12, cast.unit_head)
+    assert (report.attachment_name, report.attachment_type) == ("bien-ban.pdf", "application/pdf")
     assert "Tất cả đơn vị đã báo cáo." in client.get(reverse("acknowledgements:unit")).content.decode()
 
 
@@ -176,7 +179,7 @@ def test_verify_acknowledgements_reports_tampering(cast, campaign, capsys):
     call_command("verify_acknowledgements")
     assert "nguyên vẹn: 1 bản ghi" in capsys.readouterr().out
 
-    Acknowledgement.objects.update(user_agent="sửa lén")
+    tamper(f"UPDATE {Acknowledgement._meta.db_table} SET user_agent = 'sửa lén'")
 
     with pytest.raises(CommandError, match="1 lỗi"):
         call_command("verify_acknowledgements")
