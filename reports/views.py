@@ -102,4 +102,5 @@ def export(request, kind, fmt):
             exports.json_summary(selectors.summary(filters)), json_dumps_params={"ensure_ascii": False}
         )
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "no-store"  # personal data: no browser or proxy keeps a copy
     return response
