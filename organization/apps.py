@@ -4,9 +4,11 @@ from django.utils.translation import gettext_lazy as _
 
 
 class OrganizationConfig(AppConfig):
+    default = True
     name = "organization"
     verbose_name = _("Tổ chức")
 
 
 class PortalAdminConfig(admin_apps.AdminConfig):
+    default = False
     default_site = "organization.sites.PortalAdminSite"
