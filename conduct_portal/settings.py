@@ -202,6 +202,22 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
     "heartbeat": {"task": "conduct_portal.heartbeat", "schedule": crontab(minute="*/5")},
 }
+# The outbox (core/outbox.py): a claimed e-mail is retried with a backoff doubling
+# from 1 minute up to OUTBOX_RETRY_MAX_MINUTES, and after OUTBOX_GIVE_UP_HOURS it is
+# shown to administrators as failed; one left "sending" by a dead worker for
+# OUTBOX_STUCK_MINUTES is sent again. The sweep runs every OUTBOX_SWEEP_MINUTES.
+OUTBOX_GIVE_UP_HOURS = env_int("OUTBOX_GIVE_UP_HOURS", 24, minimum=1)
+OUTBOX_RETRY_MAX_MINUTES = env_int("OUTBOX_RETRY_MAX_MINUTES", 120, minimum=1)
+OUTBOX_STUCK_MINUTES = env_int("OUTBOX_STUCK_MINUTES", 10, minimum=1)
+OUTBOX_SWEEP_MINUTES = env_int("OUTBOX_SWEEP_MINUTES", 2, minimum=1)
+CELERY_BEAT_SCHEDULE["outbox-sweep"] = {
+    "task": "core.outbox_sweep",
+    "schedule": crontab(minute=f"*/{OUTBOX_SWEEP_MINUTES}"),
+}
+# A send task whose worker dies is redelivered after this many seconds (Redis), not an hour.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 600, minimum=60)}
+# A broker that is down makes enqueueing fail fast: the outbox keeps the rows.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.5, "interval_max": 1}
 # /healthz?worker=1 reports an error when no worker ran the heartbeat for this long.
 WORKER_HEARTBEAT_MAX_AGE = env_int("WORKER_HEARTBEAT_MAX_AGE", 900, minimum=60)
 

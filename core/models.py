@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -73,3 +74,78 @@ class Throttle(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key} ×{self.failures}"
+
+
+class OutboxMessage(models.Model):
+    """One e-mail the portal owes someone, from the moment it is claimed until the
+    SMTP server accepts it (core/outbox.py). `key` names what is being sent, so a
+    second claim of the same thing is ignored; rows sharing `group` go out as one
+    e-mail (one person's reminders of a day)."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("Chờ gửi")
+        SENDING = "sending", _("Đang gửi")
+        SENT = "sent", _("Đã gửi")
+        SKIPPED = "skipped", _("Không cần gửi nữa")
+        FAILED = "failed", _("Không gửi được")
+
+    kind = models.CharField(_("loại thư"), max_length=40)
+    key = models.CharField(max_length=200, unique=True)
+    group = models.CharField(max_length=200, blank=True)
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("người nhận")
+    )
+    ref = models.BigIntegerField(null=True, blank=True)
+    data = models.JSONField(default=dict, blank=True)
+    run = models.UUIDField(null=True, blank=True)  # the claim that inserted the row
+    state = models.CharField(_("trạng thái"), max_length=10, choices=State.choices, default=State.QUEUED)
+    attempts = models.PositiveIntegerField(_("số lần thử"), default=0)
+    created_at = models.DateTimeField(_("thời điểm tạo"), auto_now_add=True)
+    next_attempt_at = models.DateTimeField(default=timezone.now)
+    give_up_at = models.DateTimeField()
+    enqueued_at = models.DateTimeField(null=True, blank=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(_("thời điểm gửi"), null=True, blank=True)
+    error = models.TextField(_("lỗi"), blank=True)
+
+    class Meta:
+        verbose_name = _("thư cần gửi")
+        verbose_name_plural = _("thư cần gửi")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(state__in=["queued", "sending", "sent", "skipped", "failed"]),
+                name="outbox_state_valid",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(state="sent", sent_at__isnull=False) | ~models.Q(state="sent"),
+                name="outbox_sent_has_time",
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["state", "next_attempt_at"],
+                name="outbox_pending",
+                condition=models.Q(state__in=["queued", "sending"]),
+            ),
+            models.Index(fields=["state"], name="outbox_failed", condition=models.Q(state="failed")),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.key} ({self.state})"
+
+
+class PeriodicRun(models.Model):
+    """A daily pass that has run for a day: the pass and this row commit together, so
+    each day's pass runs once, and a tick missed (Redis down at the hour) is made up
+    at the next one (core/periodic.py)."""
+
+    name = models.CharField(max_length=60)
+    day = models.DateField()
+    ran_at = models.DateTimeField(auto_now_add=True)
+    result = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["name", "day"], name="periodic_run_once_a_day")]
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.day}"

@@ -1,0 +1,69 @@
+"""Every e-mail the portal sends: one function per kind, each rendering a subject /
+text / HTML trio from templates/emails/<kind>_subject.txt, <kind>.txt, <kind>.html
+(as healthchecks' hc/lib/emails.py). They build the message and do not send it: the
+outbox (core/outbox.py) sends, records and retries. Vietnamese first: e-mails go out
+in the site's language whatever the request that caused them used."""
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
+from django.utils import translation
+
+
+def build(kind: str, to: list[str], context: dict) -> EmailMultiAlternatives:
+    with translation.override(settings.LANGUAGE_CODE):
+        context = {"site_url": settings.SITE_URL, **context}
+        subject = " ".join(render_to_string(f"emails/{kind}_subject.txt", context).split())
+        text = render_to_string(f"emails/{kind}.txt", context)
+        html = render_to_string(f"emails/{kind}.html", context)
+    message = EmailMultiAlternatives(subject, text, settings.DEFAULT_FROM_EMAIL, to)
+    message.attach_alternative(html, "text/html")
+    return message
+
+
+# Acknowledgements
+
+
+def reminder(*, to: str, full_name: str, items: list, today) -> EmailMultiAlternatives:
+    """The scheduled reminder: the recipient's directives that reached a step today."""
+    return build("reminder", [to], {"full_name": full_name, "items": items, "today": today})
+
+
+def nudge(*, to: str, full_name: str, items: list, today, by_name: str) -> EmailMultiAlternatives:
+    """A unit head's direct nudge: every directive the recipient has still to acknowledge."""
+    return build("nudge", [to], {"full_name": full_name, "items": items, "today": today, "by_name": by_name})
+
+
+def digest(*, to: str, full_name: str, people: list, total: int, today) -> EmailMultiAlternatives:
+    """A unit head's digest of the late people of their subtree; `people` may be the
+    first rows of `total`."""
+    context = {"full_name": full_name, "people": people, "total": total, "more": total - len(people), "today": today}
+    return build("digest", [to], context)
+
+
+def ack_checkpoint(*, to: str, full_name: str, checkpoint, problems: list) -> EmailMultiAlternatives:
+    """To the root's inspectors: the signed checkpoint of the acknowledgement chain."""
+    return build("ack_checkpoint", [to], {"full_name": full_name, "checkpoint": checkpoint, "problems": problems})
+
+
+# Violation cases. None of them says who reported.
+
+
+def violation_new(*, to: list[str], report, link: str) -> EmailMultiAlternatives:
+    """To the case's reviewers: a new case."""
+    return build("violation_new", to, {"report": report, "link": link})
+
+
+def violation_confirmed(*, to: list[str], report, link: str) -> EmailMultiAlternatives:
+    """To the person reported: the case is confirmed and they may explain."""
+    return build("violation_confirmed", to, {"report": report, "link": link})
+
+
+def violation_reminder(*, to: list[str], report, link: str) -> EmailMultiAlternatives:
+    """To the case's reviewers: the review deadline is near."""
+    return build("violation_reminder", to, {"report": report, "link": link})
+
+
+def violation_escalation(*, to: list[str], report, link: str) -> EmailMultiAlternatives:
+    """To the case's inspectors: the review deadline has passed."""
+    return build("violation_escalation", to, {"report": report, "link": link})

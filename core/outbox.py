@@ -1,0 +1,213 @@
+"""The outbox: every e-mail the portal owes, from claim to delivery, never lost.
+
+1. Claim: a service inserts OutboxMessage rows (`outbox_claim`, or its own
+   INSERT … SELECT for large passes) inside its transaction. A row's unique `key`
+   names what is being sent, so claiming twice, or on two workers, claims once.
+2. Enqueue, after commit: send tasks get the ids. If the broker is down the rows
+   simply stay queued: the sweep enqueues them later.
+3. Send (`outbox_send`, in a task): each group (one e-mail) is taken with a
+   conditional update queued → sending, rendered by the function its kind
+   registered, sent, and marked sent in its own commit right after the SMTP server
+   accepted it. SMTP offers no exactly-once: a worker killed between the server's
+   acceptance and that commit leaves the row "sending", and the sweep sends it again.
+   That message, the one in flight, is the only one that can arrive twice.
+4. Fail: an SMTP or socket error puts the group back in the queue with a backoff
+   that spans hours (outages last hours), until `give_up_at` (OUTBOX_GIVE_UP_HOURS
+   after the claim); then it is "failed", shown to administrators, who can resend.
+5. Sweep (beat, every few minutes): rows stuck "sending" past OUTBOX_STUCK_MINUTES go
+   back to the queue; queued rows that are due and not enqueued recently are
+   enqueued; queued rows past their give-up time fail.
+
+Kinds register a renderer: `register(kind, render)`, where `render(messages)` gets
+the claimed rows of one group and returns `(email, kept)`: the EmailMessage to send
+(or None) and the rows it stands for; rows not kept are skipped (nothing to send any
+more: the assignment was acknowledged, the case closed)."""
+
+import datetime
+import logging
+import smtplib
+import uuid
+from collections.abc import Callable, Iterable
+from contextlib import closing, nullcontext
+from itertools import groupby
+
+from django.conf import settings
+from django.core.mail import EmailMessage, get_connection
+from django.db import transaction
+from django.utils import timezone
+
+from core.models import OutboxMessage
+
+logger = logging.getLogger(__name__)
+
+State = OutboxMessage.State
+SEND_ERRORS = (smtplib.SMTPException, OSError)
+GROUPS_PER_TASK = 50  # e-mails per send task, sharing one SMTP connection
+Render = Callable[[list[OutboxMessage]], tuple[EmailMessage | None, list[OutboxMessage]]]
+_renderers: dict[str, Render] = {}
+
+
+def register(kind: str, render: Render) -> None:
+    _renderers[kind] = render
+
+
+def new_message(*, kind: str, key: str, recipient_id: int, group: str = "", ref: int | None = None, data=None):
+    """An unsaved row for `outbox_claim`; `group` defaults to the key (one e-mail)."""
+    now = timezone.now()
+    return OutboxMessage(
+        kind=kind, key=key, group=group or key, recipient_id=recipient_id, ref=ref, data=data or {},
+        next_attempt_at=now, give_up_at=now + datetime.timedelta(hours=settings.OUTBOX_GIVE_UP_HOURS),
+    )  # fmt: skip
+
+
+def outbox_claim(messages: Iterable[OutboxMessage]) -> list[int]:
+    """Insert the rows whose key is not claimed yet and queue them after commit.
+    Returns the ids of the rows this call claimed (not those claimed before)."""
+    run = uuid.uuid4()
+    messages = list(messages)
+    for message in messages:
+        message.run = run
+    OutboxMessage.objects.bulk_create(messages, ignore_conflicts=True, batch_size=2000)
+    ids = list(
+        OutboxMessage.objects.filter(key__in=[m.key for m in messages], run=run)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    enqueue_after_commit(ids)
+    return ids
+
+
+def enqueue_after_commit(ids: list[int]) -> None:
+    if ids:
+        transaction.on_commit(lambda: outbox_enqueue(ids))
+
+
+def outbox_enqueue(ids: list[int]) -> int:
+    """Hand the rows to send tasks, GROUPS_PER_TASK e-mails each, whole groups only.
+    A broker that does not answer leaves them for the sweep; nothing is lost."""
+    from core.tasks import outbox_send_task  # the tasks module imports this one
+
+    rows = OutboxMessage.objects.filter(pk__in=ids, state=State.QUEUED).order_by("group", "pk")
+    groups = [
+        [pk for pk, _group in grouped] for _key, grouped in groupby(rows.values_list("pk", "group"), lambda r: r[1])
+    ]
+    app = outbox_send_task.app
+    handed = 0
+    try:
+        with nullcontext() if app.conf.task_always_eager else app.producer_or_acquire() as producer:
+            for start in range(0, len(groups), GROUPS_PER_TASK):
+                chunk = sorted(pk for group in groups[start : start + GROUPS_PER_TASK] for pk in group)
+                outbox_send_task.apply_async((chunk,), producer=producer)
+                OutboxMessage.objects.filter(pk__in=chunk, state=State.QUEUED).update(enqueued_at=timezone.now())
+                handed += len(chunk)
+    except Exception:  # the broker, or the eager send itself: the rows stay queued
+        logger.warning("outbox: %d of %d messages not handed to a worker; the sweep retries", len(ids) - handed, len(ids), exc_info=True)  # fmt: skip
+    return handed
+
+
+def _take(ids: list[int]) -> list[OutboxMessage]:
+    """Move this group's due rows from queued to sending; only one worker gets them."""
+    now = timezone.now()
+    with transaction.atomic():
+        rows = list(
+            OutboxMessage.objects.select_for_update(skip_locked=True)
+            .filter(pk__in=ids, state=State.QUEUED, next_attempt_at__lte=now)
+            .order_by("pk")
+        )
+        OutboxMessage.objects.filter(pk__in=[row.pk for row in rows]).update(state=State.SENDING, started_at=now)
+    return rows
+
+
+def _backoff(attempts: int) -> datetime.timedelta:
+    minutes = min(settings.OUTBOX_RETRY_MAX_MINUTES, 2 ** max(0, attempts - 1))
+    return datetime.timedelta(minutes=minutes)
+
+
+def _failed(rows: list[OutboxMessage], exc: Exception) -> None:
+    now = timezone.now()
+    error = f"{now:%Y-%m-%d %H:%M} {type(exc).__name__}: {exc}"[:2000]
+    for row in rows:
+        attempts = row.attempts + 1
+        gave_up = now + _backoff(attempts) > row.give_up_at
+        OutboxMessage.objects.filter(pk=row.pk, state=State.SENDING).update(
+            state=State.FAILED if gave_up else State.QUEUED,
+            attempts=attempts,
+            next_attempt_at=now + _backoff(attempts),
+            enqueued_at=None,
+            error=error,
+        )
+
+
+def outbox_send(ids: list[int]) -> int:
+    """Send the e-mails these rows stand for, one per group, over one SMTP connection.
+    Guarantees: a row is sent by one worker at a time; it is marked sent, in its own
+    commit, only after the SMTP server accepted it; an error leaves it queued with a
+    backoff, or failed past its give-up time. Returns the number of e-mails sent."""
+    rows = OutboxMessage.objects.filter(pk__in=ids, state=State.QUEUED).order_by("group", "pk")
+    groups = [[pk for pk, _g in grouped] for _key, grouped in groupby(rows.values_list("pk", "group"), lambda r: r[1])]
+    sent = 0
+    connection = get_connection()
+    try:
+        connection.open()
+    except SEND_ERRORS:
+        logger.warning("outbox: SMTP connection failed; each e-mail tries again", exc_info=True)
+    with closing(connection):
+        for group in groups:
+            taken = _take(group)
+            if taken:
+                sent += _deliver(taken, connection)
+    return sent
+
+
+def _deliver(rows: list[OutboxMessage], connection) -> int:
+    render = _renderers.get(rows[0].kind)
+    if render is None:
+        _failed(rows, LookupError(f"no renderer for {rows[0].kind!r}"))
+        return 0
+    try:
+        email, kept = render(rows)
+    except Exception as exc:  # a renderer bug must not stop the other e-mails
+        logger.exception("outbox: rendering %s failed", rows[0].kind)
+        _failed(rows, exc)
+        return 0
+    kept_ids = {row.pk for row in kept} if email is not None else set()
+    skipped = [row.pk for row in rows if row.pk not in kept_ids]
+    if skipped:
+        OutboxMessage.objects.filter(pk__in=skipped).update(state=State.SKIPPED, error="không cần gửi nữa")
+    if not kept_ids:
+        return 0
+    email.connection = connection
+    try:
+        email.send()
+    except SEND_ERRORS as exc:
+        _failed([row for row in rows if row.pk in kept_ids], exc)
+        return 0
+    OutboxMessage.objects.filter(pk__in=kept_ids).update(state=State.SENT, sent_at=timezone.now(), error="")
+    return 1
+
+
+def outbox_sweep() -> dict:
+    """Requeue rows a dead worker left "sending", enqueue due rows nobody holds, fail
+    rows past their give-up time. Safe to run at any moment, on several workers."""
+    now = timezone.now()
+    stuck_before = now - datetime.timedelta(minutes=settings.OUTBOX_STUCK_MINUTES)
+    requeued = OutboxMessage.objects.filter(state=State.SENDING, started_at__lt=stuck_before).update(
+        state=State.QUEUED, enqueued_at=None, error="worker lost while sending"
+    )
+    failed = OutboxMessage.objects.filter(state=State.QUEUED, give_up_at__lt=now).update(state=State.FAILED)
+    due = list(
+        OutboxMessage.objects.filter(state=State.QUEUED, next_attempt_at__lte=now)
+        .exclude(enqueued_at__gte=stuck_before)
+        .order_by("pk")
+        .values_list("pk", flat=True)[:20000]
+    )
+    return {"requeued": requeued, "failed": failed, "enqueued": outbox_enqueue(due) if due else 0}
+
+
+def outbox_resend(*, ids: Iterable[int]) -> int:
+    """Give failed e-mails a new day of tries (an administrator's action)."""
+    now = timezone.now()
+    return OutboxMessage.objects.filter(pk__in=list(ids), state=State.FAILED).update(
+        state=State.QUEUED, attempts=0, next_attempt_at=now, enqueued_at=None,
+        give_up_at=now + datetime.timedelta(hours=settings.OUTBOX_GIVE_UP_HOURS),
+    )  # fmt: skip
