@@ -20,3 +20,5 @@ urlpatterns = [
     path("admin/login/", views.admin_login),
     path("admin/", admin.site.urls),
 ]
+
+handler500 = "conduct_portal.views.server_error"

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.db import connection
-from django.http import Http404, JsonResponse
+from django.http import Http404, HttpResponseServerError, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
@@ -11,6 +11,21 @@ from django.views.decorators.http import require_GET
 from acknowledgements import selectors as ack_selectors
 from organization import permissions, selectors
 from organization.models import Role
+
+
+def server_error(request):
+    """handler500: a database outage met outside a view (the session, the log-in
+    check) is a 503 asking to try again; anything else a plain 500 page. Neither
+    touches the database."""
+    import sys
+
+    from django.template.loader import render_to_string
+
+    from conduct_portal.middleware import DATABASE_DOWN, unavailable
+
+    if isinstance(sys.exception(), DATABASE_DOWN):
+        return unavailable()
+    return HttpResponseServerError(render_to_string("500.html"))
 
 
 def not_found(request, *args, **kwargs):

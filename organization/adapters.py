@@ -1,6 +1,7 @@
 from allauth.account.adapter import DefaultAccountAdapter
 from django import forms
 from django.conf import settings
+from django.db import DatabaseError
 from django.utils.translation import gettext as _
 
 from core.http import client_ip
@@ -34,7 +35,12 @@ class AccountAdapter(DefaultAccountAdapter):
             raise forms.ValidationError(wait_message(wait))
 
     def authenticate(self, request, **credentials):
-        user = super().authenticate(request, **credentials)
+        try:
+            user = super().authenticate(request, **credentials)
+        except DatabaseError:
+            # An outage is not a wrong password: give back the attempt it cost.
+            self._rollback_login_failed_rl_usage()
+            raise
         if user is not None:
             throttle_clear(_login_key(credentials))
         return user

@@ -220,6 +220,16 @@ def _check_row(row: dict, line: int, units: dict[str, Unit], seen: dict[str, int
     seen.setdefault(email, line)
     if not row["full_name"]:
         errors.append(RowError(line, _("thiếu họ và tên.")))
+    for column, label in (("email", _("e-mail")), ("full_name", _("họ và tên")), ("position", _("chức vụ"))):
+        limit = Person._meta.get_field(column).max_length
+        if len(row[column]) > limit:
+            errors.append(
+                RowError(
+                    line,
+                    _("%(label)s dài %(length)d ký tự, tối đa %(limit)d.")
+                    % {"label": label, "length": len(row[column]), "limit": limit},
+                )
+            )
     if row["staff_kind"].lower() not in _KIND_ALIASES:
         errors.append(
             RowError(

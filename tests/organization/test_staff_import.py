@@ -155,3 +155,12 @@ def test_the_import_page_is_not_for_unit_heads(client, cast):
     response = client.get(reverse("admin:organization_person_import"))
 
     assert response.status_code == 302 and "/admin/login/" in response["Location"]
+
+
+def test_a_value_too_long_for_its_column_is_a_row_error_not_a_crash(org):
+    content = csv_bytes("dai@example.gov.vn," + "Nguyễn " * 40 + ",Chuyên viên,cc,TBC")
+
+    result = services.staff_import_csv(content=content)
+
+    assert [str(e) for e in result.errors] == ["Dòng 2: họ và tên dài 279 ký tự, tối đa 150."]
+    assert not Person.objects.filter(email="dai@example.gov.vn").exists()

@@ -1,0 +1,59 @@
+import logging
+
+from django.db import InterfaceError, OperationalError, connections
+from django.http import HttpResponse
+from django.template.loader import render_to_string
+
+logger = logging.getLogger(__name__)
+
+DATABASE_DOWN = (OperationalError, InterfaceError)
+
+
+class HealthCheckMiddleware:
+    """Answers /healthz before sessions and log-in are looked at, so a browser's
+    session cookie cannot turn "the database is down" (503) into a crash (500)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.path == "/healthz":
+            from conduct_portal.views import healthz
+
+            return healthz(request)
+        return self.get_response(request)
+
+
+def unavailable() -> HttpResponse:
+    """A page that needs no database: not the site layout, which asks who is logged in."""
+    return HttpResponse(render_to_string("503.html"), status=503, headers={"Retry-After": "30"})
+
+
+class DatabaseErrorMiddleware:
+    """A lost database connection: a read (GET, HEAD) is tried once more on a fresh
+    connection; anything else, or a second failure, gets a page asking to try again
+    in a moment. Writes run in transactions, so nothing is half-saved. (Failures
+    outside the view, such as saving the session, reach `views.server_error`.)"""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not isinstance(exception, DATABASE_DOWN):
+            return None
+        logger.warning("database unavailable during %s %s", request.method, request.path, exc_info=True)
+        for connection in connections.all(initialized_only=True):
+            connection.close_if_unusable_or_obsolete()
+            if connection.errors_occurred or not connection.is_usable():
+                connection.close()
+        if request.method in ("GET", "HEAD") and not getattr(request, "_database_retried", False):
+            request._database_retried = True
+            match = request.resolver_match
+            try:
+                return match.func(request, *match.args, **match.kwargs)
+            except DATABASE_DOWN:
+                logger.warning("database still unavailable", exc_info=True)
+        return unavailable()
