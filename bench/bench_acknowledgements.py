@@ -52,28 +52,16 @@ def parse_args() -> argparse.Namespace:
 
 
 def configure_environment(sink: benchlib.SmtpSink | None) -> None:
-    """Settings for the run, through the environment that settings.py reads."""
-    os.environ["DJANGO_SETTINGS_MODULE"] = "conduct_portal.settings"
-    # DEBUG would keep every query in connection.queries: memory the app never uses.
-    os.environ["DEBUG"] = "false"
-    os.environ.setdefault("SECRET_KEY", "bench-only-secret-key-" + "x" * 40)
-    # No broker: Celery tasks run inline, so the pass includes the sending.
-    os.environ.pop("REDIS_URL", None)
-    os.environ["CELERY_TASK_ALWAYS_EAGER"] = "true"
-    # Celery logs every eager task at INFO: 100,000 lines that are not the app's work.
-    os.environ.setdefault("LOG_LEVEL", "WARNING")
+    """Settings for the run (benchlib.configure_in_process: no broker, so Celery tasks
+    run inline and the pass includes the sending), e-mail to the sink."""
+    benchlib.configure_in_process()
     if sink is not None:
-        os.environ["EMAIL_BACKEND"] = "django.core.mail.backends.smtp.EmailBackend"
-        os.environ["EMAIL_HOST"] = "127.0.0.1"
-        os.environ["EMAIL_PORT"] = str(sink.port)
-        os.environ["EMAIL_USE_TLS"] = "false"
+        os.environ.update(benchlib.smtp_environment(sink.port))
         for name in ("EMAIL_HOST_USER", "EMAIL_HOST_PASSWORD"):
             os.environ.pop(name, None)
-    sys.path.insert(0, str(benchlib.ROOT))
 
 
-def say(message: str) -> None:
-    print(f"[{time.strftime('%H:%M:%S')}] {message}", flush=True)
+say = benchlib.say
 
 
 def prepare(args) -> None:
@@ -399,12 +387,7 @@ def bench_reminders(args, *, today: datetime.date, due_on: datetime.date, sink: 
 
 def main() -> None:
     args = parse_args()
-    args.load_at_start = os.getloadavg()
-    # The code imported below is the working tree's now; the report says which.
-    args.revision = benchlib.git_revision()
-    url = os.environ.get("DATABASE_URL", "")
-    if not url.startswith(("postgres://", "postgresql://")):
-        raise SystemExit("Set DATABASE_URL=postgres://…: this benchmark runs on PostgreSQL only.")
+    url = benchlib.start_run(args)
     parts = [args.only] if args.only else list(PARTS)
     sink = benchlib.SmtpSink.start() if "reminders" in parts else None
     try:
@@ -437,41 +420,15 @@ def main() -> None:
 
 
 def report(args, table: list[list[str]], notes: list[str]) -> None:
-    header = ["operation", "rows", "seconds", "peak MB", "raw SQL seconds", "ratio"]
-    machine = benchlib.machine(load_at_start=args.load_at_start, revision=args.revision)
-    text = "\n".join(
-        [
-            f"# Acknowledgements benchmark, {datetime.date.today().isoformat()}",
-            "",
-            f"`bench/bench_acknowledgements.py --people {args.people} --units {args.units} "
-            f"--directives {args.directives}"
-            + (f" --only {args.only}" if args.only else "")
-            + (f" --reminder-people {args.reminder_people}" if args.reminder_people is not None else "")
-            + (" --tracemalloc" if args.tracemalloc else "")
-            + "`",
-            "",
-            benchlib.markdown_table(header, table),
-            "",
-            *notes,
-            "- ratio = seconds / raw SQL seconds. Peak MB: how far the process's peak RSS rose above its level "
-            "at the start of the step (VmHWM, reset through /proc/self/clear_refs)"
-            + (
-                "; “heap”: tracemalloc's peak of Python allocations (tracing was on and slows Python down)."
-                if args.tracemalloc
-                else "."
-            ),
-            "",
-            "## Machine",
-            "",
-            *(f"- {name}: {value}" for name, value in machine.items()),
-            "",
-        ]
+    command = (
+        f"bench/bench_acknowledgements.py --people {args.people} --units {args.units} --directives {args.directives}"
     )
-    print()
-    print(text)
+    command += f" --only {args.only}" if args.only else ""
+    command += f" --reminder-people {args.reminder_people}" if args.reminder_people is not None else ""
+    command += " --tracemalloc" if args.tracemalloc else ""
     # A partial run does not overwrite the day's full one.
-    path = benchlib.write_result("acknowledgements" + (f"-{args.only}" if args.only else ""), text)
-    say(f"Written to {path.relative_to(benchlib.ROOT)}")
+    name = "acknowledgements" + (f"-{args.only}" if args.only else "")
+    benchlib.write_report(name, args, title="Acknowledgements benchmark", command=command, table=table, notes=notes)
 
 
 if __name__ == "__main__":

@@ -21,7 +21,6 @@ is there). The table is printed and written to bench/results/reports-<date>.md.
 import argparse
 import contextlib
 import csv
-import datetime
 import itertools
 import os
 import re
@@ -64,21 +63,13 @@ def parse_args() -> argparse.Namespace:
 
 
 def configure_environment() -> None:
-    """Settings for the run, through the environment that settings.py reads."""
-    os.environ["DJANGO_SETTINGS_MODULE"] = "conduct_portal.settings"
-    # DEBUG would keep every query in connection.queries: memory the app never uses.
-    os.environ["DEBUG"] = "false"
-    os.environ.setdefault("SECRET_KEY", "bench-only-secret-key-" + "x" * 40)
-    # The test Client's host; without DEBUG nothing else is allowed by default.
+    """Settings for the run (benchlib.configure_in_process), and the test Client's
+    host: without DEBUG nothing else is allowed by default."""
+    benchlib.configure_in_process()
     os.environ["ALLOWED_HOSTS"] = "testserver"
-    os.environ.pop("REDIS_URL", None)
-    os.environ["CELERY_TASK_ALWAYS_EAGER"] = "true"
-    os.environ.setdefault("LOG_LEVEL", "WARNING")
-    sys.path.insert(0, str(benchlib.ROOT))
 
 
-def say(message: str) -> None:
-    print(f"[{time.strftime('%H:%M:%S')}] {message}", flush=True)
+say = benchlib.say
 
 
 # --- the data ---------------------------------------------------------------------------
@@ -105,6 +96,7 @@ def prepare(args):
     ready to log in."""
     from allauth.mfa.models import Authenticator
     from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+    from django.conf import settings
     from django.core.management import call_command
 
     from conduct_portal.management.commands.generate_load_data import (
@@ -117,6 +109,10 @@ def prepare(args):
     from organization.models import Role, RoleGrant
 
     call_command("migrate", interactive=False, verbosity=0)
+    # Without DEBUG the page's {% static %} needs whitenoise's manifest (as `make serve`).
+    if not (settings.STATIC_ROOT / "staticfiles.json").exists():
+        say(f"Collecting the static files into {settings.STATIC_ROOT}")
+        call_command("collectstatic", interactive=False, verbosity=0)
     sizes = (load_people().count(), load_units().count(), load_directives().count(), load_assignments().count())
     wanted = (args.people, args.units, args.directives, args.people * args.directives)
     if sizes != wanted:
@@ -457,6 +453,22 @@ def spread(runs: list[dict]) -> str:
     return ", ".join(f"{run['m'].seconds:.2f}" for run in runs)
 
 
+def passed_second_factor(client, person) -> None:
+    """Record in the test Client's session that it passed the TOTP step, as allauth's
+    log-in does: organization.middleware.RequireMFAMiddleware sends an inspector whose
+    session did not to the re-authentication page, and force_login records nothing."""
+    from allauth.account.internal.flows.login import AUTHENTICATION_METHODS_SESSION_KEY, record_authentication
+    from allauth.mfa.models import Authenticator
+
+    authenticator = Authenticator.objects.get(user=person, type=Authenticator.Type.TOTP)
+    session = client.session
+    request = type("Request", (), {"session": session})()
+    record_authentication(request, person, "mfa", id=authenticator.pk, type=authenticator.type)
+    if not session.get(AUTHENTICATION_METHODS_SESSION_KEY):
+        raise SystemExit("allauth did not record the second factor in the session")
+    session.save()
+
+
 def bench_dashboard(args, *, root, inspector, rows: int):
     from django.db import connection
     from django.test import Client
@@ -471,6 +483,7 @@ def bench_dashboard(args, *, root, inspector, rows: int):
     warm = summary(filters)
     client = Client()
     client.force_login(inspector)
+    passed_second_factor(client, inspector)
     url = reverse("reports:dashboard") + f"?unit={root.code}"
     response = client.get(url, secure=True)
     if response.status_code != 200:
@@ -815,12 +828,7 @@ def bench_xlsx(args, *, root, rows: int, summary, copied: dict | None, workdir: 
 
 def main() -> None:
     args = parse_args()
-    args.load_at_start = os.getloadavg()
-    # The code imported below is the working tree's now; the report says which.
-    args.revision = benchlib.git_revision()
-    url = os.environ.get("DATABASE_URL", "")
-    if not url.startswith(("postgres://", "postgresql://")):
-        raise SystemExit("Set DATABASE_URL=postgres://…: this benchmark runs on PostgreSQL only.")
+    url = benchlib.start_run(args)
     parts = args.only or list(PARTS)
     configure_environment()
     if benchlib.ensure_postgres_database(url):
@@ -857,42 +865,14 @@ def main() -> None:
 
 
 def report(args, table: list[list[str]], notes: list[str]) -> None:
-    header = ["operation", "rows", "seconds", "peak MB", "raw SQL seconds", "ratio"]
-    machine = benchlib.machine(load_at_start=args.load_at_start, revision=args.revision)
     command = f"bench/bench_reports.py --people {args.people} --units {args.units} --directives {args.directives}"
     command += "".join(f" --only {part}" for part in args.only or [])
     command += f" --repeat {args.repeat}" if args.repeat != 3 else ""
     command += f" --xlsx-unit {args.xlsx_unit}" if args.xlsx_unit else ""
     command += " --no-breakdown" if args.no_breakdown else ""
     command += " --tracemalloc" if args.tracemalloc else ""
-    text = "\n".join(
-        [
-            f"# Reports benchmark, {datetime.date.today().isoformat()}",
-            "",
-            f"`{command}`",
-            "",
-            benchlib.markdown_table(header, table),
-            "",
-            *notes,
-            "- ratio = seconds / raw SQL seconds. Peak MB: how far the process's peak RSS rose above its level "
-            "at the start of the step (VmHWM, reset through /proc/self/clear_refs)"
-            + (
-                "; “heap”: tracemalloc's peak of Python allocations (tracing was on and slows Python down)."
-                if args.tracemalloc
-                else "."
-            ),
-            "",
-            "## Machine",
-            "",
-            *(f"- {name}: {value}" for name, value in machine.items()),
-            "",
-        ]
-    )
-    print()
-    print(text)
     name = "reports" + ("-" + "-".join(args.only) if args.only else "") + ("-subset" if args.xlsx_unit else "")
-    path = benchlib.write_result(name, text)
-    say(f"Written to {path.relative_to(benchlib.ROOT)}")
+    benchlib.write_report(name, args, title="Reports benchmark", command=command, table=table, notes=notes)
 
 
 if __name__ == "__main__":

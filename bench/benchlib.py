@@ -14,6 +14,7 @@ import platform
 import resource
 import socket
 import subprocess
+import sys
 import time
 import tracemalloc
 from collections import Counter, defaultdict
@@ -68,6 +69,44 @@ def maintenance(*tables: str) -> None:
         # Needs superuser or pg_checkpoint; without it the figures are only less repeatable.
         with contextlib.suppress(DatabaseError):
             cursor.execute("CHECKPOINT")
+
+
+def start_run(args) -> str:
+    """Note on `args` how busy the machine is and which code runs (load_at_start,
+    revision: the code imported afterwards is the working tree's now, and the report
+    says which), and return DATABASE_URL, which must name a PostgreSQL database."""
+    args.load_at_start = os.getloadavg()
+    args.revision = git_revision()
+    url = os.environ.get("DATABASE_URL", "")
+    if not url.startswith(("postgres://", "postgresql://")):
+        raise SystemExit("Set DATABASE_URL=postgres://…: this benchmark runs on PostgreSQL only.")
+    return url
+
+
+def configure_in_process() -> None:
+    """The settings of a benchmark that runs the portal in its own process, through the
+    environment that settings.py reads: DEBUG off (with DEBUG Django keeps every query
+    in connection.queries, memory the app never uses), no broker (Celery tasks run
+    inline, in-memory cache) and LOG_LEVEL=WARNING (Celery logs every eager task at
+    INFO)."""
+    os.environ["DJANGO_SETTINGS_MODULE"] = "conduct_portal.settings"
+    os.environ["DEBUG"] = "false"
+    os.environ.setdefault("SECRET_KEY", "bench-only-secret-key-" + "x" * 40)
+    os.environ.pop("REDIS_URL", None)
+    os.environ["CELERY_TASK_ALWAYS_EAGER"] = "true"
+    os.environ.setdefault("LOG_LEVEL", "WARNING")
+    sys.path.insert(0, str(ROOT))
+
+
+def smtp_environment(port: int) -> dict[str, str]:
+    """The settings.py environment that sends e-mail over plain SMTP to 127.0.0.1:port
+    (the sink), without a login; EMAIL_HOST_USER and EMAIL_HOST_PASSWORD must be unset."""
+    return {
+        "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "EMAIL_HOST": "127.0.0.1",
+        "EMAIL_PORT": str(port),
+        "EMAIL_USE_TLS": "false",
+    }
 
 
 # --- time and memory --------------------------------------------------------------------
@@ -367,6 +406,87 @@ def fmt_peak(m: Measured | None) -> str:
         return "–"
     text = f"{m.rss_peak_mb:.1f}" if m.rss_exact else f"≥{m.rss_peak_mb:.1f}"
     return f"{text} (heap {m.heap_peak_mb:.1f})" if m.heap_peak_mb is not None else text
+
+
+RESULT_HEADER = ["operation", "rows", "seconds", "peak MB", "raw SQL seconds", "ratio"]
+
+
+def say(message: str) -> None:
+    print(f"[{time.strftime('%H:%M:%S')}] {message}", flush=True)
+
+
+def ratio_legend(*, tracemalloc: bool) -> str:
+    """The note under a RESULT_HEADER table that says what its columns measure."""
+    return (
+        "- ratio = seconds / raw SQL seconds. Peak MB: how far the process's peak RSS rose above its level "
+        "at the start of the step (VmHWM, reset through /proc/self/clear_refs)"
+        + (
+            "; “heap”: tracemalloc's peak of Python allocations (tracing was on and slows Python down)."
+            if tracemalloc
+            else "."
+        )
+    )
+
+
+def render_report(
+    *,
+    title: str,
+    command: str,
+    table: list[list[str]],
+    notes: list[str],
+    machine: dict[str, str],
+    header: list[str] = RESULT_HEADER,
+    day: datetime.date | None = None,
+) -> str:
+    """A benchmark's Markdown report: the title and day, the command run, the table,
+    the notes (list items, the legend among them) and the machine."""
+    day = day or datetime.date.today()
+    return "\n".join(
+        [
+            f"# {title}, {day.isoformat()}",
+            "",
+            f"`{command}`",
+            "",
+            markdown_table(header, table),
+            "",
+            *notes,
+            "",
+            "## Machine",
+            "",
+            *(f"- {name}: {value}" for name, value in machine.items()),
+            "",
+        ]
+    )
+
+
+def write_report(
+    name: str,
+    args,
+    *,
+    title: str,
+    command: str,
+    table: list[list[str]],
+    notes: list[str],
+    header: list[str] = RESULT_HEADER,
+) -> Path:
+    """The report of a run begun with start_run(args): print it and write it to
+    bench/results/<name>-<date>.md. A RESULT_HEADER table gets ratio_legend() after
+    the notes; the machine is described now, with the load and commit of the start."""
+    if header == RESULT_HEADER:
+        notes = [*notes, ratio_legend(tracemalloc=getattr(args, "tracemalloc", False))]
+    text = render_report(
+        title=title,
+        command=command,
+        table=table,
+        notes=notes,
+        header=header,
+        machine=machine(load_at_start=args.load_at_start, revision=args.revision),
+    )
+    print()
+    print(text)
+    path = write_result(name, text)
+    say(f"Written to {path.relative_to(ROOT)}")
+    return path
 
 
 def markdown_table(header: list[str], rows: list[list[str]]) -> str:
