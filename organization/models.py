@@ -98,7 +98,6 @@ class Person(AbstractBaseUser, PermissionsMixin):
         return self.full_name
 
 
-
 class Role(models.TextChoices):
     UNIT_HEAD = "unit_head", _("Thủ trưởng đơn vị")
     INSPECTOR = "inspector", _("Thanh tra")
