@@ -23,6 +23,7 @@ import re
 import struct
 import unicodedata
 import warnings
+import zipfile
 import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -44,7 +45,10 @@ from pypdf.generic import (
     read_object,
 )
 
-ALLOWED_TYPES = {"image/png", "image/jpeg", "image/webp", "application/pdf", "video/mp4"}
+ALLOWED_TYPES = frozenset({"image/png", "image/jpeg", "image/webp", "application/pdf", "video/mp4"})
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+# Documents a unit sends up (implementation reports, minutes) may also be Word files.
+DOCUMENT_TYPES = frozenset({*ALLOWED_TYPES, DOCX})
 _NAME_MAX_CHARS = 200
 
 # The first extension is the canonical one reported in CheckedFile.extension.
@@ -54,6 +58,7 @@ _EXTENSIONS = {
     "image/webp": (".webp",),
     "application/pdf": (".pdf",),
     "video/mp4": (".mp4",),
+    DOCX: (".docx",),
 }
 # filetype looks at very few bytes (4 for PNG, and it skips a BOM before %PDF), so
 # the full signature is required too. For MP4 this is the "ftyp" box at offset 4.
@@ -63,6 +68,7 @@ _SIGNATURES = {
     "image/webp": (8, b"WEBP"),
     "application/pdf": (0, b"%PDF-"),
     "video/mp4": (4, b"ftyp"),
+    DOCX: (0, b"PK\x03\x04"),
 }
 _LABELS = {
     "image/png": gettext_lazy("ảnh PNG"),
@@ -70,6 +76,7 @@ _LABELS = {
     "image/webp": gettext_lazy("ảnh WebP"),
     "application/pdf": gettext_lazy("tệp PDF"),
     "video/mp4": gettext_lazy("video MP4"),
+    DOCX: gettext_lazy("văn bản Word (.docx)"),
 }
 _PIL_FORMATS = {"image/png": "PNG", "image/jpeg": "JPEG", "image/webp": "WEBP"}
 
@@ -108,19 +115,25 @@ class CheckedFile:
     received_kept: bool = True
 
 
-def check_upload(upload, *, max_bytes: int) -> CheckedFile:
-    """Read and check one upload. Returns the checked file, or raises ValidationError
+def check_upload(upload, *, max_bytes: int, kinds: frozenset[str] = ALLOWED_TYPES) -> CheckedFile:
+    """Read and check one upload against the accepted `kinds` (evidence: ALLOWED_TYPES;
+    documents: DOCUMENT_TYPES). Returns the checked file, or raises ValidationError
     with a message for the sender; never reads more than max_bytes + 1 bytes."""
     name = _safe_name(getattr(upload, "name", None))
     data = _read(upload, name, max_bytes)
     kind = filetype.guess_mime(data)
     offset, signature = _SIGNATURES.get(kind, (0, b""))
-    if kind not in ALLOWED_TYPES or data[offset : offset + len(signature)] != signature:
-        raise _refuse(
-            "unsupported_type",
-            _("Tệp %(name)s không thuộc loại được nhận. Chỉ nhận ảnh PNG, JPEG, WebP, tệp PDF hoặc video MP4."),
-            name=name,
-        )
+    if kind not in kinds or data[offset : offset + len(signature)] != signature:
+        if kinds == ALLOWED_TYPES:
+            message = _(
+                "Tệp %(name)s không thuộc loại được nhận. Chỉ nhận ảnh PNG, JPEG, WebP, tệp PDF hoặc video MP4."
+            )
+        else:
+            message = _(
+                "Tệp %(name)s không thuộc loại được nhận. Chỉ nhận ảnh PNG, JPEG, WebP, tệp PDF, video MP4 "
+                "hoặc văn bản Word (.docx)."
+            )
+        raise _refuse("unsupported_type", message, name=name)
     claimed = os.path.splitext(name)[1].lower()
     if claimed not in _EXTENSIONS[kind]:
         raise _refuse(
@@ -133,13 +146,15 @@ def check_upload(upload, *, max_bytes: int) -> CheckedFile:
 
     if kind == "application/pdf":
         _check_pdf(data, name)
+    elif kind == DOCX:
+        _check_docx(data, name)
     else:
         end = _CONTAINER_ENDS[kind](data)
         if end is None:
             raise _unreadable(name, kind)
         if data[end:].strip(_PADDING):
             raise _hidden_content(name, kind)
-    if kind != "video/mp4" and _ZIP.search(data):
+    if kind not in ("video/mp4", DOCX) and _ZIP.search(data):
         raise _hidden_content(name, kind)
     display, kept = None, True
     if kind in _PIL_FORMATS:
@@ -160,6 +175,45 @@ def check_upload(upload, *, max_bytes: int) -> CheckedFile:
         display=display,
         received_kept=kept,
     )
+
+
+_DOCX_MAX_MEMBERS = 1000
+_DOCX_MAX_UNCOMPRESSED = 100 * 1_048_576
+# Parts that run code or pull in other programs' objects: macros, ActiveX, OLE.
+_DOCX_FORBIDDEN = re.compile(r"vbaproject|vbadata|activex|embeddings/|oleobject", re.IGNORECASE)
+_RELATIONSHIP = re.compile(rb"<(?:\w+:)?Relationship\b[^>]{0,4096}>")
+
+
+def _check_docx(data: bytes, name: str) -> None:
+    """A Word file is a ZIP of XML parts. Refuse macros, ActiveX and embedded objects,
+    external relationships other than hyperlinks (a remote template is the classic
+    way to run code when the file is opened), and archives too large when unpacked."""
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        members = archive.infolist()
+    except (zipfile.BadZipFile, ValueError, OSError):
+        raise _unreadable(name, DOCX) from None
+    names = {member.filename for member in members}
+    if len(members) > _DOCX_MAX_MEMBERS or sum(member.file_size for member in members) > _DOCX_MAX_UNCOMPRESSED:
+        raise _refuse("too_large", _("Tệp %(name)s khi giải nén quá lớn: tối đa 100 MB."), name=name)
+    if not {"[Content_Types].xml", "word/document.xml"} <= names:
+        raise _unreadable(name, DOCX)
+    if any(_DOCX_FORBIDDEN.search(member) for member in names):
+        raise _hidden_content(name, DOCX)
+    for member in members:
+        if not member.filename.endswith(".rels"):
+            continue
+        with archive.open(member) as part:
+            content = part.read(1_048_577)
+        for tag in _RELATIONSHIP.findall(content):
+            if b'TargetMode="External"' in tag and not re.search(rb'Type="[^"]*/hyperlink"', tag):
+                raise _hidden_content(name, DOCX)
+    try:
+        content_types = archive.read("[Content_Types].xml")
+    except (KeyError, zipfile.BadZipFile):
+        raise _unreadable(name, DOCX) from None
+    if b"macroEnabled" in content_types:
+        raise _hidden_content(name, DOCX)
 
 
 def _safe_name(raw: str | None) -> str:

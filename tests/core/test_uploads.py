@@ -555,3 +555,90 @@ def test_a_png_whose_text_has_no_markup_is_kept_as_received():
     checked = check_upload(upload("anh.png", content), max_bytes=MAX_BYTES)
 
     assert checked.received_kept is True and checked.data == content
+
+
+# Word documents, accepted where documents are (implementation reports), never as evidence.
+
+
+def docx_bytes(*, extra: dict | None = None, rels: str = "") -> bytes:
+    from docx import Document
+
+    buffer = io.BytesIO()
+    document = Document()
+    document.add_paragraph("Báo cáo kết quả quán triệt Công văn 3821/TCT-KTNB.")
+    document.save(buffer)
+    if not (extra or rels):
+        return buffer.getvalue()
+    source = zipfile.ZipFile(io.BytesIO(buffer.getvalue()))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            content = source.read(item.filename)
+            if rels and item.filename == "word/_rels/document.xml.rels":
+                content = content.replace(b"</Relationships>", rels.encode() + b"</Relationships>")
+            target.writestr(item, content)
+        for name, content in (extra or {}).items():
+            target.writestr(name, content)
+    return out.getvalue()
+
+
+def test_a_word_report_is_accepted_as_a_document():
+    from core.uploads import DOCUMENT_TYPES
+
+    checked = check_upload(SimpleUploadedFile("bao-cao.docx", docx_bytes()), max_bytes=10**7, kinds=DOCUMENT_TYPES)
+
+    assert (checked.content_type, checked.extension) == (
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        ".docx",
+    )
+
+
+def test_a_word_file_is_not_evidence():
+    with pytest.raises(ValidationError) as refused:
+        check_upload(SimpleUploadedFile("bao-cao.docx", docx_bytes()), max_bytes=10**7)
+
+    assert refused.value.messages == [
+        "Tệp bao-cao.docx không thuộc loại được nhận. Chỉ nhận ảnh PNG, JPEG, WebP, tệp PDF hoặc video MP4."
+    ]
+
+
+@pytest.mark.parametrize(
+    ("extra", "rels"),
+    [
+        ({"word/vbaProject.bin": b"macro"}, ""),
+        ({"word/activeX/activeX1.xml": b"<ax/>"}, ""),
+        ({"word/embeddings/oleObject1.bin": b"ole"}, ""),
+        (
+            None,
+            '<Relationship Id="rId99" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
+            'attachedTemplate" Target="http://ke-xau.example/mau.dotm" TargetMode="External"/>',
+        ),
+    ],
+    ids=["macros", "activex", "ole-object", "remote-template"],
+)
+def test_a_word_file_that_runs_code_is_refused(extra, rels):
+    from core.uploads import DOCUMENT_TYPES
+
+    with pytest.raises(ValidationError) as refused:
+        check_upload(
+            SimpleUploadedFile("bao-cao.docx", docx_bytes(extra=extra, rels=rels)),
+            max_bytes=10**7,
+            kinds=DOCUMENT_TYPES,
+        )
+
+    assert refused.value.messages == [
+        "Tệp bao-cao.docx ngoài văn bản Word (.docx) còn chứa dữ liệu khác (tệp nén hoặc mã lệnh) nên không được nhận."
+    ]
+
+
+def test_a_hyperlink_in_a_word_file_is_fine():
+    from core.uploads import DOCUMENT_TYPES
+
+    link = (
+        '<Relationship Id="rId98" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/hyperlink"'
+        ' Target="https://thuvienphapluat.vn/" TargetMode="External"/>'
+    )
+
+    checked = check_upload(SimpleUploadedFile("bc.docx", docx_bytes(rels=link)), max_bytes=10**7, kinds=DOCUMENT_TYPES)
+
+    assert checked.extension == ".docx"
