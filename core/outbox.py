@@ -97,8 +97,16 @@ def outbox_enqueue(ids: list[int]) -> int:
         with nullcontext() if app.conf.task_always_eager else app.producer_or_acquire() as producer:
             for start in range(0, len(groups), GROUPS_PER_TASK):
                 chunk = sorted(pk for group in groups[start : start + GROUPS_PER_TASK] for pk in group)
-                outbox_send_task.apply_async((chunk,), producer=producer)
-                OutboxMessage.objects.filter(pk__in=chunk, state=State.QUEUED).update(enqueued_at=timezone.now())
+                # Marked before it is handed over: a worker (or the eager send) that fails
+                # the rows at once clears the mark, and a mark set after that would hide
+                # them from the sweep for OUTBOX_STUCK_MINUTES past their backoff.
+                marked = OutboxMessage.objects.filter(pk__in=chunk, state=State.QUEUED)
+                marked.update(enqueued_at=timezone.now())
+                try:
+                    outbox_send_task.apply_async((chunk,), producer=producer)
+                except Exception:
+                    marked.update(enqueued_at=None)
+                    raise
                 handed += len(chunk)
     except Exception:  # the broker, or the eager send itself: the rows stay queued
         logger.warning("outbox: %d of %d messages not handed to a worker; the sweep retries", len(ids) - handed, len(ids), exc_info=True)  # fmt: skip

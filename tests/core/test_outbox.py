@@ -91,6 +91,22 @@ def test_while_smtp_is_down_the_message_waits_with_a_growing_backoff(
     assert "ConnectionRefusedError" in row.error
 
 
+def test_a_message_that_failed_at_once_is_sent_by_the_sweep_as_soon_as_its_backoff_ends(
+    cast, smtp_down, settings, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):  # enqueued, sent and failed in-process
+        [pk] = claim(cast.staff, "note:at-once")
+    row = OutboxMessage.objects.get(pk=pk)
+    assert (row.state, row.attempts, row.enqueued_at) == ("queued", 1, None)
+
+    with smtp_server() as (inbox, port):
+        settings.EMAIL_PORT = port
+        OutboxMessage.objects.filter(pk=pk).update(next_attempt_at=timezone.now())  # a minute later
+        assert outbox.outbox_sweep()["enqueued"] == 1
+        assert len(inbox.wait_for(1)) == 1
+    assert OutboxMessage.objects.get(pk=pk).state == "sent"
+
+
 def test_the_backoff_stops_at_two_hours():
     assert [outbox._backoff(n).total_seconds() / 60 for n in (1, 2, 7, 8, 9, 20)] == [1, 2, 64, 120, 120, 120]
 
