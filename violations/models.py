@@ -190,19 +190,3 @@ class Evidence(models.Model):
 
     def __str__(self) -> str:
         return self.name
-
-
-class CaseNotice(models.Model):
-    """A review reminder or escalation, claimed by inserting the row before sending."""
-
-    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="+")
-    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    step = models.CharField(max_length=40)
-    sent_at = models.DateTimeField(null=True)
-    error = models.TextField(blank=True)
-
-    class Meta:
-        constraints = [models.UniqueConstraint(fields=["report", "recipient", "step"], name="casenotice_unique")]
-
-    def __str__(self) -> str:
-        return f"{self.report_id} {self.step} → {self.recipient_id}"

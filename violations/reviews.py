@@ -1,60 +1,62 @@
 """The daily pass over open cases: remind the reviewing heads before the review
-deadline, escalate to the unit's inspectors after it. Each (case, person, step) is
-claimed by inserting a CaseNotice before sending, so a second pass sends nothing."""
+deadline, escalate to the unit's inspectors after it.
+
+The pass only claims outbox rows, keyed per (case, person, step, deadline), so a
+second pass, the same day or the next, claims nothing it claimed before; the outbox
+sends them after commit and retries them through an SMTP outage. Beat ticks every
+15 minutes and `review_pass_tick` runs the pass once a day, at the first tick after
+REMINDER_HOUR (core/periodic.py), so a tick lost while Redis was down is made up."""
 
 import datetime
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.utils import timezone
 
-from violations import emails, selectors, workflow
-from violations.models import CaseNotice, Report
+from core.periodic import run_daily
+from violations import notices, workflow
+from violations.models import Report
+
+PASS_NAME = "violation-review-pass"
 
 
 @dataclass
 class ReviewPassResult:
+    """What this pass claimed: (case id, recipient address) per e-mail."""
+
     reminders: list[tuple[int, str]] = field(default_factory=list)
     escalations: list[tuple[int, str]] = field(default_factory=list)
 
-
-def _claim(report: Report, person, step: str) -> CaseNotice | None:
-    """Insert the notice row; if it exists and its send failed, take it back with a
-    conditional update so the next pass retries it, once."""
-    try:
-        with transaction.atomic():
-            return CaseNotice.objects.create(report=report, recipient=person, step=step)
-    except IntegrityError:
-        failed = CaseNotice.objects.filter(report=report, recipient=person, step=step, sent_at=None).exclude(error="")
-        notice = failed.first()
-        if notice and CaseNotice.objects.filter(pk=notice.pk, error=notice.error).update(error=""):
-            return notice
-        return None
-
-
-def _send(report: Report, people, step: str, send) -> list[str]:
-    claimed = [n for person in people if (n := _claim(report, person, step))]
-    if not claimed:
-        return []
-    recipients = [notice.recipient.email for notice in claimed]
-    try:
-        send(report, recipients)
-    except Exception as exc:  # recorded, and the pass goes on with the other cases
-        CaseNotice.objects.filter(pk__in=[n.pk for n in claimed]).update(error=str(exc)[:500])
-        return []
-    CaseNotice.objects.filter(pk__in=[n.pk for n in claimed]).update(sent_at=datetime.datetime.now(datetime.UTC))
-    return recipients
+    def as_dict(self) -> dict:
+        return {"reminders": len(self.reminders), "escalations": len(self.escalations)}
 
 
 def review_pass(*, today: datetime.date) -> ReviewPassResult:
+    """Claim the reminders of the open cases whose deadline falls between `today`
+    and VIOLATION_REMIND_DAYS_BEFORE days after it, and the escalations of those past
+    it. Guarantees: each (case, person, step, deadline) is claimed once whatever the
+    number of passes, so a reminder is normally claimed exactly that many days
+    before the deadline and, when that day's pass never ran, by the next one before
+    the deadline; nothing is sent before the caller commits."""
     result = ReviewPassResult()
     remind_on = today + datetime.timedelta(days=settings.VIOLATION_REMIND_DAYS_BEFORE)
     open_cases = Report.objects.filter(state__in=workflow.OPEN_STATES).select_related("unit", "review_unit")
-    # Recipients come from the selectors, which never name the person reported.
-    for report in open_cases.filter(review_due_on=remind_on):
-        for email in _send(report, selectors.reviewers_of(report), "remind", emails.send_review_reminder):
-            result.reminders.append((report.pk, email))
-    for report in open_cases.filter(review_due_on__lt=today):
-        for email in _send(report, selectors.inspectors_of(report), "escalate", emails.send_escalation):
-            result.escalations.append((report.pk, email))
+    for report in open_cases.filter(review_due_on__gte=today, review_due_on__lte=remind_on).order_by("pk"):
+        for row in notices.claim_reminders(report, due_on=report.review_due_on):
+            result.reminders.append((report.pk, row.recipient.email))
+    for report in open_cases.filter(review_due_on__lt=today).order_by("pk"):
+        for row in notices.claim_escalations(report, due_on=report.review_due_on):
+            result.escalations.append((report.pk, row.recipient.email))
     return result
+
+
+def review_pass_tick(*, now: datetime.datetime | None = None) -> dict | None:
+    """The beat task's service: run today's pass if it has not run yet and the local
+    time is past REMINDER_HOUR. Returns the counts claimed, or None when there was
+    nothing to do. The pass and its day mark commit together."""
+    return run_daily(
+        name=PASS_NAME,
+        hour=settings.REMINDER_HOUR,
+        job=lambda today: review_pass(today=today).as_dict(),
+        now=now or timezone.now(),
+    )

@@ -1,5 +1,6 @@
 """Violation cases: intake, the review workflow, messages, explanations, evidence.
-Every change writes an append-only Event; e-mails go out after commit."""
+Every change writes an append-only Event; e-mails are claimed on the outbox in the
+same transaction (violations/notices.py) and go out after commit."""
 
 import datetime
 import functools
@@ -19,7 +20,7 @@ from core.models import AuditAction
 from core.uploads import check_upload
 from organization import permissions
 from organization.models import Person, Role, Unit
-from violations import selectors, workflow
+from violations import notices, selectors, workflow
 from violations.models import Channel, Event, Evidence, Outcome, Report, State
 
 RECEIPT_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I
@@ -27,12 +28,6 @@ RECEIPT_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I
 
 def _review_due() -> datetime.date:
     return timezone.localdate() + datetime.timedelta(days=settings.VIOLATION_REVIEW_DAYS)
-
-
-def _notify(task_name: str, report_id: int) -> None:
-    from violations import tasks
-
-    transaction.on_commit(lambda: getattr(tasks, task_name).delay(report_id))
 
 
 def _day_start() -> datetime.datetime:
@@ -131,7 +126,9 @@ def report_create(
     person reported never reviews, inspects or hears of their own case before it is
     confirmed). A reviewer of the case logs it as the head; anyone else's report may
     stay confidential. At most EVIDENCE_MAX_FILES files; a bad file saves nothing
-    (the transaction rolls back and stored files are removed)."""
+    (the transaction rolls back and stored files are removed). Each reviewer (each
+    inspector when there is none) is owed one new-case e-mail, claimed on the
+    outbox in this transaction and sent after commit."""
     if subject.unit is None or not subject.is_active:
         raise ValidationError(_("Không thể phản ánh về người này."))
     if subject.pk == by.pk:
@@ -158,7 +155,7 @@ def report_create(
     report.obligations.set(obligations)
     _event(report=report, kind=Event.Kind.CREATED, by=by, to_state=report.state)
     _attach_files(report, files, by)
-    _notify("notify_new_report", report.pk)
+    notices.claim_new_case(report)
     return report
 
 
@@ -178,7 +175,8 @@ def report_create_anonymous(
     """An anonymous report: no account, no address stored, its times (case and
     history) only to the day, its images without metadata. When the sender says the
     person is one of the unit's heads, the heads of the unit above review it.
-    Returns the case with the receipt code and the secret, shown once and never again."""
+    Returns the case with the receipt code and the secret, shown once and never again.
+    The new-case e-mails are claimed as for report_create."""
     files = list(files or [])
     _refuse_too_many_files(None, files)
     code = "".join(secrets.choice(RECEIPT_ALPHABET) for _ in range(10))
@@ -203,7 +201,7 @@ def report_create_anonymous(
     report.created_at = day
     _event(report=report, kind=Event.Kind.CREATED, by=None, to_state=report.state)
     _attach_files(report, files, None)
-    _notify("notify_new_report", report.pk)
+    notices.claim_new_case(report)
     return report, code, secret
 
 
@@ -238,7 +236,8 @@ def _move(*, report: Report, from_state: str, to: str, by: Person | None, role: 
 
 def report_transition(*, report: Report, to: str, by: Person, role: str, note: str = "", outcome: str = "") -> Report:
     """Move a case along the workflow table. Dismissing needs a reason, closing needs
-    an outcome; a concurrent move of the same case makes this one fail."""
+    an outcome; a concurrent move of the same case makes this one fail. Confirming
+    claims, in the same transaction, one e-mail to the person reported."""
     report.refresh_from_db(fields=["state"])
     from_state = report.state
     if not workflow.may_move(role, from_state, to):
@@ -255,8 +254,8 @@ def report_transition(*, report: Report, to: str, by: Person, role: str, note: s
             text = f"{Outcome(outcome).label}. {text}".strip()
         if not _move(report=report, from_state=from_state, to=to, by=by, role=role, text=text, outcome=outcome):
             raise ValidationError(_("Hồ sơ vừa được người khác cập nhật; hãy tải lại trang."))
-        if to == State.CONFIRMED and report.subject_id:
-            _notify("notify_subject_confirmed", report.pk)
+        if to == State.CONFIRMED:
+            notices.claim_confirmed(report)
     report.refresh_from_db()
     return report
 

@@ -70,3 +70,15 @@ def report_about(subject, *, by, confidential=True, files=(), **fields):
         "description": "Bình luận xúc phạm đồng nghiệp trên Facebook.", **fields,
     }  # fmt: skip
     return services.report_create(by=by, subject=subject, confidential=confidential, files=list(files), **values)
+
+
+@pytest.fixture
+def review_pass(django_capture_on_commit_callbacks):
+    """The daily review pass for a day, its e-mails sent after commit as in production."""
+    from violations import reviews
+
+    def run(today: datetime.date) -> reviews.ReviewPassResult:
+        with django_capture_on_commit_callbacks(execute=True):
+            return reviews.review_pass(today=today)
+
+    return run
