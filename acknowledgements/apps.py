@@ -9,6 +9,7 @@ class AcknowledgementsConfig(AppConfig):
     def ready(self):
         # The lower apps announce changes; the work is in services.
         from acknowledgements import services
+        from acknowledgements.reminders import renderers
         from directives.signals import version_published
         from organization.signals import membership_changed
 
@@ -22,3 +23,5 @@ class AcknowledgementsConfig(AppConfig):
             weak=False,
             dispatch_uid="acknowledgements.sync_person",
         )
+        # What the outbox sends for this app's kinds, re-checked at send time.
+        renderers.register()

@@ -1,6 +1,5 @@
-import datetime
-
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from acknowledgements.models import ImplementationReport
@@ -46,7 +45,7 @@ class LaunchForm(forms.Form):
 
     def clean_due_on(self):
         due_on = self.cleaned_data["due_on"]
-        if due_on < datetime.date.today():
+        if due_on < timezone.localdate():
             raise forms.ValidationError(_("Hạn xác nhận không được ở quá khứ."))
         return due_on
 

@@ -57,6 +57,17 @@ class Target(models.Model):
         return str(self.unit)
 
 
+# An open assignment: neither acknowledged nor closed. The one spelling of it, used by
+# `Assignment.objects.open()`, the partial index and the counts of the dashboards.
+OPEN = Q(acknowledged_at__isnull=True, closed_at__isnull=True)
+
+
+class AssignmentQuerySet(models.QuerySet):
+    def open(self) -> "AssignmentQuerySet":
+        """Assignments still waiting for their person: not acknowledged, not closed."""
+        return self.filter(OPEN)
+
+
 class Assignment(models.Model):
     """One person asked to acknowledge one version. Closed (not deleted) when the
     person leaves or a material version replaces it."""
@@ -68,6 +79,8 @@ class Assignment(models.Model):
     assigned_at = models.DateTimeField()
     acknowledged_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
+
+    objects = AssignmentQuerySet.as_manager()
 
     class Meta:
         constraints = [
@@ -81,7 +94,7 @@ class Assignment(models.Model):
             models.Index(
                 fields=["due_on"],
                 name="assignment_due",
-                condition=Q(acknowledged_at__isnull=True, closed_at__isnull=True),
+                condition=OPEN,
             ),
         ]
 
@@ -147,40 +160,6 @@ class ChainHead(models.Model):
         return self.last_hash
 
 
-class Notice(models.Model):
-    """A reminder, digest or nudge, claimed by inserting this row before sending, so
-    that two passes (or two workers) never send the same step twice."""
-
-    class Kind(models.TextChoices):
-        REMINDER = "reminder", _("Nhắc hạn")
-        DIGEST = "digest", _("Tổng hợp quá hạn")
-        NUDGE = "nudge", _("Nhắc trực tiếp")
-        CHECKPOINT = "checkpoint", _("Mốc kiểm tra chuỗi xác nhận")
-
-    kind = models.CharField(max_length=10, choices=Kind.choices)
-    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, null=True, related_name="notices")
-    step = models.CharField(max_length=40)
-    run = models.UUIDField()
-    claimed_at = models.DateTimeField(auto_now_add=True)
-    sent_at = models.DateTimeField(null=True)
-    error = models.TextField(blank=True)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(
-                fields=["assignment", "step"], condition=Q(assignment__isnull=False), name="notice_assignment_step"
-            ),
-            models.UniqueConstraint(
-                fields=["person", "kind", "step"], condition=Q(assignment__isnull=True), name="notice_person_step"
-            ),
-        ]
-        indexes = [models.Index(fields=["run"], name="notice_run")]
-
-    def __str__(self) -> str:
-        return f"{self.kind} {self.step} → {self.person}"
-
-
 class ImplementationReport(models.Model):
     """A unit head's report that a directive was disseminated in the unit."""
 
@@ -212,18 +191,3 @@ class ImplementationReport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.directive} – {self.unit}"
-
-
-class SignatureFailure(models.Model):
-    """One wrong password given as the signature on an acknowledgement. Counted per
-    account over a sliding window (acknowledgements/signature.py); in the database so
-    the limit holds across processes and when the cache is down."""
-
-    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    at = models.DateTimeField()
-
-    class Meta:
-        indexes = [models.Index(fields=["person", "at"], name="signature_failure_person_at")]
-
-    def __str__(self) -> str:
-        return f"{self.person_id} {self.at:%Y-%m-%d %H:%M}"

@@ -1,20 +1,22 @@
+import bisect
 import datetime
 
-from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Case, Count, IntegerField, Min, Q, QuerySet, Value, When
 from django.http import Http404
 from django.utils import timezone
 
-from acknowledgements.models import Assignment
+from acknowledgements.models import OPEN, Assignment
 from organization import permissions
-from organization.models import Role
+from organization.models import Person, Role, RoleGrant
 
 
 def today() -> datetime.date:
     return timezone.localdate()
 
 
-def open_q(prefix: str = "") -> Q:
-    return Q(**{f"{prefix}acknowledged_at__isnull": True, f"{prefix}closed_at__isnull": True})
+def open_q() -> Q:
+    """Kept for conduct_portal/views.py until it uses `Assignment.objects.open()`."""
+    return OPEN
 
 
 def assignments_of(person) -> QuerySet[Assignment]:
@@ -46,7 +48,7 @@ def assignments_visible_to(user) -> QuerySet[Assignment]:
 
 
 def pending_count(person) -> int:
-    return Assignment.objects.filter(open_q(), person=person).count()
+    return Assignment.objects.open().filter(person=person).count()
 
 
 def status_of(assignment: Assignment, on: datetime.date) -> str:
@@ -73,23 +75,21 @@ def unit_compliance(unit, *, directive_id=None, status=""):
     if directive_id:
         rows = rows.filter(version__directive_id=directive_id)
     if status == "overdue":
-        rows = rows.filter(open_q(), due_on__lt=today())
+        rows = rows.open().filter(due_on__lt=today())
     elif status == "pending":
-        rows = rows.filter(open_q())
+        rows = rows.open()
     elif status == "done":
         rows = rows.filter(acknowledged_at__isnull=False)
     return rows
 
 
 def compliance_counts(rows) -> dict[str, int]:
-    from django.db.models import Count
-
     on = today()
     return rows.order_by().aggregate(
         total=Count("id"),
         done=Count("id", filter=Q(acknowledged_at__isnull=False)),
-        pending=Count("id", filter=open_q()),
-        overdue=Count("id", filter=open_q() & Q(due_on__lt=on)),
+        pending=Count("id", filter=OPEN),
+        overdue=Count("id", filter=OPEN & Q(due_on__lt=on)),
     )
 
 
@@ -131,3 +131,88 @@ def get_report_attachment_for(user, pk: int):
     if report is None:
         raise Http404
     return report
+
+
+# Late people, for digests and nudges
+
+
+def late_assignments(*, head: Person, today: datetime.date, min_days: int) -> QuerySet[Assignment]:
+    """Open assignments of active people under `head`'s unit-head grants that are at
+    least `min_days` past their due date. Built from the grants themselves, so a
+    superuser who also heads a unit sees that unit, not the whole organisation."""
+    paths = RoleGrant.objects.filter(person=head, role=Role.UNIT_HEAD).values_list("unit__path", flat=True)
+    subtree = Q(pk__in=[])
+    for path in paths:
+        subtree |= Q(person__unit__path__startswith=path)
+    cutoff = today - datetime.timedelta(days=min_days)
+    return Assignment.objects.open().filter(subtree, person__is_active=True, due_on__lte=cutoff)
+
+
+def overdue_people(*, head: Person, today: datetime.date, min_days: int = 1) -> QuerySet[Person]:
+    """Active people under `head`'s unit-head grants with an open assignment at least
+    `min_days` past its due date, by name."""
+    late = late_assignments(head=head, today=today, min_days=min_days)
+    return Person.objects.filter(pk__in=late.values("person_id")).order_by("full_name")
+
+
+def heads_with_late_people(*, today: datetime.date, min_days: int) -> set[int]:
+    """Active unit heads with someone late by `min_days` in their subtree: two queries,
+    then a prefix search of each grant's path among the sorted paths of late people's
+    units."""
+    cutoff = today - datetime.timedelta(days=min_days)
+    late_paths = sorted(
+        path
+        for path in Assignment.objects.open()
+        .filter(person__is_active=True, due_on__lte=cutoff)
+        .values_list("person__unit__path", flat=True)
+        .distinct()
+        if path
+    )
+    grants = RoleGrant.objects.filter(role=Role.UNIT_HEAD, person__is_active=True).values_list(
+        "person_id", "unit__path"
+    )
+    return {person_id for person_id, path in grants if _has_prefix(late_paths, path)}
+
+
+def _has_prefix(sorted_paths: list[str], prefix: str) -> bool:
+    at = bisect.bisect_left(sorted_paths, prefix)
+    return at < len(sorted_paths) and sorted_paths[at].startswith(prefix)
+
+
+def late_people_rows(*, head: Person, today: datetime.date, min_days: int, limit: int) -> tuple[list[dict], int]:
+    """The late people under `head`, the longest overdue first (at most `limit`), each
+    with their number of late directives and oldest due date; and how many in all."""
+    late = late_assignments(head=head, today=today, min_days=min_days)
+    total = late.values("person_id").distinct().count()
+    rows = (
+        late.values("person_id", "person__full_name", "person__email", "person__unit__name")
+        .annotate(count=Count("pk"), oldest=Min("due_on"))
+        .order_by("oldest", "person__full_name", "person_id")[:limit]
+    )
+    return list(rows), total
+
+
+def campaign_summary(campaign) -> dict:
+    """What the launch page shows of a campaign that exists: its units and counts."""
+    return {
+        "targets": list(campaign.targets.select_related("unit").order_by("unit__path")),
+        "counts": compliance_counts(campaign.assignments.filter(closed_at__isnull=True)),
+    }
+
+
+def outbox_sent_count(ids: list[int]) -> int:
+    """How many of these outbox rows are sent already (eagerly, or by a fast worker)."""
+    from core.models import OutboxMessage
+
+    return sum(
+        OutboxMessage.objects.filter(pk__in=ids[start : start + 10_000], state=OutboxMessage.State.SENT).count()
+        for start in range(0, len(ids), 10_000)
+    )
+
+
+def emails_of(person_ids) -> dict[int, str]:
+    ids = sorted(set(person_ids))
+    found: dict[int, str] = {}
+    for start in range(0, len(ids), 10_000):
+        found.update(Person.objects.filter(pk__in=ids[start : start + 10_000]).values_list("pk", "email"))
+    return found

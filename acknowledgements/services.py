@@ -4,22 +4,27 @@ import datetime
 import ipaddress
 import logging
 import uuid
-from functools import partial
+from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from acknowledgements import chain, emails
-from acknowledgements.models import Acknowledgement, Assignment, Campaign, ImplementationReport, Notice, Target
+from acknowledgements import chain
+from acknowledgements.models import Acknowledgement, Assignment, Campaign, ImplementationReport, Target
+from acknowledgements.reminders import claims
+from acknowledgements.reminders.cadence import Cadence
 from acknowledgements.signature import signature_check
 from core.audit import audit_record
-from core.models import AuditAction
+from core.models import AuditAction, PeriodicRun
+from core.periodic import run_daily
 from core.uploads import check_upload
 from directives.models import Directive, Version
 from organization import permissions
@@ -28,6 +33,20 @@ from organization.models import Person, Role, RoleGrant, Unit
 logger = logging.getLogger(__name__)
 
 GENESIS = chain.GENESIS
+REMINDER_PASS = "reminder-pass"
+CHECKPOINT_PASS = "acknowledgement-checkpoint"
+OUTSIDE_SCOPE = gettext_lazy("Một số người được chọn không thuộc phạm vi đơn vị đồng chí phụ trách.")
+# The alert of a broken chain keeps this many problems (the e-mail lists 50 of them).
+PROBLEMS_KEPT = 10_000
+
+
+class CampaignAlreadyLaunched(ValidationError):
+    """The directive has its campaign already (maybe launched a moment ago by someone
+    else): `campaign` is that one."""
+
+    def __init__(self, campaign: Campaign):
+        super().__init__(_("Văn bản này đã được phát động quán triệt."), code="campaign_exists")
+        self.campaign = campaign
 
 
 def _target_q(campaign: Campaign, path_field: str = "unit__path", id_field: str = "unit_id") -> Q:
@@ -64,7 +83,6 @@ def current_version(directive: Directive) -> Version | None:
     return directive.versions.filter(published_at__isnull=False).order_by("-number").first()
 
 
-@transaction.atomic
 def campaign_launch(
     *,
     directive: Directive,
@@ -74,19 +92,33 @@ def campaign_launch(
     requires_password: bool = False,
 ) -> Campaign:
     """Target a published directive at units (with or without their subtrees) and
-    give every active person there an assignment of its current version."""
+    give every active person there an assignment of its current version, all in one
+    transaction. A directive has one campaign: launching it again, even at the same
+    moment on another worker, saves nothing and raises CampaignAlreadyLaunched
+    naming the campaign that exists."""
     version = current_version(directive)
     if version is None:
         raise ValidationError(_("Chỉ phát động quán triệt cho văn bản đã ban hành."))
     if not targets:
         raise ValidationError(_("Hãy chọn ít nhất một đơn vị."))
-    if hasattr(directive, "campaign"):
-        raise ValidationError(_("Văn bản này đã được phát động quán triệt."))
-    campaign = Campaign.objects.create(
-        directive=directive, due_on=due_on, requires_password=requires_password, created_by=by
-    )
-    Target.objects.bulk_create(Target(campaign=campaign, unit=unit, include_subtree=sub) for unit, sub in targets)
-    _insert_assignments(campaign, version, _people_in_scope(campaign))
+    existing = Campaign.objects.filter(directive=directive).first()
+    if existing is not None:
+        raise CampaignAlreadyLaunched(existing)
+    try:
+        with transaction.atomic():
+            campaign = Campaign.objects.create(
+                directive=directive, due_on=due_on, requires_password=requires_password, created_by=by
+            )
+            Target.objects.bulk_create(
+                Target(campaign=campaign, unit=unit, include_subtree=sub) for unit, sub in targets
+            )
+            _insert_assignments(campaign, version, _people_in_scope(campaign))
+    except IntegrityError:
+        # The unique directive of another launch that committed first: ours rolled back whole.
+        existing = Campaign.objects.filter(directive=directive).first()
+        if existing is None:
+            raise
+        raise CampaignAlreadyLaunched(existing) from None
     return campaign
 
 
@@ -97,9 +129,7 @@ def campaign_follow_version(*, version: Version) -> None:
     campaign = Campaign.objects.filter(directive_id=version.directive_id).first()
     if campaign is None:
         return
-    still_open = campaign.assignments.filter(acknowledged_at__isnull=True, closed_at__isnull=True).exclude(
-        version=version
-    )
+    still_open = campaign.assignments.open().exclude(version=version)
     if version.is_material:
         still_open.update(closed_at=timezone.now())
         _insert_assignments(campaign, version, _people_in_scope(campaign))
@@ -113,7 +143,7 @@ def assignments_sync_person(*, person: Person) -> None:
     longer cover them are closed (history kept); campaigns that cover them and have
     no assignment for their current version give them one."""
     now = timezone.now()
-    open_ones = Assignment.objects.filter(person=person, acknowledged_at__isnull=True, closed_at__isnull=True)
+    open_ones = Assignment.objects.open().filter(person=person)
     covered_campaigns = []
     for campaign in Campaign.objects.prefetch_related("targets__unit"):
         covers = (
@@ -180,9 +210,7 @@ def acknowledgement_record(
     with transaction.atomic():
         head = chain.lock_head()
         now = timezone.now()
-        claimed = Assignment.objects.filter(
-            pk=assignment.pk, acknowledged_at__isnull=True, closed_at__isnull=True
-        ).update(acknowledged_at=now)
+        claimed = Assignment.objects.open().filter(pk=assignment.pk).update(acknowledged_at=now)
         if not claimed:
             existing = Acknowledgement.objects.filter(assignment=assignment).first()
             if existing:
@@ -229,44 +257,128 @@ def acknowledgements_checkpoint(*, by: Person | None = None) -> tuple[dict, Path
 
 
 def acknowledgements_checkpoint_pass(*, today: datetime.date) -> dict:
-    """The daily anchor: write a checkpoint (or find the chain broken) and e-mail it to
-    the active inspectors of the root units. Each inspector is claimed once a day for
-    a checkpoint and once for an alert (a Notice row), so two workers never send twice;
-    e-mails go after commit."""
+    """The daily anchor: write a checkpoint (or find the chain broken) and claim its
+    e-mail to each active inspector of the root units, in the outbox: once a day for
+    a checkpoint and once for an alert, however many workers run it; sent after
+    commit, retried until delivered."""
     try:
         checkpoint, path = acknowledgements_checkpoint()
         problems: list[str] = []
     except chain.ChainBroken as exc:
         checkpoint, path, problems = None, None, exc.messages
         logger.error("Acknowledgement chain broken: %d problems, no checkpoint written", len(problems))
-    step = f"{'c' if checkpoint else 'x'}{today.isoformat()}"
-    run = uuid.uuid4()
-    inspectors = sorted(
-        set(
-            RoleGrant.objects.filter(role=Role.INSPECTOR, unit__depth=1, person__is_active=True).values_list(
-                "person_id", flat=True
-            )
-        )
+    inspectors = RoleGrant.objects.filter(role=Role.INSPECTOR, unit__depth=1, person__is_active=True)
+    claims.claim_checkpoints(
+        inspector_ids=sorted(set(inspectors.values_list("person_id", flat=True))),
+        today=today,
+        checkpoint=checkpoint,
+        problems=[str(problem) for problem in problems[:PROBLEMS_KEPT]],
     )
-    with transaction.atomic():
-        Notice.objects.bulk_create(
-            [Notice(kind=Notice.Kind.CHECKPOINT, person_id=pk, step=step, run=run) for pk in inspectors],
-            ignore_conflicts=True,
-        )
-        claimed = list(Notice.objects.filter(run=run).values_list("pk", "person__email", "person__full_name"))
-        transaction.on_commit(partial(_send_checkpoint, claimed=claimed, checkpoint=checkpoint, problems=problems))
     return {"count": checkpoint["count"] if checkpoint else None, "file": str(path or ""), "problems": len(problems)}
 
 
-def _send_checkpoint(*, claimed: list, checkpoint: dict | None, problems: list[str]) -> None:
-    for pk, email, full_name in claimed:
-        try:
-            emails.checkpoint(to=email, full_name=full_name, checkpoint=checkpoint, problems=problems)
-        except emails.SEND_ERRORS as exc:
-            logger.warning("Checkpoint e-mail to %s failed", email, exc_info=True)
-            Notice.objects.filter(pk=pk).update(error=f"{type(exc).__name__}: {exc}"[:2000])
-        else:
-            Notice.objects.filter(pk=pk).update(sent_at=timezone.now())
+def acknowledgements_checkpoint_daily(*, now: datetime.datetime | None = None) -> dict | None:
+    """The beat's entry, every few minutes: the checkpoint pass once a day, at the
+    first tick after ACK_CHECKPOINT_HOUR (core/periodic.py)."""
+    return run_daily(
+        name=CHECKPOINT_PASS,
+        hour=settings.ACK_CHECKPOINT_HOUR,
+        job=lambda day: acknowledgements_checkpoint_pass(today=day),
+        now=now,
+    )
+
+
+# Reminders, digests and nudges (acknowledgements/reminders/)
+
+
+@dataclass(frozen=True)
+class PassResult:
+    today: datetime.date
+    reminder_ids: tuple[int, ...]  # outbox rows claimed: one per assignment reaching a step
+    reminded: tuple[int, ...]  # the people reminded (one e-mail each)
+    digest_ids: tuple[int, ...]
+    escalated: tuple[int, ...]  # the unit heads sent a digest
+
+    @property
+    def reminders(self) -> int:
+        return len(self.reminder_ids)
+
+    @property
+    def digests(self) -> int:
+        return len(self.digest_ids)
+
+    def as_dict(self) -> dict:
+        return {
+            "today": self.today.isoformat(),
+            "reminders": self.reminders,
+            "reminded": len(self.reminded),
+            "digests": self.digests,
+        }
+
+
+def reminder_pass(*, today: datetime.date, cadence: Cadence | None = None) -> PassResult:
+    """Claim the day's reminders and digests in the outbox; they are sent after commit.
+
+    Guarantees: only open assignments of active people are claimed, only active unit
+    heads with someone late in their subtree; no step is claimed twice, however many
+    passes run at once or again; the claims commit together, and the send tasks are
+    queued only after that commit (a broker that is down leaves them to the sweep).
+    A fixed number of queries whatever the number of assignments: the reminders are
+    claimed by one INSERT … SELECT. At send time each e-mail is checked again
+    (acknowledgements/reminders/renderers.py)."""
+    cadence = cadence or Cadence.from_settings()
+    with transaction.atomic():
+        reminders = claims.claim_reminders(today=today, cadence=cadence)
+        digests = claims.claim_digests(today=today, cadence=cadence)
+    return PassResult(
+        today=today,
+        reminder_ids=tuple(pk for pk, _person in reminders),
+        reminded=tuple(sorted({person for _pk, person in reminders})),
+        digest_ids=tuple(pk for pk, _head in digests),
+        escalated=tuple(sorted(head for _pk, head in digests)),
+    )
+
+
+def reminder_pass_daily(*, now: datetime.datetime | None = None) -> dict | None:
+    """The beat's entry, every 15 minutes: the day's pass once, at the first tick
+    after REMINDER_HOUR, so a tick missed at the hour is made up at the next one
+    (core/periodic.py). Returns the pass's summary, or None when nothing ran."""
+    return run_daily(
+        name=REMINDER_PASS,
+        hour=settings.REMINDER_HOUR,
+        job=lambda day: reminder_pass(today=day).as_dict(),
+        now=now,
+    )
+
+
+def reminder_pass_ran(*, day: datetime.date) -> PeriodicRun | None:
+    """The record of the daily pass for `day`, if it ran."""
+    return PeriodicRun.objects.filter(name=REMINDER_PASS, day=day).first()
+
+
+def assignments_nudge(*, by: Person, people: Iterable[Person], today: datetime.date | None = None) -> int:
+    """Unit head `by` nudges `people`: each gets one e-mail listing every directive
+    they still have to acknowledge, at most once a day whoever nudges. Raises
+    ValidationError, before claiming anything, if one of them is outside `by`'s
+    unit-head scope. Inactive people and people with nothing pending are skipped.
+    The nudges are claimed in the outbox and sent after commit: a broker that is
+    down delays them, never loses them. Returns how many were nudged now."""
+    today = today or timezone.localdate()
+    ids = {person.pk for person in people}
+    in_scope = set(
+        Person.objects.filter(permissions.scope_q(by, Role.UNIT_HEAD, path_field="unit__path"), pk__in=ids).values_list(
+            "pk", flat=True
+        )
+    )
+    if ids - in_scope:
+        # Names (or how many) would tell a head who exists outside their scope.
+        raise ValidationError(str(OUTSIDE_SCOPE))
+    pending = Assignment.objects.open().filter(person_id__in=ids, person__is_active=True)
+    with transaction.atomic():
+        claimed = claims.claim_nudges(
+            person_ids=sorted(set(pending.values_list("person_id", flat=True))), by_id=by.pk, today=today
+        )
+    return len(claimed)
 
 
 def implementation_report_submit(*, directive: Directive, unit: Unit, by: Person, **values) -> ImplementationReport:

@@ -9,7 +9,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from acknowledgements import reminders, selectors, services
+from acknowledgements import selectors, services
 from acknowledgements.forms import AcknowledgeForm, ImplementationReportForm, LaunchForm
 from acknowledgements.models import Acknowledgement, ImplementationReport
 from acknowledgements.receipt import receipt_pdf
@@ -120,6 +120,10 @@ def launch(request, directive_pk):
                 requires_password=data["requires_password"],
                 by=request.user,
             )
+        except services.CampaignAlreadyLaunched as exc:
+            # Launched by someone else, maybe a moment ago: show that campaign.
+            messages.info(request, exc.messages[0])
+            return _launched(request, directive, exc.campaign)
         except ValidationError as exc:
             for message in exc.messages:
                 form.add_error(None, message)
@@ -127,7 +131,14 @@ def launch(request, directive_pk):
             count = campaign.assignments.count()
             messages.success(request, _("Đã giao văn bản cho %(count)d người.") % {"count": count})
             return redirect("directives:detail", pk=directive.pk)
+    if hasattr(directive, "campaign"):
+        return _launched(request, directive, directive.campaign)
     return render(request, "acknowledgements/launch.html", {"form": form, "directive": directive})
+
+
+def _launched(request, directive, campaign):
+    context = {"directive": directive, "campaign": campaign, **selectors.campaign_summary(campaign)}
+    return render(request, "acknowledgements/launched.html", context)
 
 
 def _head_units(user):
@@ -235,12 +246,12 @@ def nudge(request):
             return HttpResponseBadRequest(_("Mã cán bộ không hợp lệ."))
         people = list(Person.objects.filter(pk=person_id))
     else:
-        people = list(reminders.overdue_people(head=request.user, today=selectors.today()))
+        people = list(selectors.overdue_people(head=request.user, today=selectors.today()))
     try:
         if request.POST.get("person") and not people:
             # An unknown id reads like one outside the scope: ids are not probed here.
-            raise ValidationError(reminders.OUTSIDE_SCOPE)
-        count = reminders.nudge(by=request.user, people=people)
+            raise ValidationError(services.OUTSIDE_SCOPE)
+        count = services.assignments_nudge(by=request.user, people=people)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:

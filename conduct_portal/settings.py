@@ -289,7 +289,9 @@ LOGGING = {
 DIRECTIVE_MAX_UPLOAD_MB = env_int("DIRECTIVE_MAX_UPLOAD_MB", 20, minimum=1)
 
 # Reminders and escalation (acknowledgements/reminders.py). Days before the due date
-# and the overdue cadence; the beat task runs daily at REMINDER_HOUR, local time.
+# and the overdue cadence. Beat ticks every 15 minutes; the day's pass runs once, at
+# the first tick at or after REMINDER_HOUR local time (core/periodic.py), so a tick
+# missed at the hour is made up at the next one.
 REMINDER_DAYS_BEFORE = [int(day) for day in env_list("REMINDER_DAYS_BEFORE", "7,1")]
 REMINDER_OVERDUE_EVERY_DAYS = env_int("REMINDER_OVERDUE_EVERY_DAYS", 3, minimum=1)
 REMINDER_OVERDUE_MAX = env_int("REMINDER_OVERDUE_MAX", 5, minimum=0)
@@ -298,7 +300,7 @@ ESCALATION_EVERY_DAYS = env_int("ESCALATION_EVERY_DAYS", 7, minimum=1)
 REMINDER_HOUR = env_int("REMINDER_HOUR", 8, minimum=0)
 CELERY_BEAT_SCHEDULE["reminder-pass"] = {
     "task": "acknowledgements.reminder_pass",
-    "schedule": crontab(hour=REMINDER_HOUR, minute=0),
+    "schedule": crontab(minute="*/15"),
 }
 
 
@@ -345,9 +347,10 @@ def _ack_chain_keys(raw: str | None, secret_key: str) -> dict[str, bytes]:
 ACK_CHAIN_KEYS = _ack_chain_keys(env_str("ACK_CHAIN_KEYS"), SECRET_KEY)
 ACK_CHECKPOINT_DIR = Path(env_str("ACK_CHECKPOINT_DIR", str(PRIVATE_STORAGE_ROOT / "checkpoints")))
 ACK_CHECKPOINT_HOUR = env_int("ACK_CHECKPOINT_HOUR", 1, minimum=0)
+# Like the reminder pass: a tick every 15 minutes, the checkpoint once a day after the hour.
 CELERY_BEAT_SCHEDULE["acknowledgement-checkpoint"] = {
     "task": "acknowledgements.checkpoint",
-    "schedule": crontab(hour=ACK_CHECKPOINT_HOUR, minute=30),
+    "schedule": crontab(minute="*/15"),
 }
 # The password "signature" on acknowledgements: this many wrong passwords per account
 # within the window lock the signature until the oldest of them is out of the window.

@@ -1,5 +1,7 @@
 """Staff are reminded before and after their due date, unit heads get a digest of who
-is late in their units, a head can nudge someone, and no e-mail ever goes out twice."""
+is late in their units, a head can nudge someone, and no e-mail ever goes out twice.
+Everything goes through the outbox (core/outbox.py); the fault tests with real
+services are in test_faults.py."""
 
 import datetime
 import re
@@ -19,9 +21,11 @@ from django.db import connections
 from django.urls import resolve
 from django.utils import timezone
 
-from acknowledgements import reminders, services, tasks
-from acknowledgements.models import Assignment, Notice
-from acknowledgements.reminders import Cadence, digest_step, due_dates_with_step, reminder_step
+from acknowledgements import selectors, services, tasks
+from acknowledgements.models import Assignment
+from acknowledgements.reminders.cadence import Cadence, digest_step, due_dates_with_step, reminder_step
+from core import outbox
+from core.models import OutboxMessage
 from organization.models import Person
 from tests.acknowledgements.smtp import smtp_server
 from tests.factories import PersonFactory
@@ -46,13 +50,26 @@ def to(address: str) -> list:
     return [message for message in mail.outbox if message.to == [address]]
 
 
+def keys(kind: str) -> list[str]:
+    return sorted(OutboxMessage.objects.filter(kind=kind).values_list("key", flat=True))
+
+
+def states(kind: str) -> dict[str, str]:
+    """Each row's recipient and state, for one kind."""
+    return dict(OutboxMessage.objects.filter(kind=kind).values_list("recipient__email", "state"))
+
+
+def pk_of(person) -> int:
+    return Assignment.objects.get(person=person).pk
+
+
 @pytest.fixture
 def run_pass(django_capture_on_commit_callbacks):
     """Run the pass for a day as the beat task does, the sends included."""
 
-    def run(day: datetime.date) -> reminders.PassResult:
+    def run(day: datetime.date) -> services.PassResult:
         with django_capture_on_commit_callbacks(execute=True):
-            return reminders.reminder_pass(today=day)
+            return services.reminder_pass(today=day)
 
     return run
 
@@ -61,7 +78,7 @@ def run_pass(django_capture_on_commit_callbacks):
 def nudge(django_capture_on_commit_callbacks):
     def run(**kwargs) -> int:
         with django_capture_on_commit_callbacks(execute=True):
-            return reminders.nudge(**kwargs)
+            return services.assignments_nudge(**kwargs)
 
     return run
 
@@ -142,8 +159,10 @@ def test_staff_are_reminded_on_each_step(cast, campaign, due_on, run_pass, days_
 
     assert sent(REMINDER_SUBJECT) == ["canbo@example.gov.vn", "truongphong@example.gov.vn"]
     assert result.reminders == 2
-    expected_step = reminder_step(due_on=due_on, today=due_on - days_before_due * DAY, cadence=DEFAULTS)
-    assert set(Notice.objects.filter(kind="reminder").values_list("step", flat=True)) == {expected_step}
+    assert {key.rsplit(":", 1)[1] for key in keys("ack_reminder")} == {STEP_OF[days_before_due]}
+
+
+STEP_OF = {7: "d-7", 1: "d-1", 0: "d0", -3: "o3", -6: "o6", -9: "o9", -12: "o12", -15: "o15"}
 
 
 @pytest.mark.parametrize("days_before_due", [8, 6, 2, -1, -2, -4, -16, -18, -21])
@@ -192,8 +211,10 @@ def test_one_email_gathers_every_directive_reaching_a_step_that_day(
     assert "1. 3821/TCT-KTNB" in message.body
     assert "2. Văn bản chưa có số – nâng cao trách nhiệm" in message.body
     assert vietnamese(due_on + 6 * DAY) in message.body
-    assert sorted(Notice.objects.filter(person=cast.staff).values_list("step", flat=True)) == ["d-1", "d-7"]
-    assert (result.reminders, result.reminded) == (3, ("canbo@example.gov.vn", "truongphong@example.gov.vn"))
+    steps = OutboxMessage.objects.filter(recipient=cast.staff).values_list("key", flat=True)
+    assert sorted(key.rsplit(":", 1)[1] for key in steps) == ["d-1", "d-7"]
+    assert OutboxMessage.objects.filter(recipient=cast.staff).values("group").distinct().count() == 1
+    assert (result.reminders, result.reminded) == (3, tuple(sorted([cast.staff.pk, cast.unit_head.pk])))
 
 
 def test_inactive_people_get_no_email(cast, org, campaign, due_on, run_pass):
@@ -206,7 +227,7 @@ def test_inactive_people_get_no_email(cast, org, campaign, due_on, run_pass):
     run_pass(due_on + 3 * DAY)
 
     assert {m.to[0] for m in mail.outbox} == {"canbo@example.gov.vn"}
-    assert not Notice.objects.exclude(person=cast.staff).exists()
+    assert not OutboxMessage.objects.exclude(recipient=cast.staff).exists()
 
 
 def test_someone_who_acknowledged_is_not_reminded(cast, campaign, due_on, run_pass):
@@ -225,7 +246,7 @@ def test_running_the_pass_twice_the_same_day_sends_nothing_the_second_time(cast,
     second = run_pass(due_on + 3 * DAY)
 
     assert (first.reminders, first.digests) == (2, 1)
-    assert (second.reminders, second.digests, second.recipients) == (0, 0, [])
+    assert (second.reminders, second.digests, second.reminded, second.escalated) == (0, 0, (), ())
     assert len(mail.outbox) == outbox == 3
 
 
@@ -235,10 +256,10 @@ def test_a_recipient_whose_server_refuses_does_not_stop_the_others(cast, campaig
     run_pass(due_on - DAY)
 
     assert sent(REMINDER_SUBJECT) == ["truongphong@example.gov.vn"]
-    refused = Notice.objects.get(person=cast.staff)
-    assert refused.sent_at is None
+    refused = OutboxMessage.objects.get(recipient=cast.staff)
+    assert (refused.state, refused.attempts, refused.sent_at) == ("queued", 1, None)
     assert "SMTPRecipientsRefused" in refused.error
-    assert Notice.objects.get(person=cast.unit_head).sent_at is not None
+    assert OutboxMessage.objects.get(recipient=cast.unit_head).state == "sent"
 
 
 class RefusingBackend(LocmemBackend):
@@ -251,22 +272,31 @@ class RefusingBackend(LocmemBackend):
         return super().send_messages(messages)
 
 
-def test_the_daily_beat_task_runs_the_pass_for_today(cast, campaign, django_capture_on_commit_callbacks):
+def test_the_beat_task_runs_the_pass_for_today_once(cast, campaign, settings, django_capture_on_commit_callbacks):
+    settings.REMINDER_HOUR = 0  # whatever the time of day the test runs at
     Assignment.objects.update(due_on=timezone.localdate() + 7 * DAY)
 
     with django_capture_on_commit_callbacks(execute=True):
         summary = tasks.reminder_pass.delay().get()
+        again = tasks.reminder_pass.delay().get()
 
     assert (summary["today"], summary["reminders"], summary["digests"]) == (timezone.localdate().isoformat(), 2, 0)
+    assert again is None
     assert sent(REMINDER_SUBJECT) == ["canbo@example.gov.vn", "truongphong@example.gov.vn"]
-    assert set(Notice.objects.values_list("step", flat=True)) == {"d-7"}
+    assert {key.rsplit(":", 1)[1] for key in keys("ack_reminder")} == {"d-7"}
 
 
-def test_a_task_run_again_sends_nothing_again(cast, campaign, due_on, run_pass):
+def test_the_beat_ticks_every_quarter_hour_for_both_daily_passes(settings):
+    for entry in ("reminder-pass", "acknowledgement-checkpoint"):
+        schedule = settings.CELERY_BEAT_SCHEDULE[entry]["schedule"]
+        assert sorted(schedule.minute) == [0, 15, 30, 45]
+        assert len(schedule.hour) == 24
+
+
+def test_a_send_task_run_again_sends_nothing_again(cast, campaign, due_on, run_pass):
     result = run_pass(due_on - DAY)
-    notice_ids = list(Notice.objects.filter(run=result.run).values_list("pk", flat=True))
 
-    assert tasks.send_notices(notice_ids, (due_on - DAY).isoformat()) == 0
+    assert outbox.outbox_send(list(result.reminder_ids)) == 0
     assert len(mail.outbox) == 2
 
 
@@ -278,7 +308,7 @@ def test_the_pass_is_a_fixed_number_of_queries_whatever_the_number_of_people(
         services.assignments_sync_person(person=person)
 
     with django_assert_max_num_queries(12):
-        result = reminders.reminder_pass(today=due_on + 3 * DAY)
+        result = services.reminder_pass(today=due_on + 3 * DAY)
 
     assert (result.reminders, result.digests) == (42, 1)
 
@@ -316,7 +346,7 @@ def test_a_head_gets_a_digest_of_the_late_people_of_their_subtree_only(cast, two
     (other,) = [m for m in to("nguoingoai@example.gov.vn") if m.subject.startswith(DIGEST_SUBJECT)]
     assert "Hồ Đồng Nghiệp" in other.body
     assert "Lê Thị Cán Bộ" not in other.body
-    assert result.escalated == ("nguoingoai@example.gov.vn", "truongphong@example.gov.vn")
+    assert result.escalated == tuple(sorted([cast.outsider.pk, cast.unit_head.pk]))
 
 
 def test_no_digest_before_people_are_late_enough(cast, two_agencies, due_on, run_pass):
@@ -352,7 +382,7 @@ def test_the_digest_comes_again_in_the_next_period_and_not_before(cast, two_agen
     run_pass(day)
 
     assert sent(DIGEST_SUBJECT) == ["nguoingoai@example.gov.vn", "truongphong@example.gov.vn"]
-    assert Notice.objects.filter(kind="digest", person=cast.unit_head).count() == 2
+    assert OutboxMessage.objects.filter(kind="ack_digest", recipient=cast.unit_head).count() == 2
 
 
 # Nudges
@@ -381,7 +411,7 @@ def test_a_head_cannot_nudge_outside_their_units(cast, org, campaign, due_on, nu
         nudge(by=cast.inspector, people=[cast.staff], today=due_on)
 
     assert mail.outbox == []
-    assert not Notice.objects.exists()
+    assert not OutboxMessage.objects.exists()
 
 
 def test_a_head_nudges_all_the_late_people_of_their_units(cast, org, campaign, due_on, nudge):
@@ -390,7 +420,7 @@ def test_a_head_nudges_all_the_late_people_of_their_units(cast, org, campaign, d
     services.acknowledgement_record(assignment=Assignment.objects.get(person=on_time), by=on_time, request_meta={})
     today = due_on + 2 * DAY
 
-    late = reminders.overdue_people(head=cast.unit_head, today=today)
+    late = selectors.overdue_people(head=cast.unit_head, today=today)
     count = nudge(by=cast.unit_head, people=late, today=today)
 
     assert sorted(p.email for p in late) == ["canbo@example.gov.vn", "truongphong@example.gov.vn"]
@@ -478,7 +508,7 @@ def assert_links_to(url: str, assignment: Assignment) -> None:
 def test_a_real_worker_sends_the_reminders_and_digest_over_smtp(cast, campaign, due_on, smtp, celery_worker):
     today = due_on + 3 * DAY
 
-    result = reminders.reminder_pass(today=today)
+    result = services.reminder_pass(today=today)
     received = smtp.wait_for(3)
 
     assert (result.reminders, result.digests) == (2, 1)
@@ -500,11 +530,11 @@ def test_a_real_worker_sends_the_reminders_and_digest_over_smtp(cast, campaign, 
     assert f'href="{url}"' in html
     digest = next(m for m in received if header(m, "Subject").startswith(DIGEST_SUBJECT))
     assert "Lê Thị Cán Bộ (Tổ Báo chí, canbo@example.gov.vn)" in plain_and_html(digest)[0]
-    assert wait_until(lambda: not Notice.objects.filter(sent_at__isnull=True).exists())
-    assert sorted(Notice.objects.values_list("kind", "step")) == [
-        ("digest", digest_step(today=today, every=7)),
-        ("reminder", "o3"),
-        ("reminder", "o3"),
+    assert wait_until(lambda: not OutboxMessage.objects.exclude(state="sent").exists())
+    assert sorted(OutboxMessage.objects.values_list("kind", "key")) == [
+        ("ack_digest", f"ack-digest:{cast.unit_head.pk}:{digest_step(today=today, every=7)}"),
+        ("ack_reminder", f"ack-reminder:{pk_of(cast.staff)}:o3"),
+        ("ack_reminder", f"ack-reminder:{pk_of(cast.unit_head)}:o3"),
     ]
 
 
@@ -515,16 +545,25 @@ def test_a_recipient_refused_once_is_retried_and_the_others_are_not_held_up(
 ):
     smtp.refuse["canbo@example.gov.vn"] = 1
 
-    reminders.reminder_pass(today=due_on - DAY)
+    services.reminder_pass(today=due_on - DAY)
+
+    assert [header(m, "To") for m in smtp.wait_for(1)] == ["truongphong@example.gov.vn"]
+    assert wait_until(lambda: OutboxMessage.objects.filter(recipient=cast.staff, attempts=1).exists())
+    refused_once = OutboxMessage.objects.get(recipient=cast.staff)
+    assert (refused_once.state, "SMTPRecipientsRefused" in refused_once.error, "451" in refused_once.error) == (
+        "queued",
+        True,
+        True,
+    )
+    # A minute later (the first backoff), the sweep hands it to the worker again.
+    OutboxMessage.objects.filter(pk=refused_once.pk).update(next_attempt_at=timezone.now())
+    outbox.outbox_sweep()
 
     received = smtp.wait_for(2)
     assert sorted(header(m, "To") for m in received) == ["canbo@example.gov.vn", "truongphong@example.gov.vn"]
     assert smtp.refused == ["canbo@example.gov.vn"]
-    assert wait_until(lambda: not Notice.objects.filter(sent_at__isnull=True).exists())
-    refused_once = Notice.objects.get(person=cast.staff)
-    assert "SMTPRecipientsRefused" in refused_once.error
-    assert "451" in refused_once.error
-    assert Notice.objects.get(person=cast.unit_head).error == ""
+    assert wait_until(lambda: not OutboxMessage.objects.exclude(state="sent").exists())
+    assert OutboxMessage.objects.get(recipient=cast.unit_head).error == ""
     assert len(smtp.wait_for(3, timeout=1)) == 2
 
 
@@ -543,7 +582,7 @@ def test_two_passes_at_once_send_every_email_once(cast, org, campaign, due_on):
     def one_pass():
         try:
             start.wait()
-            results.append(reminders.reminder_pass(today=today))
+            results.append(services.reminder_pass(today=today))
         except Exception as exc:  # reported below, in the test's thread
             errors.append(exc)
         finally:
@@ -570,3 +609,118 @@ def test_a_batch_of_people_shares_one_smtp_connection(cast, org, campaign, due_o
 
     assert len(smtp.wait_for(5)) == 5
     assert smtp.sessions == 1
+
+
+# What is checked again between the claim and the send. Each test below kills a
+# mutant that survived an earlier mutation test; expected values come from the rules.
+
+
+def test_the_claim_leaves_out_acknowledged_and_closed_assignments(cast, org, campaign, due_on):
+    third = PersonFactory(email="thuba@example.gov.vn", unit=org.team)
+    services.assignments_sync_person(person=third)
+    services.acknowledgement_record(
+        assignment=Assignment.objects.get(person=cast.staff), by=cast.staff, request_meta={}
+    )
+    Assignment.objects.filter(person=third).update(closed_at=timezone.now())
+
+    result = services.reminder_pass(today=due_on - 7 * DAY)  # claimed, not sent (no commit)
+
+    assert result.reminders == 1
+    assert keys("ack_reminder") == [f"ack-reminder:{pk_of(cast.unit_head)}:d-7"]
+    assert mail.outbox == []
+
+
+def test_someone_deactivated_after_the_claim_is_not_sent_the_reminder(cast, campaign, due_on):
+    result = services.reminder_pass(today=due_on - 7 * DAY)
+    Person.objects.filter(pk=cast.staff.pk).update(is_active=False)
+
+    assert outbox.outbox_send(list(result.reminder_ids)) == 1
+
+    assert sent(REMINDER_SUBJECT) == ["truongphong@example.gov.vn"]
+    assert states("ack_reminder") == {"canbo@example.gov.vn": "skipped", "truongphong@example.gov.vn": "sent"}
+
+
+def test_an_assignment_acknowledged_after_the_claim_is_not_in_the_reminder(cast, org, campaign, quiz_directive, due_on):
+    services.campaign_launch(
+        directive=quiz_directive, targets=[(org.team, True)], due_on=due_on + 6 * DAY, by=cast.administrator
+    )
+    result = services.reminder_pass(today=due_on - DAY)  # the tax letter d-1, the quiz d-7
+    tax = Assignment.objects.get(person=cast.staff, version__directive__symbol="TCT-KTNB")
+    services.acknowledgement_record(assignment=tax, by=cast.staff, request_meta={})
+    services.acknowledgement_record(
+        assignment=Assignment.objects.get(person=cast.unit_head), by=cast.unit_head, request_meta={}
+    )
+
+    assert outbox.outbox_send(list(result.reminder_ids)) == 1
+
+    (message,) = mail.outbox
+    assert message.to == ["canbo@example.gov.vn"]
+    assert message.subject == "Nhắc quán triệt: 1 văn bản chờ đồng chí xác nhận"
+    assert "3821/TCT-KTNB" not in message.body
+    assert "nâng cao trách nhiệm" in message.body
+    assert sorted(OutboxMessage.objects.values_list("state", flat=True)) == ["sent", "skipped", "skipped"]
+
+
+@pytest.fixture
+def late_by_three_and_by_one(cast, org, campaign, quiz_directive, due_on):
+    """On due_on + 3 days: the staff member is 3 days late with the tax letter (as is
+    the head); a newcomer of the team is only 1 day late, with the quiz directive."""
+    Assignment.objects.filter(person=cast.unit_head).update(closed_at=timezone.now())
+    newcomer = PersonFactory(email="moiden@example.gov.vn", full_name="Đinh Mới Đến", unit=org.team)
+    services.campaign_launch(
+        directive=quiz_directive, targets=[(org.team, True)], due_on=due_on + 2 * DAY, by=cast.administrator
+    )
+    Assignment.objects.filter(person=cast.staff, version__directive=quiz_directive).update(closed_at=timezone.now())
+    return newcomer
+
+
+def test_only_people_late_by_min_days_count_as_late(cast, late_by_three_and_by_one, due_on):
+    today = due_on + 3 * DAY
+
+    three = selectors.overdue_people(head=cast.unit_head, today=today, min_days=3)
+    one = selectors.overdue_people(head=cast.unit_head, today=today, min_days=1)
+
+    assert [p.email for p in three] == ["canbo@example.gov.vn"]
+    assert sorted(p.email for p in one) == ["canbo@example.gov.vn", "moiden@example.gov.vn"]
+
+
+def test_the_digest_lists_only_people_late_by_the_escalation_days(cast, late_by_three_and_by_one, due_on, run_pass):
+    run_pass(due_on + 3 * DAY)
+
+    (digest,) = [m for m in mail.outbox if m.subject.startswith(DIGEST_SUBJECT)]
+    assert digest.subject == "Tổng hợp quá hạn quán triệt: 1 người trong đơn vị chưa xác nhận"
+    assert "Lê Thị Cán Bộ" in digest.body
+    assert "Đinh Mới Đến" not in digest.body
+
+
+def test_a_digest_whose_late_people_all_acknowledged_before_the_send_is_not_sent(
+    cast, late_by_three_and_by_one, due_on
+):
+    result = services.reminder_pass(today=due_on + 3 * DAY)
+    services.acknowledgement_record(
+        assignment=Assignment.objects.open().get(person=cast.staff), by=cast.staff, request_meta={}
+    )
+
+    assert outbox.outbox_send(list(result.digest_ids)) == 0
+
+    assert mail.outbox == []
+    assert states("ack_digest") == {"truongphong@example.gov.vn": "skipped"}
+
+
+def test_the_claim_costs_one_insert_and_runs_on_this_database(cast, org, campaign, due_on, django_assert_num_queries):
+    with django_assert_num_queries(1):
+        from acknowledgements.reminders import claims
+
+        claimed = claims.claim_reminders(today=due_on, cadence=DEFAULTS)
+
+    assert len(claimed) == 2
+    row = OutboxMessage.objects.get(recipient=cast.staff)
+    assert (row.kind, row.key, row.group, row.ref, row.data, row.state) == (
+        "ack_reminder",
+        f"ack-reminder:{pk_of(cast.staff)}:d0",
+        f"ack-reminder:{cast.staff.pk}:{due_on.isoformat()}",
+        pk_of(cast.staff),
+        {"day": due_on.isoformat()},
+        "queued",
+    )
+    assert row.give_up_at - row.next_attempt_at == datetime.timedelta(hours=24)

@@ -1,15 +1,18 @@
-"""The password signature on acknowledgements is limited like the log-in: five wrong
-passwords per account within fifteen minutes lock it, and the message says how long
-to wait. The count lives in the database, so it holds when the cache is down."""
+"""The password signature on acknowledgements is limited like the log-in, by
+core/throttle.py: after five wrong passwords the account waits fifteen minutes, each
+further wrong one doubles the wait, and the message says how long. The count lives
+in the database, so it holds when the cache is down."""
 
 import datetime
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import timezone
 
 from acknowledgements import services
-from acknowledgements.models import Acknowledgement, Assignment, SignatureFailure
+from acknowledgements.models import Acknowledgement, Assignment
+from core.models import Throttle
 from tests.acknowledgements.conftest import META
 
 
@@ -54,16 +57,33 @@ def test_the_fifth_wrong_password_locks_the_signature_for_fifteen_minutes(cast, 
     assert not Acknowledgement.objects.exists()
 
 
-def test_the_message_counts_down_and_the_lock_lifts_after_the_window(cast, signed_campaign):
+def test_the_message_counts_down_and_the_lock_lifts_after_the_wait(cast, signed_campaign):
     wrong(cast.staff, 5)
-    SignatureFailure.objects.update(at=datetime.datetime.now(datetime.UTC) - datetime.timedelta(minutes=11))
+    # Eleven of the fifteen minutes later:
+    Throttle.objects.update(wait_until=timezone.now() + datetime.timedelta(minutes=4))
     with pytest.raises(ValidationError, match="thử lại sau 4 phút"):
         sign(cast.staff, cast.password)
 
-    SignatureFailure.objects.update(at=datetime.datetime.now(datetime.UTC) - datetime.timedelta(minutes=16))
+    Throttle.objects.update(wait_until=timezone.now() - datetime.timedelta(seconds=1))
 
     assert sign(cast.staff, cast.password).confirmed_with_password
-    assert not SignatureFailure.objects.exists()
+    assert not Throttle.objects.exists()
+
+
+def test_a_wrong_password_after_the_wait_doubles_it(cast, signed_campaign):
+    wrong(cast.staff, 5)
+    Throttle.objects.update(wait_until=timezone.now() - datetime.timedelta(seconds=1))
+
+    with pytest.raises(ValidationError, match="thử lại sau 30 phút"):
+        sign(cast.staff, "sai")
+
+
+def test_while_locked_not_even_a_wrong_password_is_counted(cast, signed_campaign):
+    wrong(cast.staff, 5)
+
+    wrong(cast.staff, 3)
+
+    assert Throttle.objects.get().failures == 5
 
 
 def test_the_limit_is_per_account(cast, signed_campaign):
