@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "directives",
     "acknowledgements",
     "violations",
+    "social",
     "reports",
 ]
 
@@ -378,3 +379,13 @@ CELERY_BEAT_SCHEDULE["violation-review-pass"] = {
 # Without Redis (the embedded default: one process) the local-memory cache is the
 # rate limiter's store; with REDIS_URL the shared Redis cache is, and the checks run.
 SILENCED_SYSTEM_CHECKS = [] if REDIS_URL else ["django_ratelimit.E003", "django_ratelimit.W001"]
+
+# Social media (social/). Permission to post agency work (3821/TCT-KTNB §2): a
+# request unanswered for SOCIAL_REQUEST_ESCALATE_DAYS goes to the unit above. Images
+# with a request: at most SOCIAL_IMAGE_MAX_FILES of SOCIAL_IMAGE_MAX_MB each.
+SOCIAL_REQUEST_ESCALATE_DAYS = env_int("SOCIAL_REQUEST_ESCALATE_DAYS", 2, minimum=1)
+SOCIAL_IMAGE_MAX_MB = env_int("SOCIAL_IMAGE_MAX_MB", 10, minimum=1)
+SOCIAL_IMAGE_MAX_FILES = env_int("SOCIAL_IMAGE_MAX_FILES", 5, minimum=1)
+# The daily social pass (escalations, account review reminders) runs at the first
+# tick after REMINDER_HOUR (core/periodic.py).
+CELERY_BEAT_SCHEDULE["social-daily-pass"] = {"task": "social.daily_pass", "schedule": crontab(minute="*/15")}

@@ -11,6 +11,7 @@ urlpatterns = [
     path("directives/", include("directives.urls")),
     path("acknowledgements/", include("acknowledgements.urls")),
     path("violations/", include("violations.urls")),
+    path("social/", include("social.urls")),
     path("reports/", include("reports.urls")),
     # The login e-mail is the organisation's identity: nobody changes their own.
     path("accounts/email/", views.not_found),

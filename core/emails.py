@@ -67,3 +67,25 @@ def violation_reminder(*, to: list[str], report, link: str) -> EmailMultiAlterna
 def violation_escalation(*, to: list[str], report, link: str) -> EmailMultiAlternatives:
     """To the case's inspectors: the review deadline has passed."""
     return build("violation_escalation", to, {"report": report, "link": link})
+
+
+# Social media (the social app). None of them carries a self-check draft.
+
+
+def social_request_new(*, to: str, request, escalated: bool, link: str) -> EmailMultiAlternatives:
+    """To a head or delegate: a request for permission to post awaits their decision
+    (escalated: it went unanswered at the unit below)."""
+    return build("social_request_new", [to], {"request": request, "escalated": escalated, "link": link})
+
+
+def social_request_decided(*, to: str, request, event, link: str) -> EmailMultiAlternatives:
+    """To the author: the head's decision on their request, with the reference when approved."""
+    return build("social_request_decided", [to], {"request": request, "event": event, "link": link})
+
+
+# Reports
+
+
+def export_ready(*, to: str, full_name: str, job, link: str) -> EmailMultiAlternatives:
+    """To the person who asked for a background export: the file is ready, until when."""
+    return build("export_ready", [to], {"full_name": full_name, "job": job, "link": link})

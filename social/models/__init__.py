@@ -1,0 +1,19 @@
+from social.models.common import Platform
+from social.models.requests import (
+    OPEN_REQUEST_STATES,
+    PostingDelegate,
+    PostRequest,
+    PostRequestEvent,
+    PostRequestImage,
+    RequestState,
+)
+
+__all__ = [
+    "OPEN_REQUEST_STATES",
+    "Platform",
+    "PostRequest",
+    "PostRequestEvent",
+    "PostRequestImage",
+    "PostingDelegate",
+    "RequestState",
+]

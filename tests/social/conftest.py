@@ -1,0 +1,67 @@
+import datetime
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+from PIL import Image
+
+from organization.models import Role
+from tests.acknowledgements.smtp import smtp_server
+from tests.factories import PersonFactory, RoleGrantFactory
+
+
+def png_upload(name="anh-bai-dang.png") -> SimpleUploadedFile:
+    buffer = io.BytesIO()
+    Image.new("RGB", (40, 30), (20, 90, 200)).save(buffer, format="PNG")
+    return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/png")
+
+
+def subject(message) -> str:
+    """The decoded subject (the parser keeps the space before an encoded word)."""
+    return " ".join(str(message["Subject"]).split())
+
+
+def body(message) -> str:
+    return message.get_body(("plain",)).get_content()
+
+
+def planned(hours=3) -> datetime.datetime:
+    return timezone.now() + datetime.timedelta(hours=hours)
+
+
+@pytest.fixture(autouse=True)
+def private_storage(settings, tmp_path):
+    settings.PRIVATE_STORAGE_ROOT = tmp_path
+
+
+@pytest.fixture
+def smtp(settings):
+    """A real SMTP server (aiosmtpd) that every e-mail of the test goes through."""
+    with smtp_server() as (inbox, port):
+        settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+        settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_USE_TLS = "127.0.0.1", port, False
+        yield inbox
+
+
+@pytest.fixture
+def agency_head(org):
+    head = PersonFactory(email="giamdoc@example.gov.vn", full_name="Hoàng Giám Đốc", unit=org.agency)
+    RoleGrantFactory(person=head, role=Role.UNIT_HEAD, unit=org.agency)
+    return head
+
+
+@pytest.fixture
+def press_officer(org):
+    """The department's spokesperson (người phát ngôn), a member of the department."""
+    return PersonFactory(email="phatngon@example.gov.vn", full_name="Lý Phát Ngôn", unit=org.department)
+
+
+@pytest.fixture
+def post_request(cast):
+    from social import services
+
+    return services.post_request_submit(
+        by=cast.staff, text="Chi cục tổ chức hội nghị đối thoại với người nộp thuế ngày 20/3.",
+        platform="facebook", account="Trang Facebook của Phòng Bưu chính", planned_at=planned(),
+    )  # fmt: skip
