@@ -8,20 +8,22 @@ report lives in reports.pdf and is re-exported here.
 import csv
 import datetime
 import io
-import itertools
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from itertools import islice
 
-import xlsxwriter
+from django.db import connections, router
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from reports import selectors
+from acknowledgements.models import Assignment
+from reports import copy, selectors, xlsx
 from reports.pdf import pdf_summary
 from reports.selectors import Counts, Filters, Summary
 
-__all__ = ["csv_assignments", "csv_cases", "csv_summary", "json_summary", "pdf_summary", "xlsx_workbook"]
+__all__ = ["csv_assignments", "csv_assignments_copy", "csv_cases", "csv_summary", "json_summary", "pdf_summary", "xlsx_workbook"]
 
 BOM = "\ufeff".encode()
+Progress = Callable[[int], None]
 CSV_CHUNK_ROWS = 500
 # A cell starting with one of these is run as a formula by spreadsheet programs.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -119,64 +121,17 @@ def csv_summary(summary: Summary) -> Iterator[bytes]:
 
 
 SHEET_ROWS = 1_048_575  # Excel's row limit, less the header
+PEOPLE_WIDTHS = [14, 32, 32, 28, 18, 9, 13, 17, 15]
+COPY_BUFFER = 1 << 20  # bytes handed on at a time from a COPY
 
 
-class _Sheet:
-    """One worksheet written strictly row after row (constant_memory mode)."""
-
-    def __init__(self, book: "_Book", name: str, widths: list[int]):
-        self.book, self.row = book, 0
-        self.ws = book.workbook.add_worksheet(name)
-        for col, width in enumerate(widths):
-            self.ws.set_column(col, col, width)
-
-    def header(self, values: list[str]) -> None:
-        self.ws.freeze_panes(1, 0)
-        self.write(values, self.book.bold)
-
-    def write(self, values, cell_format=None) -> None:
-        book = self.book
-        for col, value in enumerate(values):
-            if isinstance(value, datetime.datetime):
-                self.ws.write_datetime(self.row, col, value, book.datetime)
-            elif isinstance(value, datetime.date):
-                self.ws.write_datetime(self.row, col, value, book.date)
-            elif value is None or value == "":
-                self.ws.write_blank(self.row, col, None, cell_format)
-            elif isinstance(value, int | float):
-                self.ws.write_number(self.row, col, value, cell_format)
-            else:
-                self.ws.write_string(self.row, col, str(value), cell_format)
-        self.row += 1
-
-    def table(self, headers: list[str], rows: Iterable) -> None:
-        """A header row, the rows, and an autofilter over them."""
-        first = self.row
-        if first == 0:
-            self.header(headers)
-        else:
-            self.write(headers, self.book.bold)
-        for values in rows:
-            self.write(values)
-        self.ws.autofilter(first, 0, max(first, self.row - 1), len(headers) - 1)
-
-
-class _Book:
-    def __init__(self, out):
-        self.workbook = xlsxwriter.Workbook(out, {"constant_memory": True})
-        self.bold = self.workbook.add_format({"bold": True, "bg_color": "#E7E6E6", "text_wrap": True, "valign": "top"})
-        self.date = self.workbook.add_format({"num_format": "dd/mm/yyyy"})
-        self.datetime = self.workbook.add_format({"num_format": "dd/mm/yyyy hh:mm"})
-
-    def sheet(self, name: str, widths: list[int]) -> _Sheet:
-        return _Sheet(self, name, widths)
-
-
-def xlsx_workbook(summary: Summary, filters: Filters, out) -> None:
+def xlsx_workbook(summary: Summary, filters: Filters, out, *, progress: Progress | None = None) -> int:
     """The full workbook: totals and directives, units, every assignment, every case.
     `out` is a path or a binary file object; rows are written one at a time, so
-    memory stays flat however many assignments there are."""
-    book = _Book(out)
+    memory stays flat however many assignments there are. On PostgreSQL the
+    assignment rows come as sheet XML from one COPY (reports/copy.py). Returns the
+    number of assignment rows; `progress(rows)` is called as they are written."""
+    book = xlsx.Workbook(out)
     counts_widths = [12, 12, 10, 8, 14, 12, 14]
 
     totals = book.sheet(_("Tổng hợp"), [18, 60, *counts_widths])
@@ -184,7 +139,7 @@ def xlsx_workbook(summary: Summary, filters: Filters, out) -> None:
         [_("Văn bản"), _("Trích yếu"), *count_headers()],
         ([d.code, d.subject, *count_values(c)] for d, c in summary.by_directive),
     )
-    totals.write([_("Tổng cộng"), "", *count_values(summary.total)], book.bold)
+    totals.write([_("Tổng cộng"), "", *count_values(summary.total)], xlsx.HEADER)
     totals.write([])
     scope = [
         (_("Đơn vị"), filters.unit.name),
@@ -197,7 +152,7 @@ def xlsx_workbook(summary: Summary, filters: Filters, out) -> None:
     for label, value in scope:
         totals.write([label, value])
     totals.write([])
-    totals.write([_("Loại vi phạm"), _("Số hồ sơ")], book.bold)
+    totals.write([_("Loại vi phạm"), _("Số hồ sơ")], xlsx.HEADER)
     for label, number in summary.violations_by.get("category", []):
         totals.write([label, number])
 
@@ -206,21 +161,116 @@ def xlsx_workbook(summary: Summary, filters: Filters, out) -> None:
         [_("Mã đơn vị"), _("Đơn vị"), *count_headers()],
         ([u.code, u.name, *count_values(c)] for u, c in summary.by_unit),
     )
-    people_widths = [14, 32, 32, 28, 18, 9, 13, 17, 15]
-    rows = _assignment_rows(filters)
-    # A sheet holds 1,048,576 rows; a ministry has more assignments, so they continue
-    # on "Cán bộ (2)", "Cán bộ (3)"…, each with its header and filter.
-    for part in itertools.count(1):
-        chunk = list(itertools.islice(rows, 1))
-        if not chunk and part > 1:
-            break
-        name = _("Cán bộ") if part == 1 else f"{_('Cán bộ')} ({part})"
-        book.sheet(name, people_widths).table(
-            assignment_headers(), itertools.chain(chunk, itertools.islice(rows, SHEET_ROWS - 1))
-        )
+    people = _PeopleSheets(book, progress)
+    using = router.db_for_read(Assignment)
+    if connections[using].vendor == "postgresql":
+        sql, params = copy.xlsx_sql(filters, labels=status_labels(), today=timezone.localdate())
+        _copy_to(using, sql, params, people)
+    else:
+        for values in _assignment_rows(filters):
+            people.write_row(values)
+    people.finish()
     cases = book.sheet(_("Vi phạm"), [10, 32, 40, 12, 22, 18, 17, 13])
     cases.table(case_headers(), selectors.case_rows(filters))
-    book.workbook.close()
+    book.close()
+    return people.total
+
+
+class _PeopleSheets(io.RawIOBase):
+    """The assignment sheets: "Cán bộ", then "Cán bộ (2)", "Cán bộ (3)"… (a sheet
+    holds 1,048,576 rows; a ministry has more assignments), each with its header and
+    filter. Takes Python rows or, as a file, COPY output: one `<row>` line each."""
+
+    def __init__(self, book: xlsx.Workbook, progress: Progress | None):
+        self.book, self.progress, self.total, self.part = book, progress, 0, 0
+        self.sheet: xlsx.Sheet | None = None
+        self._next_sheet()
+
+    def _next_sheet(self) -> None:
+        if self.sheet is not None:
+            self.sheet.set_filter(1, len(assignment_headers()))
+        self.part += 1
+        name = _("Cán bộ") if self.part == 1 else f"{_('Cán bộ')} ({self.part})"
+        self.sheet = self.book.sheet(name, PEOPLE_WIDTHS)
+        self.sheet.write(assignment_headers(), xlsx.HEADER)
+
+    def _room(self) -> int:
+        if self.sheet.rows - 1 >= SHEET_ROWS:
+            self._next_sheet()
+        return SHEET_ROWS - (self.sheet.rows - 1)
+
+    def write_row(self, values) -> None:
+        self._room()
+        self.sheet.write(values)
+        self._wrote(1)
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data) -> int:
+        data = bytes(data)
+        view, size = data, len(data)
+        while view:
+            rows, room = view.count(b"\n"), self._room()
+            if rows <= room:
+                self.sheet.write_xml(view, rows)
+                self._wrote(rows)
+                break
+            cut = -1
+            for _row in range(room):
+                cut = view.index(b"\n", cut + 1)
+            self.sheet.write_xml(view[: cut + 1], room)
+            self._wrote(room)
+            view = view[cut + 1 :]
+        return size
+
+    def _wrote(self, rows: int) -> None:
+        self.total += rows
+        if self.progress:
+            self.progress(self.total)
+
+    def finish(self) -> None:
+        self.sheet.set_filter(1, len(assignment_headers()))
+
+
+def _copy_to(using: str, sql: str, params: dict, sink: io.RawIOBase) -> int:
+    """COPY the statement's rows into `sink`, a megabyte at a time; the row count."""
+    buffered = io.BufferedWriter(sink, buffer_size=COPY_BUFFER)
+    with connections[using].cursor() as cursor:
+        statement = cursor.mogrify(sql, params).decode()
+        cursor.copy_expert(f"COPY ({statement}) TO STDOUT", buffered)
+        rows = cursor.rowcount
+    buffered.flush()
+    return rows
+
+
+class _CountingSink(io.RawIOBase):
+    def __init__(self, out, progress: Progress | None):
+        self.out, self.progress, self.lines = out, progress, 0
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data) -> int:
+        self.out.write(data)
+        self.lines += bytes(data).count(b"\n")
+        if self.progress:
+            self.progress(self.lines)  # a row holding a line break counts twice here, not in the total
+        return len(data)
+
+
+def csv_assignments_copy(filters: Filters, out, *, progress: Progress | None = None) -> int:
+    """The assignments CSV written by PostgreSQL's COPY into the binary file `out`:
+    the byte-order mark and header from Python, then every row as csv_assignments()
+    writes it (same columns, values, quoting rules and order; lines end in LF, not
+    CRLF). Flat memory: COPY output passes through a 1 MB buffer. Returns the number
+    of rows. PostgreSQL only."""
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\n").writerow([_csv_text(v) for v in assignment_headers()])
+    out.write(BOM + buffer.getvalue().encode("utf-8"))
+    sql, params = copy.csv_sql(filters, labels=status_labels(), today=timezone.localdate())
+    using = router.db_for_read(Assignment)
+    return _copy_to(using, sql, params, _CountingSink(out, progress))
 
 
 # JSON

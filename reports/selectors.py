@@ -5,15 +5,16 @@ people, and each scope goes through organization.permissions."""
 import datetime
 from dataclasses import dataclass, field
 
-from django.db import transaction
-from django.db.models import Count, F, Q, QuerySet
-from django.db.models.functions import Substr, TruncDate
+from django.db import connections, router, transaction
+from django.db.models import Count, F, Q, QuerySet, Sum
+from django.db.models.functions import Coalesce, Substr, TruncDate
 from django.utils import timezone
 
 from acknowledgements.models import Assignment, ImplementationReport, Target
 from directives.models import Directive
 from organization import permissions
 from organization.models import Role, Unit
+from reports.models import AcknowledgementDaily, AssignmentRollup
 from violations import workflow
 from violations.models import Report
 
@@ -102,34 +103,143 @@ def cases_for(filters: Filters) -> QuerySet[Report]:
     return cases
 
 
-def summary(filters: Filters) -> Summary:
-    """The whole dashboard in about ten queries."""
-    today = timezone.localdate()
-    result = Summary(filters=filters)
-    rows = assignments_for(filters)
-    counts = _count_kwargs(today)
+def uses_rollup() -> bool:
+    """Whether the dashboards read the trigger-kept rollup (PostgreSQL) or recount
+    the assignments (SQLite, where no trigger keeps it)."""
+    return connections[router.db_for_read(AssignmentRollup)].vendor == "postgresql"
 
-    per_directive = rows.values("version__directive").annotate(**counts).order_by("version__directive")
-    directives = Directive.objects.in_bulk([row["version__directive"] for row in per_directive])
-    result.by_directive = [(directives[row.pop("version__directive")], Counts(**row)) for row in per_directive]
+
+def uses_copy() -> bool:
+    """Whether exports can be made by PostgreSQL's COPY."""
+    return connections[router.db_for_read(Assignment)].vendor == "postgresql"
+
+
+def assignment_count(filters: Filters) -> int:
+    """How many rows the assignments export holds: from the rollup where there is one."""
+    if uses_rollup():
+        return rollup_for(filters).aggregate(n=Coalesce(Sum("n_targeted"), 0))["n"]
+    return assignments_for(filters).count()
+
+
+def replication_lag() -> float | None:
+    """Seconds the replica the dashboards read is behind the primary (0 when it has
+    replayed everything it received), or None when they read the primary."""
+    from conduct_portal.routers import REPLICA, reading_replica
+
+    if not reading_replica() or connections[REPLICA].vendor != "postgresql":
+        return None
+    with connections[REPLICA].cursor() as cursor:
+        cursor.execute(
+            "SELECT CASE WHEN NOT pg_is_in_recovery() THEN NULL "
+            "WHEN pg_last_wal_receive_lsn() = pg_last_wal_replay_lsn() THEN 0 "
+            "ELSE extract(epoch FROM now() - pg_last_xact_replay_timestamp()) END"
+        )
+        (lag,) = cursor.fetchone()
+    return None if lag is None else float(lag)
+
+
+def export_jobs_for(user) -> QuerySet:
+    """The user's own background exports, newest first (read on the primary: the
+    page shows what the user just asked for)."""
+    from reports.models import ExportJob
+
+    return ExportJob.objects.filter(person=user).order_by("-created_at")
+
+
+def rollup_for(filters: Filters) -> QuerySet[AssignmentRollup]:
+    rows = AssignmentRollup.objects.filter(unit__path__startswith=filters.unit.path)
+    if filters.directive:
+        rows = rows.filter(directive=filters.directive)
+    if filters.start:
+        rows = rows.filter(assigned_on__gte=filters.start)
+    if filters.end:
+        rows = rows.filter(assigned_on__lte=filters.end)
+    return rows
+
+
+def _rollup_kwargs(today: datetime.date) -> dict:
+    def total(expression, **extra):
+        return Coalesce(Sum(expression, **extra), 0)
+
+    return {
+        "targeted": total("n_targeted"),
+        "acknowledged": total(F("n_on_time") + F("n_late")),
+        "on_time": total("n_on_time"),
+        "late": total("n_late"),
+        "pending": total("n_open"),
+        "overdue": total("n_open", filter=Q(due_on__lt=today)),
+    }
+
+
+def _counts_by(rows, group: str, counts: dict):
+    return rows.values(group).annotate(**counts).filter(targeted__gt=0).order_by(group)
+
+
+def _assignment_counts(filters: Filters, today: datetime.date, result: Summary) -> None:
+    """Totals, per directive, per child unit (with its subtree) and the unit's own
+    people: from the rollup on PostgreSQL, from the assignments elsewhere."""
+    if uses_rollup():
+        rows, counts, directive, unit = rollup_for(filters), _rollup_kwargs(today), "directive", "unit"
+    else:
+        rows, counts = assignments_for(filters), _count_kwargs(today)
+        directive, unit = "version__directive", "person__unit"
+    per_directive = _counts_by(rows, directive, counts)
+    directives = Directive.objects.in_bulk([row[directive] for row in per_directive])
+    result.by_directive = [(directives[row.pop(directive)], Counts(**row)) for row in per_directive]
     result.total = Counts(**rows.aggregate(**counts))
 
     # Roll up each child unit's whole subtree in one GROUP BY on the path prefix.
     child_length = (filters.unit.depth + 1) * Unit.steplen
-    per_child = (
-        rows.filter(person__unit__depth__gt=filters.unit.depth)
-        .annotate(branch=Substr("person__unit__path", 1, child_length))
-        .values("branch")
-        .annotate(**counts)
-        .order_by("branch")
+    per_child = _counts_by(
+        rows.filter(**{f"{unit}__depth__gt": filters.unit.depth}).annotate(
+            branch=Substr(f"{unit}__path", 1, child_length)
+        ),
+        "branch",
+        counts,
     )
     children = {
         u.path: u for u in Unit.objects.filter(depth=filters.unit.depth + 1, path__startswith=filters.unit.path)
     }
     result.by_unit = [(children[row.pop("branch")], Counts(**row)) for row in per_child if row["branch"] in children]
-    own = rows.filter(person__unit=filters.unit).aggregate(**counts)
+    own = rows.filter(**{unit: filters.unit}).aggregate(**counts)
     if own["targeted"]:
         result.by_unit.insert(0, (filters.unit, Counts(**own)))
+
+
+def _progress(filters: Filters) -> list[tuple[datetime.date, int]]:
+    if uses_rollup():
+        daily = AcknowledgementDaily.objects.filter(unit__path__startswith=filters.unit.path)
+        if filters.directive:
+            daily = daily.filter(directive=filters.directive)
+        if filters.start:
+            daily = daily.filter(assigned_on__gte=filters.start)
+        if filters.end:
+            daily = daily.filter(assigned_on__lte=filters.end)
+        daily = (
+            daily.values(day=F("acknowledged_on")).annotate(n=Sum("n_acknowledged")).filter(n__gt=0).order_by("day")
+        )
+    else:
+        daily = (
+            assignments_for(filters)
+            .filter(acknowledged_at__isnull=False)
+            .annotate(day=TruncDate("acknowledged_at"))
+            .values("day")
+            .annotate(n=Count("id"))
+            .order_by("day")
+        )
+    progress, running = [], 0
+    for row in daily:
+        running += row["n"]
+        progress.append((row["day"], running))
+    return progress
+
+
+def summary(filters: Filters) -> Summary:
+    """The whole dashboard in about ten queries; on PostgreSQL none of them reads
+    the assignments themselves, only the rollup."""
+    today = timezone.localdate()
+    result = Summary(filters=filters)
+    _assignment_counts(filters, today, result)
 
     targets = Target.objects.filter(unit__path__startswith=filters.unit.path).select_related(
         "campaign__directive", "unit"
@@ -154,17 +264,7 @@ def summary(filters: Filters) -> Summary:
         result.violations_by[name] = [(str(labels.get(row[name], row[name])), row["n"]) for row in grouped]
     result.overdue_cases = cases.filter(state__in=workflow.OPEN_STATES, review_due_on__lt=today).count()
 
-    daily = (
-        rows.filter(acknowledged_at__isnull=False)
-        .annotate(day=TruncDate("acknowledged_at"))
-        .values("day")
-        .annotate(n=Count("id"))
-        .order_by("day")
-    )
-    running = 0
-    for row in daily:
-        running += row["n"]
-        result.progress.append((row["day"], running))
+    result.progress = _progress(filters)
     return result
 
 

@@ -1,12 +1,15 @@
 import datetime
 import tempfile
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse, StreamingHttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
 from django.utils import timezone
 
+from conduct_portal.routers import replica_reads
 from directives.selectors import directives_visible_to
 from reports import charts, exports, selectors, services
 
@@ -45,7 +48,9 @@ def filters_from(request) -> selectors.Filters:
 @login_required
 def dashboard(request):
     filters = filters_from(request)
-    summary = selectors.summary(filters)
+    with replica_reads():
+        summary = selectors.summary(filters)
+        lag = selectors.replication_lag()
     unit_bars = charts.bars([(unit.name, counts.percent) for unit, counts in summary.by_unit], scale_to=100)
     category_bars = charts.bars(summary.violations_by.get("category", []))
     context = {
@@ -59,6 +64,8 @@ def dashboard(request):
         "category_chart_height": charts.height(category_bars),
         "progress_points": charts.series(summary.progress),
         "query": request.GET.urlencode(),
+        "replication_lag": lag,
+        "ready_jobs": selectors.export_jobs_for(request.user).filter(state="done").exclude(file_path="")[:5],
     }
     return render(request, "reports/dashboard.html", context)
 
@@ -80,6 +87,12 @@ def export(request, kind, fmt):
     if (kind, fmt) not in EXPORTS:
         raise Http404
     filters = filters_from(request)
+    if (kind, fmt) in services.BACKGROUND:
+        with replica_reads():
+            rows = selectors.assignment_count(filters)
+        if rows > settings.EXPORT_BACKGROUND_ROWS:
+            job, _new = services.export_job_request(person=request.user, kind=kind, format=fmt, filters=filters)
+            return redirect("reports:job", job.pk)
     services.export_log_record(person=request.user, kind=kind, format=fmt, filters=filters)
     filename = f"bao-cao-{kind}-{filters.unit.code}-{timezone.localdate():%Y%m%d}.{fmt}"
     content_type = EXPORTS[(kind, fmt)]
@@ -103,4 +116,71 @@ def export(request, kind, fmt):
         )
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response["Cache-Control"] = "no-store"  # personal data: no browser or proxy keeps a copy
+    return response
+
+
+def get_job_for(user, pk: int):
+    """The user's own export job, while its unit is still in the user's scope; 404
+    otherwise (another person's job, a scope lost since)."""
+    job = selectors.export_jobs_for(user).filter(pk=pk).first()
+    if job is None or not selectors.units_for(user).filter(path=job.unit_path).exists():
+        raise Http404
+    return job
+
+
+def _job_status(job) -> dict:
+    left = None
+    if job.state == "running" and job.started_at and job.rows_written:
+        elapsed = (timezone.now() - job.started_at).total_seconds()
+        left = round(elapsed * max(job.rows_expected - job.rows_written, 0) / job.rows_written)
+    return {
+        "state": job.state,
+        "rows_written": job.rows_written,
+        "rows_expected": job.rows_expected,
+        "percent": min(100, round(100 * job.rows_written / job.rows_expected)) if job.rows_expected else 0,
+        "seconds_left": left,
+    }
+
+
+@login_required
+def job(request, pk):
+    """A background export: its progress while it runs (the script in
+    static/js/export-progress.js refreshes it; without JavaScript the reload link
+    does), its download link when done."""
+    job = get_job_for(request.user, pk)
+    response = render(request, "reports/export_job.html", {"job": job, "status": _job_status(job)})
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+def job_status(request, pk):
+    response = JsonResponse(_job_status(get_job_for(request.user, pk)))
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@require_POST
+@login_required
+def job_cancel(request, pk):
+    services.export_job_cancel(job=get_job_for(request.user, pk), by=request.user)
+    return redirect("reports:job", pk)
+
+
+@login_required
+def job_download(request, pk):
+    """The finished file until it expires, logged and audited as an export."""
+    job = get_job_for(request.user, pk)
+    if job.state != "done" or not job.file_path or job.expires_at < timezone.now():
+        raise Http404
+    try:
+        stream = open(job.file_path, "rb")  # noqa: SIM115 (FileResponse closes it)
+    except FileNotFoundError:
+        raise Http404 from None
+    services.export_log_record(person=request.user, kind=job.kind, format=job.format, filters=services.job_filters(job))
+    response = FileResponse(stream, content_type=EXPORTS[(job.kind, job.format)])
+    response["Content-Disposition"] = (
+        f'attachment; filename="bao-cao-{job.kind}-{job.pk}-{job.created_at:%Y%m%d}.{job.format}"'
+    )
+    response["Cache-Control"] = "no-store"
     return response
