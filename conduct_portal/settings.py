@@ -389,22 +389,27 @@ SOCIAL_IMAGE_MAX_FILES = env_int("SOCIAL_IMAGE_MAX_FILES", 5, minimum=1)
 # The daily social pass (escalations, account review reminders) runs at the first
 # tick after REMINDER_HOUR (core/periodic.py).
 CELERY_BEAT_SCHEDULE["social-daily-pass"] = {"task": "social.daily_pass", "schedule": crontab(minute="*/15")}
+# The private self-check of a draft: its longest draft, and the working hours
+# (Monday to Friday, local time) inside which a post is flagged when a directive the
+# person follows forbids social media during working hours (3821/TCT-KTNB §2: "Không
+# dùng mạng xã hội trong giờ làm việc"; Hạ Lang 308/UBND-TH §2: 8 hours a day).
+SOCIAL_CHECK_MAX_CHARS = env_int("SOCIAL_CHECK_MAX_CHARS", 10000, minimum=100)
 
-# Reports at scale (reports/). An export of more than EXPORT_BACKGROUND_ROWS rows is
-# made by a Celery worker into EXPORT_DIR and offered for EXPORT_KEEP_DAYS days; a
-# running export whose worker gave no sign of life for EXPORT_STALE_SECONDS is
-# started again by the sweep, which also deletes expired files.
-EXPORT_BACKGROUND_ROWS = env_int("EXPORT_BACKGROUND_ROWS", 50_000, minimum=0)
-EXPORT_KEEP_DAYS = env_int("EXPORT_KEEP_DAYS", 7, minimum=1)
-EXPORT_DIR = Path(env_str("EXPORT_DIR", str(PRIVATE_STORAGE_ROOT / "exports")))
-EXPORT_STALE_SECONDS = env_int("EXPORT_STALE_SECONDS", 300, minimum=10)
-CELERY_BEAT_SCHEDULE["reports-export-sweep"] = {"task": "reports.export_sweep", "schedule": crontab(minute="*/10")}
-# Dashboards and exports read from a streaming replica when DATABASE_REPLICA_URL is
-# set (conduct_portal/routers.py); everything else stays on the primary.
-DATABASE_REPLICA_URL = env_str("DATABASE_REPLICA_URL")
-if DATABASE_REPLICA_URL:
-    DATABASES["replica"] = dj_database_url.parse(
-        DATABASE_REPLICA_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 60, minimum=0), conn_health_checks=True
-    )
-    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
-DATABASE_ROUTERS = ["conduct_portal.routers.ReplicaRouter"]
+
+def _working_hours(raw: str) -> list[tuple[int, int]]:
+    import re
+
+    spans = []
+    for part in [item.strip() for item in raw.split(",") if item.strip()]:
+        match = re.fullmatch(r"(\d{1,2}):(\d{2})-(\d{1,2}):(\d{2})", part)
+        if not match:
+            raise ImproperlyConfigured(f"SOCIAL_WORKING_HOURS: {part!r} is not HH:MM-HH:MM")
+        h1, m1, h2, m2 = (int(value) for value in match.groups())
+        start, end = h1 * 60 + m1, h2 * 60 + m2
+        if not (0 <= start < end <= 24 * 60) or m1 > 59 or m2 > 59:
+            raise ImproperlyConfigured(f"SOCIAL_WORKING_HOURS: {part!r} is not a span within a day")
+        spans.append((start, end))
+    return spans
+
+
+SOCIAL_WORKING_HOURS = _working_hours(env_str("SOCIAL_WORKING_HOURS", "07:30-11:30,13:30-17:00"))

@@ -1,10 +1,11 @@
 from django.urls import path
 
-from social.views import hub, requests
+from social.views import checks, hub, requests
 
 app_name = "social"
 urlpatterns = [
     path("", hub.home, name="home"),
+    path("check/", checks.selfcheck, name="check"),
     path("requests/", requests.request_list, name="requests"),
     path("requests/new/", requests.request_new, name="request_new"),
     path("requests/<int:pk>/", requests.request_detail, name="request"),

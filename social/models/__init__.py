@@ -1,3 +1,4 @@
+from social.models.checks import CheckQuestion, FlagTerm, SelfCheckTally, TermKind
 from social.models.common import Platform
 from social.models.requests import (
     OPEN_REQUEST_STATES,
@@ -9,6 +10,10 @@ from social.models.requests import (
 )
 
 __all__ = [
+    "CheckQuestion",
+    "FlagTerm",
+    "SelfCheckTally",
+    "TermKind",
     "OPEN_REQUEST_STATES",
     "Platform",
     "PostRequest",

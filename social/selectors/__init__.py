@@ -1,5 +1,6 @@
 """Reads shared by the social app's views, e-mails and (later) the reports app."""
 
+from social.selectors.checks import questions_for, terms_for
 from social.selectors.requests import (
     approval_by_reference,
     awaiting_decision_by,
@@ -30,6 +31,8 @@ __all__ = [
     "is_delegate_over",
     "may_decide",
     "open_requests_of",
+    "questions_for",
     "requests_visible_to",
+    "terms_for",
     "with_age",
 ]

@@ -1,5 +1,6 @@
 """The social app's business actions (one function each, keyword-only arguments)."""
 
+from social.services.checks import selfcheck_run
 from social.services.requests import (
     APPROVE,
     CHANGES,
@@ -22,4 +23,5 @@ __all__ = [
     "post_request_escalate_pass",
     "post_request_resubmit",
     "post_request_submit",
+    "selfcheck_run",
 ]

@@ -65,3 +65,16 @@ def post_request(cast):
         by=cast.staff, text="Chi cục tổ chức hội nghị đối thoại với người nộp thuế ngày 20/3.",
         platform="facebook", account="Trang Facebook của Phòng Bưu chính", planned_at=planned(),
     )  # fmt: skip
+
+
+@pytest.fixture
+def working_hours_question(tax_letter, cast):
+    """3821 §2 as a plain question, marked as forbidding working-hours use."""
+    from directives.models import Obligation
+    from social.models import CheckQuestion
+
+    obligation = Obligation.objects.get(version__directive=tax_letter, text__contains="trong giờ làm việc")
+    return CheckQuestion.objects.create(
+        obligation=obligation, question="Bài có nội dung công việc của cơ quan chưa được phép không?",
+        forbids_working_hours=True, created_by=cast.administrator,
+    )  # fmt: skip
