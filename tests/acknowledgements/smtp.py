@@ -1,5 +1,6 @@
 """A real SMTP server for tests: aiosmtpd on 127.0.0.1, keeping what it receives."""
 
+import asyncio
 import email
 import socket
 import threading
@@ -16,7 +17,8 @@ class Inbox:
     """An aiosmtpd handler that keeps every message, parsed, and can refuse a
     recipient a given number of times (with a temporary 451, as a busy server does)."""
 
-    def __init__(self) -> None:
+    def __init__(self, delay: float = 0) -> None:
+        self.delay = delay  # seconds before accepting each message: a slow server
         self.messages: list[EmailMessage] = []
         self.refuse: dict[str, int] = {}
         self.refused: list[str] = []
@@ -39,10 +41,18 @@ class Inbox:
         return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
+        if self.delay:
+            await asyncio.sleep(self.delay)
         message = email.message_from_bytes(envelope.content, policy=policy.default)
         with self._lock:
             self.messages.append(message)
         return "250 Message accepted for delivery"
+
+    def count_to(self) -> dict[str, int]:
+        """How many messages each recipient received."""
+        with self._lock:
+            recipients = [str(message["To"]).strip() for message in self.messages]
+        return {address: recipients.count(address) for address in sorted(set(recipients))}
 
     def wait_for(self, count: int, timeout: float = 30) -> list[EmailMessage]:
         """The messages received, once there are `count` of them (or the time is up)."""
@@ -59,9 +69,11 @@ def free_port() -> int:
 
 
 @contextmanager
-def smtp_server() -> Iterator[tuple[Inbox, int]]:
-    inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
+def smtp_server(*, port: int | None = None, inbox: Inbox | None = None) -> Iterator[tuple[Inbox, int]]:
+    """A server on `port` (a free one by default), keeping messages in `inbox` (so a
+    server stopped and started again on the same port keeps counting)."""
+    inbox = inbox or Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port or free_port())
     controller.start()
     try:
         yield inbox, controller.port
