@@ -63,5 +63,10 @@ bench: $(VENV)/.installed-dev
 	DATABASE_URL=$${BENCH_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/conduct_bench} \
 	$(BIN)/python bench/bench_acknowledgements.py --people 100000 --units 1000 --directives 50
 
+# Load test of gunicorn + Celery + Redis (db 9) + PostgreSQL on this machine; see bench/README.md.
+load: $(VENV)/.installed-dev
+	DATABASE_URL=$${LOAD_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/conduct_load} \
+	$(BIN)/python bench/load.py $(LOAD_ARGS)
+
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles test-output

@@ -18,8 +18,6 @@ to bench/results/acknowledgements-<date>.md.
 import argparse
 import datetime
 import os
-import subprocess
-import sys
 import threading
 import time
 import uuid
@@ -70,7 +68,6 @@ def prepare(args) -> None:
 
     from conduct_portal.management.commands.generate_load_data import (
         delete_load_campaigns,
-        load_data_exists,
         load_directives,
         load_people,
         load_units,
@@ -80,14 +77,7 @@ def prepare(args) -> None:
     sizes = (load_people().count(), load_units().count(), load_directives().count())
     if sizes != (args.people, args.units, args.directives):
         say(f"Load data {sizes} ≠ requested ({args.people}, {args.units}, {args.directives}): generating")
-        # A child process: the generator's Python objects must not inflate the memory
-        # baseline of the steps measured here.
-        # --skip-checks: a system check of an unrelated app must not stop the data.
-        command = [sys.executable, "manage.py", "generate_load_data", "--skip-checks", "--seed", str(args.seed)]
-        command += ["--people", str(args.people), "--units", str(args.units), "--directives", str(args.directives)]
-        if load_data_exists():
-            command.append("--reset")
-        subprocess.run(command, cwd=benchlib.ROOT, check=True)
+        benchlib.generate_load_data(args)
     removed = delete_load_campaigns()
     if any(removed.values()):
         say(f"Removed the campaigns of an earlier run: {removed}")

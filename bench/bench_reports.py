@@ -25,8 +25,6 @@ import itertools
 import os
 import re
 import shutil
-import subprocess
-import sys
 import tempfile
 import threading
 import time
@@ -100,7 +98,6 @@ def prepare(args):
     from django.core.management import call_command
 
     from conduct_portal.management.commands.generate_load_data import (
-        load_data_exists,
         load_directives,
         load_people,
         load_root,
@@ -117,15 +114,8 @@ def prepare(args):
     wanted = (args.people, args.units, args.directives, args.people * args.directives)
     if sizes != wanted:
         say(f"Load data (people, units, directives, assignments) {sizes} ≠ {wanted}: generating (minutes)")
-        # A child process: the generator's Python objects must not inflate the memory
-        # baseline of the steps measured here.
-        command = [sys.executable, "manage.py", "generate_load_data", "--skip-checks", "--assignments"]
-        command += ["--seed", str(args.seed), "--people", str(args.people), "--units", str(args.units)]
-        command += ["--directives", str(args.directives)]
-        if load_data_exists():
-            command.append("--reset")
         started = time.perf_counter()
-        subprocess.run(command, cwd=benchlib.ROOT, check=True)
+        benchlib.generate_load_data(args, "--assignments")
         say(f"Generated in {time.perf_counter() - started:.0f} s")
     else:
         say(f"Reusing the load data: {sizes[3]:,} assignments")

@@ -98,6 +98,21 @@ def configure_in_process() -> None:
     sys.path.insert(0, str(ROOT))
 
 
+def generate_load_data(args, *options: str) -> None:
+    """Run generate_load_data at the size of --people, --units, --directives and --seed
+    (with `options`, e.g. --assignments), with --reset when load data of another size
+    is there (it refuses to delete acknowledgement records). In a child process: the
+    generator's Python objects must not inflate the memory of the steps measured here;
+    --skip-checks: a system check of an unrelated app must not stop the data."""
+    from conduct_portal.management.commands.generate_load_data import load_data_exists
+
+    command = [sys.executable, "manage.py", "generate_load_data", "--skip-checks", *options, "--seed", str(args.seed)]
+    command += ["--people", str(args.people), "--units", str(args.units), "--directives", str(args.directives)]
+    if load_data_exists():
+        command.append("--reset")
+    subprocess.run(command, cwd=ROOT, check=True)
+
+
 def smtp_environment(port: int) -> dict[str, str]:
     """The settings.py environment that sends e-mail over plain SMTP to 127.0.0.1:port
     (the sink), without a login; EMAIL_HOST_USER and EMAIL_HOST_PASSWORD must be unset."""
