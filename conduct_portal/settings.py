@@ -143,8 +143,11 @@ ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_PASSWORD_RESET_BY_CODE_ENABLED = False
 # Failed log-ins: a generous limit per client address (behind a proxy, see
 # TRUSTED_CLIENT_IP_HEADER), and per account a delay that doubles with each failure
-# (organization/throttle.py) instead of a lock-out that a colleague could trigger.
+# (core/throttle.py) instead of a lock-out that a colleague could trigger.
+# An office behind one NAT address logs in at 08:00 all at once: allauth's default of
+# 30 log-ins a minute per address would turn most of them away.
 ACCOUNT_RATE_LIMITS = {
+    "login": env_str("LOGIN_ADDRESS_RATE", "600/m/ip"),
     "login_failed": env_str("LOGIN_RATE_LIMIT", "30/m/ip"),
     "reset_password": "5/m/ip,3/m/key",
     "change_password": "5/m/user",
@@ -288,6 +291,16 @@ LOGGING = {
 }
 
 DIRECTIVE_MAX_UPLOAD_MB = env_int("DIRECTIVE_MAX_UPLOAD_MB", 20, minimum=1)
+# Importer budgets (directives/importer/reading.py, directives/jobs.py): text length,
+# what a .docx may unpack to, PDF pages and decoded page content, and the time and
+# address space of the child process that parses an uploaded file.
+DIRECTIVE_MAX_TEXT_CHARS = env_int("DIRECTIVE_MAX_TEXT_CHARS", 300_000, minimum=1000)
+DIRECTIVE_MAX_UNCOMPRESSED_MB = env_int("DIRECTIVE_MAX_UNCOMPRESSED_MB", 50, minimum=1)
+DIRECTIVE_MAX_ARCHIVE_MEMBERS = env_int("DIRECTIVE_MAX_ARCHIVE_MEMBERS", 1000, minimum=10)
+DIRECTIVE_MAX_PDF_PAGES = env_int("DIRECTIVE_MAX_PDF_PAGES", 100, minimum=1)
+DIRECTIVE_MAX_PDF_CONTENT_MB = env_int("DIRECTIVE_MAX_PDF_CONTENT_MB", 4, minimum=1)
+DIRECTIVE_IMPORT_TIMEOUT_S = env_int("DIRECTIVE_IMPORT_TIMEOUT_S", 60, minimum=1)
+DIRECTIVE_IMPORT_MEMORY_MB = env_int("DIRECTIVE_IMPORT_MEMORY_MB", 512, minimum=64)
 
 # Reminders and escalation (acknowledgements/reminders.py). Days before the due date
 # and the overdue cadence. Beat ticks every 15 minutes; the day's pass runs once, at
@@ -413,3 +426,8 @@ def _working_hours(raw: str) -> list[tuple[int, int]]:
 
 
 SOCIAL_WORKING_HOURS = _working_hours(env_str("SOCIAL_WORKING_HOURS", "07:30-11:30,13:30-17:00"))
+# Official accounts (Ninh Bình SNN letter: "quản lý, bảo mật tài khoản mạng xã hội"):
+# heads review each account every SOCIAL_ACCOUNT_REVIEW_MONTHS (quarterly), reminded
+# SOCIAL_ACCOUNT_REMIND_DAYS_BEFORE days before and on the due day.
+SOCIAL_ACCOUNT_REVIEW_MONTHS = env_int("SOCIAL_ACCOUNT_REVIEW_MONTHS", 3, minimum=1)
+SOCIAL_ACCOUNT_REMIND_DAYS_BEFORE = env_int("SOCIAL_ACCOUNT_REMIND_DAYS_BEFORE", 7, minimum=0)
