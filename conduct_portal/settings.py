@@ -101,17 +101,15 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env_str("REDIS_URL")
 if REDIS_URL:
-    # django-redis: with Redis down, reads miss and writes are dropped instead of
-    # raising, so log-in, rate limits and pages keep working (rate limits then rest
-    # on the database-backed per-account delays, organization/adapters.py).
+    # Redis, and this process's memory while Redis is unreachable (core/cache.py), so
+    # log-in and rate limits keep working through an outage.
     CACHES = {
         "default": {
-            "BACKEND": "django_redis.cache.RedisCache",
+            "BACKEND": "core.cache.FallbackRedisCache",
             "LOCATION": REDIS_URL,
-            "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 1, "SOCKET_TIMEOUT": 1, "IGNORE_EXCEPTIONS": True},
+            "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 1, "SOCKET_TIMEOUT": 1},
         }
     }
-    DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
@@ -392,6 +390,9 @@ CELERY_BEAT_SCHEDULE["violation-review-pass"] = {
 # Without Redis (the embedded default: one process) the local-memory cache is the
 # rate limiter's store; with REDIS_URL the shared Redis cache is, and the checks run.
 SILENCED_SYSTEM_CHECKS = [] if REDIS_URL else ["django_ratelimit.E003", "django_ratelimit.W001"]
+# With the cache down, django-ratelimit would refuse everyone ("too many reports");
+# the anonymous channel and case intake must keep working through a Redis outage.
+RATELIMIT_FAIL_OPEN = True
 
 # Social media (social/). Permission to post agency work (3821/TCT-KTNB §2): a
 # request unanswered for SOCIAL_REQUEST_ESCALATE_DAYS goes to the unit above. Images
