@@ -89,3 +89,13 @@ def social_request_decided(*, to: str, request, event, link: str) -> EmailMultiA
 def export_ready(*, to: str, full_name: str, job, link: str) -> EmailMultiAlternatives:
     """To the person who asked for a background export: the file is ready, until when."""
     return build("export_ready", [to], {"full_name": full_name, "job": job, "link": link})
+
+
+def social_account_review(*, to: str, account, due, overdue: bool, link: str) -> EmailMultiAlternatives:
+    """To the heads over a unit: an official account's security review is due soon, or due."""
+    return build("social_account_review", [to], {"account": account, "due": due, "overdue": overdue, "link": link})
+
+
+def social_incident_new(*, to: str, incident, link: str) -> EmailMultiAlternatives:
+    """To the heads and inspectors over a unit, at once: an account is compromised or impersonated."""
+    return build("social_incident_new", [to], {"incident": incident, "link": link})

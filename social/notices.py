@@ -55,6 +55,30 @@ def claim_request_decided(request: PostRequest, *, event: PostRequestEvent) -> l
     return outbox.outbox_claim([message])
 
 
+def claim_account_review(account, *, due, step: str) -> list[int]:
+    """One reminder per head over the account's unit for this due date and step."""
+    from organization.models import Role
+    from organization.selectors import holders_over
+
+    return outbox.outbox_claim(
+        outbox.new_message(
+            kind=ACCOUNT_REVIEW, key=f"social-acct:{account.pk}:{due.isoformat()}:{step}:{person.pk}",
+            recipient_id=person.pk, ref=account.pk, data={"due": due.isoformat(), "step": step},
+        )
+        for person in holders_over(account.unit, Role.UNIT_HEAD)
+    )  # fmt: skip
+
+
+def claim_incident_new(incident) -> list[int]:
+    """At once, to each head and inspector over the report's unit."""
+    return outbox.outbox_claim(
+        outbox.new_message(
+            kind=INCIDENT_NEW, key=f"social-inc:{incident.pk}:{person.pk}", recipient_id=person.pk, ref=incident.pk
+        )
+        for person in selectors.told_of_incident(incident)
+    )
+
+
 # Renderers: one row per group (one recipient, one thing).
 
 
@@ -88,7 +112,42 @@ def render_request_decided(rows):
     return email, rows
 
 
+def render_account_review(rows):
+    from organization import permissions
+    from organization.models import Role
+    from social.models import OfficialAccount
+
+    row = rows[0]
+    account = OfficialAccount.objects.select_related("unit").filter(pk=row.ref, active=True).first()
+    # Skipped when reviewed meanwhile (the due date moved) or the head left.
+    if (
+        account is None
+        or selectors.next_review_on(account).isoformat() != row.data.get("due")
+        or not permissions.covers(row.recipient, account.unit, Role.UNIT_HEAD)
+    ):
+        return None, []
+    email = emails.social_account_review(
+        to=row.recipient.email, account=account, due=selectors.next_review_on(account),
+        overdue=row.data.get("step") == "due", link=link("social:account", account.pk),
+    )  # fmt: skip
+    return email, rows
+
+
+def render_incident_new(rows):
+    from social.models import AccountIncident
+
+    row = rows[0]
+    incident = AccountIncident.objects.select_related("reporter", "unit").filter(pk=row.ref).first()
+    if incident is None or not selectors.told_of_incident(incident).filter(pk=row.recipient_id).exists():
+        return None, []
+    return emails.social_incident_new(
+        to=row.recipient.email, incident=incident, link=link("social:incident", incident.pk)
+    ), rows
+
+
 def register() -> None:
     """Called from SocialConfig.ready()."""
     outbox.register(REQUEST_NEW, render_request_new)
     outbox.register(REQUEST_DECIDED, render_request_decided)
+    outbox.register(ACCOUNT_REVIEW, render_account_review)
+    outbox.register(INCIDENT_NEW, render_incident_new)

@@ -24,10 +24,9 @@ def daily_tick(*, now: datetime.datetime | None = None) -> dict:
             name=ESCALATION_PASS, hour=settings.REMINDER_HOUR,
             job=lambda today: services.post_request_escalate_pass(now=now), now=now,
         ),
-    }  # fmt: skip
-    if hasattr(services, "account_review_pass"):
-        results[ACCOUNT_REVIEW_PASS] = run_daily(
+        ACCOUNT_REVIEW_PASS: run_daily(
             name=ACCOUNT_REVIEW_PASS, hour=settings.REMINDER_HOUR,
             job=lambda today: services.account_review_pass(today=today), now=now,
-        )  # fmt: skip
+        ),
+    }  # fmt: skip
     return results

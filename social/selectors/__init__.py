@@ -1,6 +1,24 @@
 """Reads shared by the social app's views, e-mails and (later) the reports app."""
 
+from social.selectors.accounts import (
+    accounts_visible_to,
+    add_months,
+    get_account_for,
+    may_manage_account,
+    may_review_account,
+    next_review_on,
+    oversight_for,
+    with_review_status,
+)
 from social.selectors.checks import questions_for, terms_for
+from social.selectors.contacts import effective_contacts, get_contacts_unit_for, may_edit_contacts
+from social.selectors.incidents import (
+    get_incident_for,
+    incident_summary,
+    incidents_visible_to,
+    may_act_on_incident,
+    told_of_incident,
+)
 from social.selectors.requests import (
     approval_by_reference,
     awaiting_decision_by,
@@ -19,6 +37,22 @@ from social.selectors.requests import (
 )
 
 __all__ = [
+    "accounts_visible_to",
+    "add_months",
+    "get_account_for",
+    "may_manage_account",
+    "may_review_account",
+    "next_review_on",
+    "oversight_for",
+    "with_review_status",
+    "effective_contacts",
+    "get_contacts_unit_for",
+    "may_edit_contacts",
+    "get_incident_for",
+    "incident_summary",
+    "incidents_visible_to",
+    "may_act_on_incident",
+    "told_of_incident",
     "approval_by_reference",
     "awaiting_decision_by",
     "decider_unit_for",

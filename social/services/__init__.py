@@ -1,6 +1,9 @@
 """The social app's business actions (one function each, keyword-only arguments)."""
 
+from social.services.accounts import account_create, account_review, account_review_pass, account_update
 from social.services.checks import selfcheck_run
+from social.services.contacts import contacts_set
+from social.services.incidents import incident_report, incident_resolve, incident_step_done
 from social.services.requests import (
     APPROVE,
     CHANGES,
@@ -14,6 +17,14 @@ from social.services.requests import (
 )
 
 __all__ = [
+    "account_create",
+    "account_review",
+    "account_review_pass",
+    "account_update",
+    "contacts_set",
+    "incident_report",
+    "incident_resolve",
+    "incident_step_done",
     "APPROVE",
     "CHANGES",
     "DECLINE",

@@ -11,7 +11,7 @@ from social.views.common import no_store
 @login_required
 def selfcheck(request):
     """The private self-check: computed in this request, shown once, kept nowhere."""
-    form = SelfCheckForm(request.POST or None)
+    form = SelfCheckForm(request.POST if request.method == "POST" else None)
     result = None
     if request.method == "POST" and form.is_valid():
         result = services.selfcheck_run(person=request.user, text=form.cleaned_data["text"], at=form.cleaned_data["at"])

@@ -133,7 +133,7 @@ def _headed_units(user):
 @login_required
 def delegates(request):
     units = _headed_units(request.user)
-    form = DelegateForm(request.POST or None, units=units)
+    form = DelegateForm(request.POST if request.method == "POST" else None, units=units)
     if request.method == "POST" and form.is_valid():
         try:
             services.delegate_add(unit=form.cleaned_data["unit"], person=form.person, by=request.user)

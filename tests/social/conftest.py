@@ -78,3 +78,15 @@ def working_hours_question(tax_letter, cast):
         obligation=obligation, question="Bài có nội dung công việc của cơ quan chưa được phép không?",
         forbids_working_hours=True, created_by=cast.administrator,
     )  # fmt: skip
+
+
+@pytest.fixture
+def official_account(cast, org):
+    """The department's Facebook page, registered by its head, never reviewed."""
+    from social import services
+
+    return services.account_create(
+        by=cast.unit_head, unit=org.department, platform="facebook", name="Phòng Bưu chính",
+        url="https://www.facebook.com/phongbuuchinh", purpose="Thông tin hoạt động của Phòng",
+        admins=[cast.staff], two_factor=False, recovery_contacts="buuchinh@example.gov.vn",
+    )  # fmt: skip
