@@ -289,7 +289,7 @@ LOGGING = {
 }
 
 DIRECTIVE_MAX_UPLOAD_MB = env_int("DIRECTIVE_MAX_UPLOAD_MB", 20, minimum=1)
-# Importer budgets (directives/importer/reading.py, directives/jobs.py): text length,
+# Importer budgets (directives/importer/reading.py and isolated.py): text length,
 # what a .docx may unpack to, PDF pages and decoded page content, and the time and
 # address space of the child process that parses an uploaded file.
 DIRECTIVE_MAX_TEXT_CHARS = env_int("DIRECTIVE_MAX_TEXT_CHARS", 300_000, minimum=1000)

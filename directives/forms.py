@@ -1,11 +1,17 @@
+import os
 import re
 
 from django import forms
 from django.conf import settings
+from django.core.validators import MaxLengthValidator
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from directives.importer.reading import text_too_long
 from directives.models import Directive, DocType
 from directives.services import Draft
+
+_EXTENSIONS = (".txt", ".docx", ".pdf")
 
 _OBLIGATION_START = re.compile(r"^\s*([0-9]{1,2}|[IVXLC]{1,5})[.)]\s+(.*)$")
 _ISSUED_ON = [
@@ -45,6 +51,27 @@ class LinesField(forms.CharField):
         return [line.strip() for line in (value or "").splitlines() if line.strip()]
 
 
+def check_text_length(text: str) -> None:
+    """Pasted or typed text over DIRECTIVE_MAX_TEXT_CHARS is refused before any parsing."""
+    if len(text) > settings.DIRECTIVE_MAX_TEXT_CHARS:
+        raise forms.ValidationError(text_too_long(len(text), settings.DIRECTIVE_MAX_TEXT_CHARS))
+
+
+def name_length_errors(form: forms.Form) -> None:
+    """Replace Django's anonymous "at most N characters" with a message naming the
+    field, so a value read from a letter that is too long says where it is."""
+    for field in form.fields.values():
+        limit = getattr(field, "max_length", None)
+        if not limit:
+            continue
+        label = str(field.label or "").rstrip(":").replace("%", "%%")
+        message = gettext("%(field)s dài %%(show_value)d ký tự, vượt quá giới hạn %%(limit_value)d ký tự.") % {
+            "field": label
+        }
+        field.validators = [v for v in field.validators if not isinstance(v, MaxLengthValidator)]
+        field.validators.append(MaxLengthValidator(limit, message=message))
+
+
 class UploadForm(forms.Form):
     file = forms.FileField(label=_("Tệp văn bản (.txt, .docx, .pdf)"), required=False)
     text = forms.CharField(
@@ -60,6 +87,10 @@ class UploadForm(forms.Form):
             raise forms.ValidationError(
                 _("Tệp vượt quá giới hạn %(limit)s MB.") % {"limit": settings.DIRECTIVE_MAX_UPLOAD_MB}
             )
+        if upload and os.path.splitext(upload.name or "")[1].lower() not in _EXTENSIONS:
+            raise forms.ValidationError(_("Chỉ nhận tệp .txt, .docx hoặc .pdf."))
+        if not upload:
+            check_text_length(data.get("text") or "")
         return data
 
 
@@ -90,6 +121,12 @@ class DirectiveForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["owner_unit"].queryset = units
         self.fields["doc_type"].choices = DocType.choices
+        name_length_errors(self)
+
+    def clean_text(self):
+        text = self.cleaned_data["text"]
+        check_text_length(text)
+        return text
 
     def clean_issued_on(self):
         raw = (self.cleaned_data.get("issued_on") or "").strip()
@@ -119,6 +156,11 @@ class VersionForm(forms.Form):
         coerce=lambda value: value == "1",
         widget=forms.RadioSelect,
     )
+
+    def clean_text(self):
+        text = self.cleaned_data["text"]
+        check_text_length(text)
+        return text
 
 
 class QuestionForm(forms.Form):

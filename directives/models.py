@@ -1,6 +1,9 @@
 import hashlib
+import os
+import uuid
 
 from django.conf import settings
+from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -146,16 +149,18 @@ class Reference(models.Model):
 
     version = models.ForeignKey(Version, on_delete=models.CASCADE, related_name="references")
     position = models.PositiveSmallIntegerField()
-    code = models.CharField(max_length=60, blank=True)
-    kind = models.CharField(max_length=40, blank=True)
-    date = models.CharField(max_length=10, blank=True)
-    title = models.CharField(max_length=255, blank=True)
+    # Codes fit any stored directive's code: number (20) + "/" + symbol (60).
+    code = models.CharField(_("số, ký hiệu văn bản được trích dẫn"), max_length=81, blank=True)
+    kind = models.CharField(_("loại văn bản được trích dẫn"), max_length=40, blank=True)
+    date = models.CharField(_("ngày của văn bản được trích dẫn"), max_length=10, blank=True)
+    # A cited title can be a stored directive's subject, which has no length limit.
+    title = models.TextField(_("tên văn bản được trích dẫn"), blank=True)
     text = models.TextField(blank=True)
-    resolved_code = models.CharField(max_length=60, blank=True)
+    resolved_code = models.CharField(_("văn bản đã xác định"), max_length=81, blank=True)
     resolved_directive = models.ForeignKey(
         Directive, on_delete=models.SET_NULL, null=True, blank=True, related_name="cited_by"
     )
-    suggestion = models.CharField(max_length=60, blank=True)
+    suggestion = models.CharField(max_length=81, blank=True)
 
     class Meta:
         ordering = ["version", "position"]
@@ -181,3 +186,79 @@ class Question(models.Model):
 
     def __str__(self) -> str:
         return self.prompt[:80]
+
+
+class _ImportStorage(FileSystemStorage):
+    """PRIVATE_STORAGE_ROOT/imports, read at each use rather than when models load."""
+
+    @property
+    def base_location(self):
+        return str(settings.PRIVATE_STORAGE_ROOT / "imports")
+
+    @property
+    def location(self):
+        return os.path.abspath(self.base_location)
+
+
+def import_storage():
+    """Uploaded files wait for their import here, outside every served URL."""
+    return _ImportStorage()
+
+
+def _import_path(job: "ImportJob", filename: str) -> str:
+    # Never the sender's name on disk: the job id and the (checked) extension.
+    extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
+    return f"{job.pk}.{extension}"
+
+
+class ImportState(models.TextChoices):
+    QUEUED = "queued", _("Đang chờ đọc")
+    RUNNING = "running", _("Đang đọc")
+    DONE = "done", _("Đã đọc xong")
+    FAILED = "failed", _("Không đọc được")
+
+
+class ImportJob(models.Model):
+    """An uploaded file being read in the background, and what came out of it.
+
+    result holds {"text": ..., "parsed": ...}: the text read and the importer's
+    fields, with cited documents not yet resolved (resolution depends on who
+    looks; see selectors.import_review_for)."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    # The creator's unit at upload time: administrators over it may follow the job too.
+    unit = models.ForeignKey(Unit, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    file = models.FileField(storage=import_storage, upload_to=_import_path, max_length=255, blank=True)
+    filename = models.CharField(_("tên tệp"), max_length=255)
+    language = models.CharField(max_length=10, default="vi")
+    state = models.CharField(_("trạng thái"), max_length=10, choices=ImportState.choices, default=ImportState.QUEUED)
+    error = models.TextField(_("lỗi"), blank=True)
+    result = models.JSONField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("lượt nhập văn bản")
+        verbose_name_plural = _("lượt nhập văn bản")
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(condition=Q(state__in=ImportState.values), name="import_job_state_valid"),
+            # A finished job has its outcome: a result when done, a message when failed.
+            models.CheckConstraint(
+                condition=~Q(state=ImportState.DONE) | Q(result__isnull=False, finished_at__isnull=False),
+                name="import_job_done_has_result",
+            ),
+            models.CheckConstraint(
+                condition=~Q(state=ImportState.FAILED) | (~Q(error="") & Q(finished_at__isnull=False)),
+                name="import_job_failed_has_error",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.filename} ({self.get_state_display()})"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.state in (ImportState.DONE, ImportState.FAILED)

@@ -1,8 +1,13 @@
+import copy
+import re
+
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
+from directives.importer import load_catalogue
 from directives.importer.cleaning import fold
-from directives.models import Directive, Status
+from directives.importer.references import resolve_references
+from directives.models import Directive, DocType, ImportJob, Status
 from organization import permissions
 from organization.models import Role
 from organization.selectors import ancestor_paths
@@ -30,6 +35,89 @@ def get_directive_for(user, pk: int, *, manage: bool = False) -> Directive:
 
 def may_manage(user, directive: Directive) -> bool:
     return permissions.covers(user, directive.owner_unit, Role.ADMINISTRATOR)
+
+
+def directives_citable_by(user) -> QuerySet[Directive]:
+    """What an import by this person may resolve a citation to: published directives
+    of any unit (their numbers are public) and drafts only in units the person
+    administers. Without a person (a command, the demo), published ones only."""
+    published = Q(status=Status.PUBLISHED)
+    if user is None:
+        return Directive.objects.filter(published)
+    if permissions.is_superuser(user):
+        return Directive.objects.all()
+    drafts = permissions.scope_q(user, Role.ADMINISTRATOR, path_field="owner_unit__path")
+    return Directive.objects.filter(published | drafts)
+
+
+def known_documents(*, user=None) -> dict[str, dict]:
+    """The national catalogue merged with the stored directives `user` may cite, by code."""
+    known = load_catalogue()
+    for directive in (
+        directives_citable_by(user)
+        .exclude(number="")
+        .only("id", "number", "symbol", "subject", "doc_type", "issued_on")
+    ):
+        known[directive.code] = {
+            "code": directive.code,
+            "kind": directive.get_doc_type_display(),
+            "title": directive.subject,
+            "issued_on": directive.issued_on,
+            "directive_id": directive.pk,
+        }
+    return known
+
+
+def get_import_job_for(user, pk) -> ImportJob:
+    """The import job if `user` started it or administers the unit it was started
+    from; 404 otherwise (whether it exists is nobody else's business)."""
+    job = ImportJob.objects.select_related("unit").filter(pk=pk).first()
+    if job is None or not user.is_authenticated:
+        raise Http404
+    if job.created_by_id != user.pk and not (
+        permissions.is_superuser(user) or (job.unit and permissions.covers(user, job.unit, Role.ADMINISTRATOR))
+    ):
+        raise Http404
+    return job
+
+
+def import_result_for(job: ImportJob, user) -> tuple[str, dict]:
+    """The text and fields a finished job read, with cited documents resolved
+    against what `user` may cite (the job stores them unresolved)."""
+    parsed = copy.deepcopy(job.result["parsed"])
+    references, warnings = resolve_references(parsed["references"], known_documents(user=user))
+    parsed["references"] = references
+    parsed["warnings"] = [*parsed["warnings"], *warnings]
+    return job.result["text"], parsed
+
+
+# Query-string values as they may arrive: a NUL byte (which PostgreSQL refuses in
+# any text value), other control characters, or far more text than a filter needs.
+_CONTROL_RE = re.compile(r"[\x00-\x1f\x7f]")
+_YEAR_RE = re.compile(r"^[0-9]{4}$")
+_MAX_QUERY_CHARS = 200
+_MAX_QUERY_WORDS = 10
+_MAX_ISSUER_CHARS = 255
+
+
+def _clean_text(value: str, limit: int) -> str:
+    return _CONTROL_RE.sub(" ", value or "")[:limit].strip()
+
+
+def clean_filters(params) -> dict[str, str]:
+    """The list's filters from a query string, stripped of what the database cannot
+    take and with unknown values dropped, so no query string can cause an error."""
+    q = " ".join(_clean_text(params.get("q", ""), _MAX_QUERY_CHARS).split()[:_MAX_QUERY_WORDS])
+    year = _clean_text(params.get("year", ""), 10)
+    kind = params.get("kind", "")
+    status = params.get("status", "")
+    return {
+        "q": q,
+        "issuer": _clean_text(params.get("issuer", ""), _MAX_ISSUER_CHARS),
+        "year": year if _YEAR_RE.match(year) else "",
+        "kind": kind if kind in DocType.values else "",
+        "status": status if status in Status.values else "",
+    }
 
 
 def search(queryset: QuerySet[Directive], text: str) -> QuerySet[Directive]:

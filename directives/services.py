@@ -1,17 +1,40 @@
 """Business actions on directives: import, edit a draft, publish, add questions."""
 
+import datetime
+import logging
+import os
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from directives.importer import load_catalogue, parse, read_document
+from directives import selectors
+from directives.importer import DocumentError, parse, read_document
 from directives.importer.cleaning import fold
-from directives.models import Directive, DocType, Obligation, Question, Reference, Status, Version
+from directives.importer.isolated import read_and_parse_isolated
+from directives.importer.reading import Limits
+from directives.importer.references import find_references, resolve_references
+from directives.models import (
+    Directive,
+    DocType,
+    ImportJob,
+    ImportState,
+    Obligation,
+    Question,
+    Reference,
+    Status,
+    Version,
+)
 from directives.signals import version_published
 from organization.models import Person, Unit
+
+logger = logging.getLogger(__name__)
+_MEGABYTE = 1024 * 1024
 
 DOC_TYPE_BY_LABEL = {fold(str(label)): value for value, label in DocType.choices}
 METADATA_FIELDS = (
@@ -30,38 +53,104 @@ class Draft:
     obligations: list[dict]
 
 
-def known_documents() -> dict[str, dict]:
-    """The national catalogue merged with every directive stored here, by code."""
-    known = load_catalogue()
-    for directive in Directive.objects.exclude(number="").only(
-        "id", "number", "symbol", "subject", "doc_type", "issued_on"
-    ):
-        known[directive.code] = {
-            "code": directive.code,
-            "kind": directive.get_doc_type_display(),
-            "title": directive.subject,
-            "issued_on": directive.issued_on,
-            "directive_id": directive.pk,
-        }
-    return known
+def known_documents(*, user: Person | None = None) -> dict[str, dict]:
+    """The national catalogue merged with the directives `user` may cite (see
+    selectors.directives_citable_by), by code."""
+    return selectors.known_documents(user=user)
 
 
 def doc_type_value(label: str | None) -> str:
     return DOC_TYPE_BY_LABEL.get(fold(label or ""), DocType.OTHER)
 
 
-def draft_from_text(text: str) -> tuple[Draft, dict]:
-    """Run the importer on `text`; returns the pre-filled draft and the raw result
-    (with references and warnings) for the review form."""
-    result = parse(text, known=known_documents())
+def draft_from_result(text: str, result: dict) -> Draft:
+    """The review form's draft from an importer result."""
     fields = {name: result.get(name) for name in METADATA_FIELDS}
     fields["doc_type"] = doc_type_value(result.get("doc_type"))
-    return Draft(fields=fields, text=text, obligations=result["obligations"]), result
+    return Draft(fields=fields, text=text, obligations=result["obligations"])
 
 
-def draft_from_file(*, data: bytes, filename: str, max_bytes: int) -> tuple[Draft, dict]:
-    """Read and parse an uploaded file; raises importer.DocumentError with a message."""
-    return draft_from_text(read_document(data, filename, max_bytes=max_bytes))
+def draft_from_text(text: str, *, by: Person | None = None) -> tuple[Draft, dict]:
+    """Run the importer on `text` in this process; returns the pre-filled draft and
+    the raw result (with references and warnings) for the review form. Citations
+    resolve only to what `by` may cite (published ones only without a person)."""
+    result = parse(text, known=known_documents(user=by))
+    return draft_from_result(text, result), result
+
+
+def draft_from_file(*, data: bytes, filename: str, max_bytes: int, by: Person | None = None) -> tuple[Draft, dict]:
+    """Read and parse a file in this process (the demo, commands, tests); raises
+    importer.DocumentError with a message. Uploads go through import_job_create."""
+    return draft_from_text(read_document(data, filename, max_bytes=max_bytes), by=by)
+
+
+def import_job_create(*, upload, by: Person) -> ImportJob:
+    """Store an uploaded file privately and queue its reading.
+
+    The file lands under PRIVATE_STORAGE_ROOT/imports with a generated name; the
+    Celery task is enqueued only after the job row is committed, so a worker never
+    looks for a job that does not exist yet. Nothing is parsed here."""
+    with transaction.atomic():
+        job = ImportJob(
+            created_by=by,
+            unit_id=by.unit_id,
+            filename=os.path.basename(upload.name or "")[:255],
+            language=(get_language() or settings.LANGUAGE_CODE)[:10],
+        )
+        job.file.save(job.filename, upload, save=False)
+        job.save()
+        transaction.on_commit(lambda: _enqueue_import(job.pk))
+    return job
+
+
+def _enqueue_import(job_id) -> None:
+    from directives.tasks import import_job_run
+
+    import_job_run.delay(str(job_id))
+
+
+def _stale_after() -> datetime.timedelta:
+    # A running job older than this lost its worker (the child is killed long before).
+    return datetime.timedelta(seconds=2 * settings.DIRECTIVE_IMPORT_TIMEOUT_S + 60)
+
+
+def import_job_run(*, job_id) -> bool:
+    """Read a queued job's file in a child process under the time and memory limits
+    and store the outcome: DONE with the text and fields, or FAILED with a message
+    for the user. Safe to run twice or on two workers: only the call that claims
+    the queued row (or a running one whose worker died) reads the file; it returns
+    whether it was that call. The stored file is deleted once read."""
+    now = timezone.now()
+    claimable = Q(state=ImportState.QUEUED) | Q(state=ImportState.RUNNING, started_at__lt=now - _stale_after())
+    if not ImportJob.objects.filter(claimable, pk=job_id).update(state=ImportState.RUNNING, started_at=now):
+        return False
+    job = ImportJob.objects.get(pk=job_id)
+    outcome: dict = {"state": ImportState.FAILED}
+    try:
+        with job.file.open("rb") as stored:
+            data = stored.read()
+        text, parsed = read_and_parse_isolated(
+            data,
+            job.filename,
+            max_bytes=settings.DIRECTIVE_MAX_UPLOAD_MB * _MEGABYTE,
+            limits=Limits.from_settings(),
+            timeout_s=settings.DIRECTIVE_IMPORT_TIMEOUT_S,
+            memory_mb=settings.DIRECTIVE_IMPORT_MEMORY_MB,
+            language=job.language,
+        )
+    except DocumentError as exc:
+        outcome["error"] = str(exc)
+    except Exception:
+        logger.exception("Import job %s failed", job_id)
+        outcome["error"] = _("Lỗi nội bộ khi đọc tệp; hãy thử lại hoặc dán nội dung văn bản.")
+    else:
+        outcome = {"state": ImportState.DONE, "result": {"text": text, "parsed": parsed}}
+    finally:
+        job.file.delete(save=False)
+    ImportJob.objects.filter(pk=job_id, state=ImportState.RUNNING).update(
+        **outcome, file="", finished_at=timezone.now()
+    )
+    return True
 
 
 def _search_document(directive: Directive, text: str) -> str:
@@ -78,7 +167,31 @@ def _apply_fields(directive: Directive, fields: dict) -> None:
         setattr(directive, name, value if value is not None else "")
 
 
-def _fill_version(version: Version, draft: Draft) -> None:
+def _too_long(label, value: str, limit: int) -> str:
+    return _("%(field)s dài %(length)s ký tự, vượt quá giới hạn %(limit)s ký tự: “%(value)s”.") % {
+        "field": label,
+        "length": len(value),
+        "limit": limit,
+        "value": value[:60] + ("…" if len(value) > 60 else ""),
+    }
+
+
+def _check_reference_lengths(references: list[dict]) -> None:
+    """What a letter cites must fit the columns; a code too long for them is a
+    mistake in the text, so the person is told where, instead of a database error."""
+    columns = {"code": "code", "kind": "kind", "date": "date", "resolved_to": "resolved_code"}
+    errors = []
+    for reference in references:
+        for key, column in columns.items():
+            field = Reference._meta.get_field(column)
+            value = reference.get(key) or ""
+            if len(value) > field.max_length:
+                errors.append(_too_long(field.verbose_name.capitalize(), value, field.max_length))
+    if errors:
+        raise ValidationError({"text": errors})
+
+
+def _fill_version(version: Version, draft: Draft, by: Person | None) -> None:
     """Store the text, its digest, obligations and resolved references."""
     version.text = draft.text
     version.sha256 = Version.digest(draft.text)
@@ -89,9 +202,10 @@ def _fill_version(version: Version, draft: Draft) -> None:
         for i, item in enumerate(draft.obligations)
     )
     version.references.all().delete()
-    known = known_documents()
-    own_code = version.directive.code
-    references = [ref for ref in parse(draft.text, known=known)["references"] if ref.get("code") != own_code]
+    known = known_documents(user=by)
+    own_code = version.directive.code or None
+    references, _warnings = resolve_references(find_references(draft.text, own_code), known)
+    _check_reference_lengths(references)
     Reference.objects.bulk_create(
         Reference(
             version=version,
@@ -124,14 +238,15 @@ def directive_create(*, draft: Draft, owner_unit: Unit, by: Person | None) -> Di
     directive.search_document = _search_document(directive, draft.text)
     _validate(directive)
     directive.save()
-    _fill_version(Version(directive=directive, number=1), draft)
+    _fill_version(Version(directive=directive, number=1), draft, by)
     return directive
 
 
 @transaction.atomic
-def directive_update(*, directive: Directive, draft: Draft) -> Directive:
+def directive_update(*, directive: Directive, draft: Draft, by: Person | None = None) -> Directive:
     """Change a directive's metadata and the text of its draft version. A published
-    version is never edited: without a draft version this raises ValidationError."""
+    version is never edited: without a draft version this raises ValidationError.
+    Citations link only to what `by` may cite."""
     version = directive.versions.select_for_update().filter(published_at__isnull=True).first()
     if version is None:
         raise ValidationError(_("Văn bản đã ban hành không được sửa; hãy tạo phiên bản mới."))
@@ -139,13 +254,16 @@ def directive_update(*, directive: Directive, draft: Draft) -> Directive:
     directive.search_document = _search_document(directive, draft.text)
     _validate(directive)
     directive.save()
-    _fill_version(version, draft)
+    _fill_version(version, draft, by)
     return directive
 
 
 @transaction.atomic
-def version_create(*, directive: Directive, text: str, change_note: str, is_material: bool) -> Version:
-    """Open a new draft version of a published directive, with its obligations re-read."""
+def version_create(
+    *, directive: Directive, text: str, change_note: str, is_material: bool, by: Person | None = None
+) -> Version:
+    """Open a new draft version of a published directive, with its obligations re-read.
+    Citations link only to what `by` may cite."""
     if directive.versions.filter(published_at__isnull=True).exists():
         raise ValidationError(_("Văn bản đã có một phiên bản nháp chưa ban hành."))
     if not change_note.strip():
@@ -159,8 +277,8 @@ def version_create(*, directive: Directive, text: str, change_note: str, is_mate
         change_note=change_note.strip(),
         is_material=is_material,
     )
-    result = parse(text)
-    _fill_version(version, Draft(fields={}, text=text, obligations=result["obligations"]))
+    result = parse(text, known={})  # only the obligations are used; _fill_version resolves citations
+    _fill_version(version, Draft(fields={}, text=text, obligations=result["obligations"]), by)
     return version
 
 

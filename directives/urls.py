@@ -6,6 +6,7 @@ app_name = "directives"
 urlpatterns = [
     path("", views.directive_list, name="list"),
     path("import/", views.directive_import, name="import"),
+    path("import/<uuid:pk>/", views.import_job, name="import_job"),
     path("<int:pk>/", views.directive_detail, name="detail"),
     path("<int:pk>/edit/", views.directive_edit, name="edit"),
     path("<int:pk>/publish/", views.version_publish, name="publish"),

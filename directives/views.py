@@ -1,6 +1,5 @@
 import difflib
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -12,11 +11,12 @@ from django.views.decorators.http import require_POST
 
 from directives import selectors, services
 from directives.forms import DirectiveForm, QuestionForm, UploadForm, VersionForm, obligations_to_text
-from directives.importer import DocumentError
-from directives.models import DocType, Status
+from directives.models import DocType, ImportState, Status
 from organization import permissions
 from organization.models import Role
 from organization.selectors import units_visible_to
+
+_JOB_REFRESH_S = 2
 
 
 def _admin_units(user):
@@ -34,7 +34,7 @@ def _form_errors(form, exc: ValidationError) -> None:
 @login_required
 def directive_list(request):
     visible = selectors.directives_visible_to(request.user)
-    filters = {name: request.GET.get(name, "").strip() for name in ("q", "issuer", "year", "kind", "status")}
+    filters = selectors.clean_filters(request.GET)
     directives = selectors.filter_list(visible, **filters).select_related("owner_unit")
     page = Paginator(directives, 25).get_page(request.GET.get("page"))
     context = {
@@ -48,9 +48,19 @@ def directive_list(request):
     return render(request, "directives/list.html", context)
 
 
+def _review(request, draft, result, units):
+    initial = {**draft.fields, "text": draft.text, "obligations": obligations_to_text(draft.obligations)}
+    if len(units) == 1:
+        initial["owner_unit"] = units[0]
+    form = DirectiveForm(initial=initial, units=units)
+    return render(request, "directives/review.html", {"form": form, "result": result})
+
+
 @login_required
 def directive_import(request):
-    """Upload or paste → the review form pre-filled by the importer → save as a draft."""
+    """Upload → a background import job (import_job below) → the review form → save
+    as a draft. Pasted text is capped in length and parsed here: every pattern of
+    the importer is linear, and there is no archive or PDF to unpack."""
     units = _admin_units(request.user)
     if request.method == "POST" and "review" in request.POST:
         form = DirectiveForm(request.POST, units=units)
@@ -70,23 +80,26 @@ def directive_import(request):
         request.POST if request.method == "POST" else None, request.FILES if request.method == "POST" else None
     )
     if request.method == "POST" and upload.is_valid():
-        try:
-            if upload.cleaned_data.get("file"):
-                file = upload.cleaned_data["file"]
-                draft, result = services.draft_from_file(
-                    data=file.read(), filename=file.name, max_bytes=settings.DIRECTIVE_MAX_UPLOAD_MB * 1024 * 1024
-                )
-            else:
-                draft, result = services.draft_from_text(upload.cleaned_data["text"])
-        except DocumentError as exc:
-            upload.add_error("file", str(exc))
-        else:
-            initial = {**draft.fields, "text": draft.text, "obligations": obligations_to_text(draft.obligations)}
-            if len(units) == 1:
-                initial["owner_unit"] = units[0]
-            form = DirectiveForm(initial=initial, units=units)
-            return render(request, "directives/review.html", {"form": form, "result": result})
+        if upload.cleaned_data.get("file"):
+            job = services.import_job_create(upload=upload.cleaned_data["file"], by=request.user)
+            return redirect("directives:import_job", pk=job.pk)
+        draft, result = services.draft_from_text(upload.cleaned_data["text"], by=request.user)
+        return _review(request, draft, result, units)
     return render(request, "directives/import.html", {"form": upload})
+
+
+@login_required
+def import_job(request, pk):
+    """Where an upload is being read: refreshes itself every 2 s until the job is
+    done (then it is the review form) or failed (then the reason)."""
+    job = selectors.get_import_job_for(request.user, pk)
+    if job.state == ImportState.DONE:
+        text, result = selectors.import_result_for(job, request.user)
+        return _review(request, services.draft_from_result(text, result), result, _admin_units(request.user))
+    response = render(request, "directives/import_job.html", {"job": job, "refresh_seconds": _JOB_REFRESH_S})
+    if not job.is_finished:
+        response["Refresh"] = str(_JOB_REFRESH_S)
+    return response
 
 
 @login_required
@@ -124,7 +137,7 @@ def directive_edit(request, pk):
         form = DirectiveForm(request.POST, instance=directive, units=units)
         if form.is_valid():
             try:
-                services.directive_update(directive=directive, draft=form.draft())
+                services.directive_update(directive=directive, draft=form.draft(), by=request.user)
             except ValidationError as exc:
                 _form_errors(form, exc)
             else:
@@ -160,7 +173,7 @@ def version_new(request, pk):
     )
     if request.method == "POST" and form.is_valid():
         try:
-            version = services.version_create(directive=directive, **form.cleaned_data)
+            version = services.version_create(directive=directive, by=request.user, **form.cleaned_data)
         except ValidationError as exc:
             _form_errors(form, exc)
         else:

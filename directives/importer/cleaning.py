@@ -20,18 +20,18 @@ _SPACES_RE = re.compile("[\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000\x0b\x0c]")
 _CONTROL_RE = re.compile("[\x00-\x08\x0e-\x1f\x7f]")
 
 _MARKDOWN_EMPHASIS_RE = re.compile(r"\*+|_{2,}|~~")
-_MARKDOWN_HEADING_RE = re.compile(r"^\s{0,3}#{1,6}\s+")
+_MARKDOWN_HEADING_RE = re.compile(r"^\s{0,3}#{1,6}\s++")
 _MARKDOWN_ESCAPE_RE = re.compile(r"\\([-.*_#()\[\]+])")
 _HTML_SCRIPT_RE = re.compile(r"</?su[pb]>", re.IGNORECASE)
 # Pandoc superscript ("09^b^") or a caret standing for one ("09^b").
-_CARET_RE = re.compile(r"(?<=\w)\^(\w+)\^?")
+_CARET_RE = re.compile(r"(?<=\w)\^(\w++)\^?")
 
 # A line made only of rule characters ("-------", "___", "* * *").
-_RULE_RE = re.compile(r"^[\s\-_=*~.·•–—]*$")
+_RULE_RE = re.compile(r"^[\s\-_=*~.·•–—]*+$")
 # Page furniture: "2", "- 2 -", "Trang 2", "Trang 2/5", "Page 2 of 5".
 _PAGE_NUMBER_RE = re.compile(
-    r"^\s*(?:[-–—]\s*)?\d{1,3}(?:\s*[-–—])?\s*$"
-    r"|^\s*(?:trang|page)\s+\d{1,3}(?:\s*(?:/|of|trên)\s*\d{1,3})?\s*$",
+    r"^\s*+(?:[-–—]\s*+)?\d{1,3}(?:\s*+[-–—])?\s*+$"
+    r"|^\s*+(?:trang|page)\s++\d{1,3}(?:\s*+(?:/|of|trên)\s*+\d{1,3})?\s*+$",
     re.IGNORECASE,
 )
 _END_PUNCTUATION = ".;:!?"
@@ -92,21 +92,23 @@ def join_broken_lines(lines: list[str]) -> list[str]:
     is one sentence: Vietnamese paragraphs, list items and names all start
     with a capital, a digit or a dash.
     """
-    result: list[str] = []
+    # Each output line is kept as its parts and joined once at the end: growing a
+    # string line by line would copy it every time (quadratic on a long paste).
+    result: list[list[str]] = []
     pending_blanks = 0
     for line in lines:
         if not line:
             pending_blanks += 1
             continue
-        previous = result[-1] if result else ""
+        previous = result[-1][-1] if result and result[-1] else ""
         if previous and pending_blanks <= 2 and previous[-1] not in _END_PUNCTUATION and _starts_lowercase(line):
-            result[-1] = previous + " " + line
+            result[-1].append(line)
         else:
-            result.extend([""] * pending_blanks)
-            result.append(line)
+            result.extend([] for _blank in range(pending_blanks))
+            result.append([line])
         pending_blanks = 0
-    result.extend([""] * pending_blanks)
-    return result
+    result.extend([] for _blank in range(pending_blanks))
+    return [" ".join(parts) for parts in result]
 
 
 def clean_lines(text: str) -> list[str]:

@@ -15,6 +15,7 @@ are written in running text ("Sở Thông tin và Truyền thông").
 
 from __future__ import annotations
 
+import itertools
 import re
 
 from .cleaning import collapse, fold, has_vowel, is_uppercase_text
@@ -67,11 +68,12 @@ _HEAD_ALTERNATION = (
 )
 # "<agency> yêu cầu / đề nghị / có ý kiến chỉ đạo ..." in the body.
 _SPEAKING_AGENCY_RE = re.compile(
-    rf"(?<![^\W_])(?P<name>(?:{_HEAD_ALTERNATION})(?:\s+[^\s,;:.()\"“”]+){{1,8}}?)"
-    r"\s+(?:yêu cầu|đề nghị|có ý kiến|chỉ đạo|thông báo|hướng dẫn|giao)(?![^\W_])"
+    rf"(?<![^\W_])(?P<name>(?:{_HEAD_ALTERNATION})(?:\s++[^\s,;:.()\"“”]++){{1,8}}?)"
+    r"\s++(?:yêu cầu|đề nghị|có ý kiến|chỉ đạo|thông báo|hướng dẫn|giao)(?![^\W_])"
 )
 # "Sở Giáo dục và Đào tạo (GD&ĐT)": a long form followed by its short form.
 _DEFINITION_RE = re.compile(r"\((?P<short>[A-ZĐ][A-ZĐ&]{1,11})\)")
+_MAX_DEFINITIONS = 200
 
 
 def _head_length(words: list[str]) -> int:
@@ -173,11 +175,15 @@ def issuer_from_header(header_lines: list[str]) -> str | None:
 def abbreviations(text: str) -> dict[str, str]:
     """Short forms the letter defines itself, e.g. "(GD&ĐT)" -> "Giáo dục và Đào tạo"."""
     found: dict[str, str] = {}
-    for match in _DEFINITION_RE.finditer(text):
+    # A letter defines a short form once, near its first use: looking at the first
+    # few bracketed capitals is enough, and keeps a line of thousands of them cheap.
+    for match in itertools.islice(_DEFINITION_RE.finditer(text), _MAX_DEFINITIONS):
         short = match.group("short")
+        if short in found:
+            continue
         # A long form has one word per letter of the short form, plus "và".
         long_form = _long_form(text[max(0, match.start() - 300) : match.start()].split(), short)
-        if long_form and short not in found:
+        if long_form:
             found[short] = long_form
     return found
 

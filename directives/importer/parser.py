@@ -42,17 +42,25 @@ _TITLES = {
     "chuong trinh": "Chương trình", "ket luan": "Kết luận", "de an": "Đề án",
 }
 # fmt: on
-_MOTTO_RE = re.compile(r"C[ỘO]NG\s+H(?:ÒA|OÀ|OA)\s+X|Độc\s+lập\s*[-–]\s*Tự\s+do", re.IGNORECASE)
-_NUMBER_LINE_RE = re.compile(r"(?<![^\W_])(?:Số|SỐ)\s*(?::\s*|(?=[\d./_…]))")
-_NUMBER_VALUE_RE = re.compile(rf"^[\s._…]*(?P<number>{NUMBER_PATTERN})?[\s._…]*$")
-_SYMBOL_RE = re.compile(r"^\s*(?P<symbol>[A-ZĐ0-9][A-Za-zĐđ0-9&]*(?:\s?[-/]\s?[A-ZĐ0-9&][A-Za-zĐđ0-9&]*)*)")
-_VV_RE = re.compile(r"(?<![^\W_])[Vv]\s?/\s?[Vv](?![^\W_])\s*[:.]?\s*")
+# Every pattern of the importer runs in time linear in the line: no two
+# quantifiers may compete for the same characters. Runs that the next token
+# cannot start are possessive (*+, ++), so a failed match never re-splits
+# them; see tests/directives/test_importer_budget.py.
+_MOTTO_RE = re.compile(r"C[ỘO]NG\s++H(?:ÒA|OÀ|OA)\s++X|Độc\s++lập\s*+[-–]\s*+Tự\s++do", re.IGNORECASE)
+_NUMBER_LINE_RE = re.compile(r"(?<![^\W_])(?:Số|SỐ)\s*+(?::\s*+|(?=[\d./_…]))")
+# A number never starts with the filler, so the first run can keep all of it.
+_NUMBER_VALUE_RE = re.compile(rf"^[\s._…]*+(?P<number>{NUMBER_PATTERN})?[\s._…]*+$")
+_SYMBOL_RE = re.compile(r"^\s*+(?P<symbol>[A-ZĐ0-9][A-Za-zĐđ0-9&]*+(?:\s?[-/]\s?[A-ZĐ0-9&][A-Za-zĐđ0-9&]*+)*)")
+_VV_RE = re.compile(r"(?<![^\W_])[Vv]\s?/\s?[Vv](?![^\W_])\s*+[:.]?\s*+")
+# The day and month runs hold the blanks of a draft ("ngày   tháng 8") and split
+# digits ("2 8"); they take their spaces themselves (possessively) instead of
+# sharing them with \s* on both sides, which made this pattern cubic.
 _DATE_RE = re.compile(
-    r",?\s*ngày\s*(?P<day>[\d\s._…]*?)\s*tháng\s*(?P<month>[\d\s._…]*?)\s*năm\s*(?P<year>\d{4})"
-    r"|,?\s*ngày\s*(?P<d>\d{1,2})\s*[/.-]\s*(?P<m>\d{1,2})\s*[/.-]\s*(?P<y>\d{4})",
+    r"ngày(?P<day>[\d\s._…]*+)tháng(?P<month>[\d\s._…]*+)năm\s*+(?P<year>\d{4})"
+    r"|ngày\s*+(?P<d>\d{1,2})\s*+[/.-]\s*+(?P<m>\d{1,2})\s*+[/.-]\s*+(?P<y>\d{4})",
     re.IGNORECASE,
 )
-_ABOUT_RE = re.compile(r"^(?:V/v|về việc|về)\s*:?\s*", re.IGNORECASE)
+_ABOUT_RE = re.compile(r"^(?:V/v|về việc|về)\s*+:?\s*+", re.IGNORECASE)
 # How the body's first paragraph usually opens; it ends a subject when a PDF
 # has lost the blank line between them.
 _BODY_OPENERS = ("căn cứ", "thực hiện", "trong ", "hiện nay", "thời gian", "để ", "nhằm ", "qua ", "theo ")
@@ -151,7 +159,7 @@ def _number_and_symbol(line: str) -> tuple[str | None, str | None]:
     rest = line[_NUMBER_LINE_RE.search(line).end() :]
     before, slash, after = rest.partition("/")
     if not slash:
-        value = re.match(rf"\s*({NUMBER_PATTERN})", rest)
+        value = re.match(rf"\s*+({NUMBER_PATTERN})", rest)
         return (clean_code(value.group(1)) if value else None), None
     number_match = _NUMBER_VALUE_RE.match(before)
     number = number_match.group("number") if number_match else None
@@ -209,7 +217,7 @@ def _subject(outline: Outline) -> str | None:
     text = collapse(" ".join(parts))
     if dated:
         # A two-column header flattened onto one line: the date sits beside the subject.
-        text = collapse(text[: _DATE_RE.search(text).start()]).removesuffix(dated[1] or "")
+        text = collapse(text[: _DATE_RE.search(text).start()]).rstrip(" ,").removesuffix(dated[1] or "")
     text = _ABOUT_RE.sub("", text.strip()).strip().rstrip(" .;:")
     return text or None
 
@@ -246,6 +254,8 @@ def parse(text: str, *, known: dict[str, dict] | None = None) -> dict:
     """Fields of the letter in text; see the module docstring. Never raises."""
     try:
         return _parse(text, known)
+    except MemoryError:  # out of its memory cap (isolated.py): the caller says so, not "internal error"
+        raise
     except Exception:  # a parser bug must not block an upload; the user still gets a form
         logger.exception("Directive parser failed")
         result = _empty_result()

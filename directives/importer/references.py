@@ -22,10 +22,13 @@ from .cleaning import collapse, fold
 
 # Superscript and subscript characters that Word or OCR leave inside codes.
 _SCRIPTS = "\u00b2\u00b3\u00b9\u1d2c-\u1d6a\u1d9c-\u1dbf\u2070-\u209c"
-NUMBER_PATTERN = rf"\d{{1,5}}(?:\^?[a-zA-Z{_SCRIPTS}]\^?(?![a-zA-Z]))?[{_SCRIPTS}]*"
+# The runs below are possessive: what follows each (a separator, a script mark, the
+# end of the code) can never start with a character of the run, so giving some of
+# it back could not make a match and would only cost time.
+NUMBER_PATTERN = rf"\d{{1,5}}(?:\^?[a-zA-Z{_SCRIPTS}]\^?(?![a-zA-Z]))?[{_SCRIPTS}]*+"
 _SEPARATOR = r"\s?/\s?"
-_SYMBOL_HEAD = rf"[A-ZĐ][A-Za-zĐđ0-9&]*[{_SCRIPTS}]*"
-_SYMBOL_PART = rf"\s?-\s?[A-ZĐ0-9&][A-Za-zĐđ0-9&]*[{_SCRIPTS}]*"
+_SYMBOL_HEAD = rf"[A-ZĐ][A-Za-zĐđ0-9&]*+[{_SCRIPTS}]*+"
+_SYMBOL_PART = rf"\s?-\s?[A-ZĐ0-9&][A-Za-zĐđ0-9&]*+[{_SCRIPTS}]*+"
 CODE_RE = re.compile(
     rf"(?<![\w/])(?P<code>{NUMBER_PATTERN}(?:{_SEPARATOR}\d{{4}})?{_SEPARATOR}"
     rf"{_SYMBOL_HEAD}(?:{_SYMBOL_PART})*)(?![\w/])"
@@ -49,22 +52,22 @@ _KIND_RE = re.compile(
 # What may sit between the kind and the code: "số", or a title then "số"
 # ("Luật An ninh mạng số 24/2018/QH14").
 _KIND_GAP_RE = re.compile(
-    r"^(?:\s+(?P<title>[^\s,;:()\d/]+(?:\s+[^\s,;:()\d/]+){0,9}?)\s+số|\s*(?:số)?)\s*:?\s*$",
+    r"^(?:\s++(?P<title>[^\s,;:()\d/]++(?:\s++[^\s,;:()\d/]++){0,9}?)\s++số|\s*+(?:số)?)\s*+:?\s*+$",
     re.IGNORECASE,
 )
 _DATE_AFTER_RE = re.compile(
-    r"^\s*,?\s*(?:(?:được\s+)?ban hành\s+)?ngày\s+(?:"
-    r"(?P<d>\d{1,2})\s*[/.-]\s*(?P<m>\d{1,2})\s*[/.-]\s*(?P<y>\d{4})"
-    r"|(?P<d2>\d{1,2})\s+tháng\s+(?P<m2>\d{1,2})\s+năm\s+(?P<y2>\d{4}))",
+    r"^\s*+(?:,\s*+)?(?:(?:được\s++)?ban hành\s++)?ngày\s++(?:"
+    r"(?P<d>\d{1,2})\s*+[/.-]\s*+(?P<m>\d{1,2})\s*+[/.-]\s*+(?P<y>\d{4})"
+    r"|(?P<d2>\d{1,2})\s++tháng\s++(?P<m2>\d{1,2})\s++năm\s++(?P<y2>\d{4}))",
     re.IGNORECASE,
 )
 _LOWER = "a-zàáạảãâầấậẩẫăằắặẳẵèéẹẻẽêềếệểễìíịỉĩòóọỏõôồốộổỗơờớợởỡùúụủũưừứựửữỳýỵỷỹđ"
 # A comma may sit inside a law's title ("Luật Cán bộ, công chức") but not
 # between two laws ("Luật A, Luật B"): only before a lower-case word.
 _LAW_BY_TITLE_RE = re.compile(
-    r"(?<![^\W_])(?P<kind>Bộ luật|[Ll]uật)\s+"
-    rf"(?P<title>[^\s,;:()\d/]+(?:(?:\s+|,\s+(?=[{_LOWER}]))[^\s,;:()\d/]+){{0,8}}?)"
-    r"\s+(?:năm\s+)?(?P<year>(?:19|20)\d{2})(?![\d/])"
+    r"(?<![^\W_])(?P<kind>Bộ luật|[Ll]uật)\s++"
+    rf"(?P<title>[^\s,;:()\d/]++(?:(?:\s++|,\s++(?=[{_LOWER}]))[^\s,;:()\d/]++){{0,8}}?)"
+    r"\s++(?:năm\s++)?(?P<year>(?:19|20)\d{2})(?![\d/])"
 )
 
 

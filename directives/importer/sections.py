@@ -12,22 +12,25 @@ import re
 
 from .cleaning import collapse, fold, has_vowel, is_uppercase_text
 
-BULLET_RE = re.compile(r"^[-–—•·*]\s*(?=\S)")
-PLUS_RE = re.compile(r"^\+\s*(?=\S)")
-ARABIC_RE = re.compile(r"^(?P<label>\d{1,2})\s*[.)](?!\d)\s*(?=\S)")
-ROMAN_RE = re.compile(r"^(?P<label>X{0,3}(?:IX|IV|V?I{0,3}))\s*[.)]\s*(?=\S)")
-KINH_GUI_RE = re.compile(r"^\W*Kính\s*gửi\s*:?\s*", re.IGNORECASE)
-NOI_NHAN_RE = re.compile(r"^\W*Nơi\s*nhận\s*:?\s*", re.IGNORECASE)
+# Possessive runs (*+): the token after each cannot start with a space (or, for
+# \W*+, with a letter), so no match is lost and none is retried; see parser.py.
+BULLET_RE = re.compile(r"^[-–—•·*]\s*+(?=\S)")
+PLUS_RE = re.compile(r"^\+\s*+(?=\S)")
+ARABIC_RE = re.compile(r"^(?P<label>\d{1,2})\s*+[.)](?!\d)\s*+(?=\S)")
+ROMAN_RE = re.compile(r"^(?P<label>X{0,3}(?:IX|IV|V?I{0,3}))\s*+[.)]\s*+(?=\S)")
+KINH_GUI_RE = re.compile(r"^\W*+Kính\s*+gửi\s*+:?\s*+", re.IGNORECASE)
+NOI_NHAN_RE = re.compile(r"^\W*+Nơi\s*+nhận\s*+:?\s*+", re.IGNORECASE)
 # Columns of a two-column table flattened onto one line (text pasted from
 # Word) are separated by a wide gap; a distribution item or a title never
 # holds three spaces in a row.
 _COLUMN_GAP_RE = re.compile(r"\s{3,}")
 _CLOSING_OPENERS = ("tren day", "tran trong", "noi nhan")
-_ITEM_END_RE = re.compile(r"[;:.]\s+")
+_ITEM_END_RE = re.compile(r"[;:.]\s++")
+# A signing title is at most 80 characters (is_title_line) and a name six words.
+_BESIDE_MAX = 80
 _SIGNING_TITLE_RE = re.compile(
     r"^(?:TM|KT|TL|TUQ|Q)\.|CHỦ TỊCH|GIÁM ĐỐC|TRƯỞNG|THỦ TƯỚNG|CHÁNH|BÍ THƯ|PHÓ|TỔNG CỤC|CỤC TRƯỞNG"
 )
-_STAMP_RE = re.compile(r"^[(\[].*[)\]]$|^đã ký$", re.IGNORECASE)
 # Words of office titles; an all-capitals line without any of them after
 # the titles is the signer's name written in capitals.
 # fmt: off
@@ -76,7 +79,9 @@ def is_name_line(text: str) -> bool:
 
 
 def _is_stamp(text: str) -> bool:
-    return bool(_STAMP_RE.match(collapse(text)))
+    """ "(Đã ký)", "[signed]" or "đã ký" in the signature block."""
+    text = collapse(text)
+    return (text[:1] in "([" and text[-1:] in ")]" and len(text) > 1) or text.lower() == "đã ký"
 
 
 def recipients(lines: list[str], index: int) -> tuple[list[str], int]:
@@ -176,6 +181,10 @@ def _split_beside(segment: str) -> list[str]:
     punctuation is split off when it is a signing title or a name.
     """
     for match in _ITEM_END_RE.finditer(segment):
+        # Only the tail can be a title or a name: skipping longer tails keeps a long
+        # line of "a; a; a; ..." linear instead of re-reading it at every ";".
+        if len(segment) - match.end() > _BESIDE_MAX:
+            continue
         item, rest = segment[: match.end()].strip(), segment[match.end() :]
         # "TL. GIÁM ĐỐC" is one title: only an item (bulleted or in running
         # text, not capitals) can have a signature beside it.

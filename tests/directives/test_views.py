@@ -2,14 +2,21 @@
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import TestCase
 from django.urls import reverse
 
 from directives.models import Directive, Status
 from tests.directives.seeds import HA_TINH, TAX_LETTER, import_seed
 
 
-def upload(client, path, name=None):
-    return client.post(reverse("directives:import"), {"file": SimpleUploadedFile(name or path.name, path.read_bytes())})
+def upload(client, path=None, name=None, content=None):
+    """Post a file as the browser does and follow the redirect to its import job's page.
+    Tasks run eagerly in tests, after the commit that creates the job, so the job has
+    been read (in its child process) by the time the page is fetched."""
+    file = SimpleUploadedFile(name or path.name, path.read_bytes() if content is None else content)
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        response = client.post(reverse("directives:import"), {"file": file})
+    return client.get(response["Location"]) if response.status_code == 302 else response
 
 
 def review_form(page_context) -> dict:
@@ -76,7 +83,7 @@ def test_pasted_text_goes_to_the_same_review_form(client, cast):
 def test_a_bad_file_gets_a_vietnamese_error_and_nothing_is_saved(client, cast, name, content, message):
     client.force_login(cast.administrator)
 
-    page = client.post(reverse("directives:import"), {"file": SimpleUploadedFile(name, content)}).content.decode()
+    page = upload(client, name=name, content=content).content.decode()
 
     assert message in page
     assert not Directive.objects.exists()
@@ -86,7 +93,7 @@ def test_a_file_over_the_limit_is_refused(client, cast, settings):
     settings.DIRECTIVE_MAX_UPLOAD_MB = 1
     client.force_login(cast.administrator)
 
-    page = client.post(reverse("directives:import"), {"file": SimpleUploadedFile("lon.txt", b"a" * (1024 * 1024 + 1))})
+    page = upload(client, name="lon.txt", content=b"a" * (1024 * 1024 + 1))
 
     assert "Tệp vượt quá giới hạn 1 MB." in page.content.decode()
 
