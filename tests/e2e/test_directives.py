@@ -1,13 +1,16 @@
+import re
+
 import pytest
 
-from directives.models import Directive
+from directives.models import Directive, ImportJob
 from tests.directives.seeds import TAX_LETTER
 from tests.e2e.conftest import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_an_administrator_imports_corrects_publishes_and_finds_the_tax_letter(page, cast, org):
+def test_an_administrator_imports_corrects_publishes_and_finds_the_tax_letter(page, cast, org, settings, tmp_path):
+    settings.PRIVATE_STORAGE_ROOT = tmp_path
     log_in(page, cast.administrator.email, cast.password)
     page.wait_for_url("**/")
     page.get_by_role("link", name="Văn bản", exact=True).click()
@@ -15,6 +18,11 @@ def test_an_administrator_imports_corrects_publishes_and_finds_the_tax_letter(pa
 
     page.get_by_label("Tệp văn bản (.txt, .docx, .pdf)").set_input_files(str(TAX_LETTER))
     page.get_by_role("button", name="Đọc văn bản").click()
+
+    # The upload becomes an import job, read in a child process (eagerly here, inside
+    # the request); its page is the review form once the file has been read.
+    page.wait_for_url(re.compile(r"/directives/import/[0-9a-f-]{36}/$"))
+    assert ImportJob.objects.get().state == "done"
 
     assert "874/QĐ-BTTTT" in page.get_by_role("alert").inner_text()
     assert page.get_by_label("Số:", exact=True).input_value() == "3821"
