@@ -33,6 +33,8 @@ def accounts_visible_to(user) -> QuerySet[OfficialAccount]:
     """Accounts of units under any of the user's roles, and those they administer."""
     if not user.is_authenticated:
         return OfficialAccount.objects.none()
+    if permissions.is_superuser(user):  # scope_q gives Q() for them, which an OR would drop
+        return OfficialAccount.objects.select_related("unit")
     scope = permissions.scope_q(user, path_field="unit__path") | Q(admins=user)
     return OfficialAccount.objects.filter(scope).distinct().select_related("unit")
 

@@ -14,6 +14,8 @@ def incidents_visible_to(user) -> QuerySet[AccountIncident]:
     """The user's own reports, and those of units under their head or inspector grants."""
     if not user.is_authenticated:
         return AccountIncident.objects.none()
+    if permissions.is_superuser(user):  # scope_q gives Q() for them, which an OR would drop
+        return AccountIncident.objects.select_related("reporter", "unit", "official_account")
     scope = Q(reporter=user) | permissions.scope_q(user, Role.UNIT_HEAD, Role.INSPECTOR, path_field="unit__path")
     return AccountIncident.objects.filter(scope).select_related("reporter", "unit", "official_account")
 

@@ -6,6 +6,7 @@ from conduct_portal.env import env_str
 from directives.demo import seed_directives
 from organization.demo import seed_organization
 from organization.models import Person, Unit
+from social.demo import seed_social
 from violations.demo import seed_cases
 
 
@@ -26,6 +27,7 @@ class Command(BaseCommand):
             subject=Person.objects.filter(unit=head.unit, grants__isnull=True).exclude(email="canbo@demo.gov.vn").first(),
             unit=head.unit,
         )  # fmt: skip
+        seed_social()
         self.stdout.write(f"Tài khoản demo (mật khẩu: {password}):")
         for person in accounts:
             roles = ", ".join(sorted(str(g.get_role_display()) for g in person.grants.all())) or "Cán bộ"
