@@ -432,3 +432,22 @@ SOCIAL_WORKING_HOURS = _working_hours(env_str("SOCIAL_WORKING_HOURS", "07:30-11:
 # SOCIAL_ACCOUNT_REMIND_DAYS_BEFORE days before and on the due day.
 SOCIAL_ACCOUNT_REVIEW_MONTHS = env_int("SOCIAL_ACCOUNT_REVIEW_MONTHS", 3, minimum=1)
 SOCIAL_ACCOUNT_REMIND_DAYS_BEFORE = env_int("SOCIAL_ACCOUNT_REMIND_DAYS_BEFORE", 7, minimum=0)
+
+# Reports at scale (reports/). An export of more than EXPORT_BACKGROUND_ROWS rows is
+# made by a Celery worker into EXPORT_DIR and offered for EXPORT_KEEP_DAYS days; a
+# running export whose worker gave no sign of life for EXPORT_STALE_SECONDS is
+# started again by the sweep, which also deletes expired files.
+EXPORT_BACKGROUND_ROWS = env_int("EXPORT_BACKGROUND_ROWS", 50_000, minimum=0)
+EXPORT_KEEP_DAYS = env_int("EXPORT_KEEP_DAYS", 7, minimum=1)
+EXPORT_DIR = Path(env_str("EXPORT_DIR", str(PRIVATE_STORAGE_ROOT / "exports")))
+EXPORT_STALE_SECONDS = env_int("EXPORT_STALE_SECONDS", 300, minimum=10)
+CELERY_BEAT_SCHEDULE["reports-export-sweep"] = {"task": "reports.export_sweep", "schedule": crontab(minute="*/10")}
+# Dashboards and exports read from a streaming replica when DATABASE_REPLICA_URL is
+# set (conduct_portal/routers.py); everything else stays on the primary.
+DATABASE_REPLICA_URL = env_str("DATABASE_REPLICA_URL")
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = dj_database_url.parse(
+        DATABASE_REPLICA_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 60, minimum=0), conn_health_checks=True
+    )
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["conduct_portal.routers.ReplicaRouter"]
