@@ -98,9 +98,7 @@ def xlsx_sql(filters: Filters, *, labels: dict[str, str], today: datetime.date) 
     reports.xlsx defines (2: date, 3: date and time)."""
     where, params = _where(filters)
     params["today"] = today
-    acknowledged = (
-        f"extract(epoch FROM {_tz('a.acknowledged_at')} - TIMESTAMP '1899-12-30') / 86400"  # Excel's day 0
-    )
+    acknowledged = f"extract(epoch FROM {_tz('a.acknowledged_at')} - TIMESTAMP '1899-12-30') / 86400"  # Excel's day 0
     cells = [
         _string_cell("u.code"), _string_cell("u.name"), _string_cell("p.email"), _string_cell("p.full_name"),
         _string_cell(DIRECTIVE), "'<c><v>' || v.number || '</v></c>'",

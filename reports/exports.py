@@ -20,7 +20,15 @@ from reports import copy, selectors, xlsx
 from reports.pdf import pdf_summary
 from reports.selectors import Counts, Filters, Summary
 
-__all__ = ["csv_assignments", "csv_assignments_copy", "csv_cases", "csv_summary", "json_summary", "pdf_summary", "xlsx_workbook"]
+__all__ = [
+    "csv_assignments",
+    "csv_assignments_copy",
+    "csv_cases",
+    "csv_summary",
+    "json_summary",
+    "pdf_summary",
+    "xlsx_workbook",
+]
 
 BOM = "\ufeff".encode()
 Progress = Callable[[int], None]

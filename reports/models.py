@@ -73,9 +73,7 @@ class ExportJob(models.Model):
                 condition=Q(state="done", expires_at__isnull=False) | ~Q(state="done"),
                 name="exportjob_done_expires",
             ),
-            models.CheckConstraint(
-                condition=Q(file_path="") | Q(state="done"), name="exportjob_file_only_when_done"
-            ),
+            models.CheckConstraint(condition=Q(file_path="") | Q(state="done"), name="exportjob_file_only_when_done"),
             # One running export per person: a second request joins the running one.
             models.UniqueConstraint(
                 fields=["person"], condition=Q(state__in=["queued", "running"]), name="exportjob_one_active_per_person"
@@ -109,13 +107,14 @@ class AssignmentRollup(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(
-                fields=["unit", "directive", "assigned_on", "due_on"], name="assignmentrollup_key"
-            ),
+            models.UniqueConstraint(fields=["unit", "directive", "assigned_on", "due_on"], name="assignmentrollup_key"),
             models.CheckConstraint(
                 condition=Q(n_targeted=F("n_on_time") + F("n_late") + F("n_open")), name="assignmentrollup_sums"
             ),
         ]
+
+    def __str__(self) -> str:
+        return f"unit {self.unit_id} × directive {self.directive_id}: {self.n_targeted}"
 
 
 class AcknowledgementDaily(models.Model):
@@ -134,3 +133,6 @@ class AcknowledgementDaily(models.Model):
                 fields=["unit", "directive", "assigned_on", "acknowledged_on"], name="acknowledgementdaily_key"
             ),
         ]
+
+    def __str__(self) -> str:
+        return f"unit {self.unit_id} × directive {self.directive_id} on {self.acknowledged_on}: {self.n_acknowledged}"

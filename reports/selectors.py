@@ -215,9 +215,7 @@ def _progress(filters: Filters) -> list[tuple[datetime.date, int]]:
             daily = daily.filter(assigned_on__gte=filters.start)
         if filters.end:
             daily = daily.filter(assigned_on__lte=filters.end)
-        daily = (
-            daily.values(day=F("acknowledged_on")).annotate(n=Sum("n_acknowledged")).filter(n__gt=0).order_by("day")
-        )
+        daily = daily.values(day=F("acknowledged_on")).annotate(n=Sum("n_acknowledged")).filter(n__gt=0).order_by("day")
     else:
         daily = (
             assignments_for(filters)

@@ -207,11 +207,11 @@ def export_job_run(*, job_id: int, max_attempts: int = 3) -> str:
         raise
     finally:
         progress.close()
+    now = timezone.now()
     with transaction.atomic():
         done = ExportJob.objects.filter(pk=job_id, state=State.RUNNING).update(
             state=State.DONE, file_path=str(final), file_size=final.stat().st_size, rows_written=rows,
-            finished_at=timezone.now(), heartbeat_at=timezone.now(),
-            expires_at=timezone.now() + datetime.timedelta(days=settings.EXPORT_KEEP_DAYS),
+            finished_at=now, heartbeat_at=now, expires_at=now + datetime.timedelta(days=settings.EXPORT_KEEP_DAYS),
         )  # fmt: skip
         if done:
             outbox.outbox_claim(

@@ -76,7 +76,7 @@ class Sheet:
         )
         self._stream.write(
             (
-                f"{DECLARATION}<worksheet {NS} {NS_R}><sheetViews><sheetView workbookViewId=\"0\">"
+                f'{DECLARATION}<worksheet {NS} {NS_R}><sheetViews><sheetView workbookViewId="0">'
                 '<pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/>'
                 '<selection pane="bottomLeft" activeCell="A2" sqref="A2"/></sheetView></sheetViews>'
                 f'<sheetFormatPr defaultRowHeight="15"/><cols>{cols}</cols><sheetData>'
