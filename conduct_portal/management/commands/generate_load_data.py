@@ -20,7 +20,9 @@ from django.db import IntegrityError, connection, models, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from acknowledgements.models import Acknowledgement, Assignment, Campaign, ImplementationReport, Notice, Target
+from acknowledgements.models import Acknowledgement, Assignment, Campaign, ImplementationReport, Target
+from acknowledgements.reminders.claims import REMINDER as REMINDER_KIND
+from core.models import OutboxMessage
 from directives.importer.cleaning import fold
 from directives.models import Directive, DocType, Obligation, Status, Version
 from organization.models import Person, Role, RoleGrant, StaffKind, Unit
@@ -82,7 +84,7 @@ def _raw_delete(queryset) -> int:
 def _delete_person_dependants(people) -> None:
     """Rows of other apps (allauth, admin log…) that cascade from a person. Load people
     normally have none, but a --reset must not fail because someone logged in as one."""
-    handled = {Notice, Assignment, RoleGrant}
+    handled = {OutboxMessage, Assignment, RoleGrant}
     for relation in Person._meta.related_objects:
         related = relation.related_model
         if related in handled or relation.many_to_many or relation.on_delete is not models.CASCADE:
@@ -102,7 +104,7 @@ def delete_load_campaigns() -> dict[str, int]:
     if Acknowledgement.objects.filter(assignment__in=assignments).exists():
         raise CommandError("Có bản ghi xác nhận gắn với đợt quán triệt của dữ liệu tải; không xóa.")
     return {
-        "notices": _raw_delete(Notice.objects.filter(assignment__in=assignments)),
+        "notices": _raw_delete(OutboxMessage.objects.filter(kind=REMINDER_KIND, ref__in=assignments.values("pk"))),
         "assignments": _raw_delete(assignments),
         "targets": _raw_delete(Target.objects.filter(campaign__in=campaigns)),
         "campaigns": _raw_delete(campaigns),
@@ -124,7 +126,9 @@ def delete_load_data() -> dict[str, int]:
             "Có bản ghi xác nhận (Acknowledgement) gắn với dữ liệu tải; xóa chúng sẽ làm đứt chuỗi băm. Không xóa."
         )
     counts = {}
-    counts["notices"] = _raw_delete(Notice.objects.filter(Q(person__in=people) | Q(assignment__in=assignments)))
+    counts["notices"] = _raw_delete(
+        OutboxMessage.objects.filter(Q(recipient__in=people) | Q(kind=REMINDER_KIND, ref__in=assignments.values("pk")))
+    )
     counts["assignments"] = _raw_delete(assignments)
     _raw_delete(Target.objects.filter(Q(campaign__in=campaigns) | Q(unit__in=units)))
     counts["campaigns"] = _raw_delete(campaigns)
