@@ -8,10 +8,9 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from directives.importer.reading import text_too_long
+from directives.importer.sniffing import EXTENSIONS
 from directives.models import Directive, DocType
 from directives.services import Draft
-
-_EXTENSIONS = (".txt", ".docx", ".pdf")
 
 _OBLIGATION_START = re.compile(r"^\s*([0-9]{1,2}|[IVXLC]{1,5})[.)]\s+(.*)$")
 _ISSUED_ON = [
@@ -73,7 +72,11 @@ def name_length_errors(form: forms.Form) -> None:
 
 
 class UploadForm(forms.Form):
-    file = forms.FileField(label=_("Tệp văn bản (.txt, .docx, .pdf)"), required=False)
+    file = forms.FileField(
+        label=_("Tệp văn bản (.txt, .docx, .pdf)"),
+        help_text=_("Cũng nhận tệp Word cũ (.doc), .odt, .rtf và bản quét (PDF ảnh, ảnh chụp .jpg, .png, .tif)."),
+        required=False,
+    )
     text = forms.CharField(
         label=_("Hoặc dán nội dung văn bản"), widget=forms.Textarea(attrs={"rows": 10}), required=False
     )
@@ -87,8 +90,13 @@ class UploadForm(forms.Form):
             raise forms.ValidationError(
                 _("Tệp vượt quá giới hạn %(limit)s MB.") % {"limit": settings.DIRECTIVE_MAX_UPLOAD_MB}
             )
-        if upload and os.path.splitext(upload.name or "")[1].lower() not in _EXTENSIONS:
-            raise forms.ValidationError(_("Chỉ nhận tệp .txt, .docx hoặc .pdf."))
+        if upload and os.path.splitext(upload.name or "")[1].lower() not in EXTENSIONS:
+            raise forms.ValidationError(
+                _(
+                    "Chỉ nhận tệp văn bản .txt, .docx, .doc, .odt, .rtf, .pdf hoặc ảnh chụp trang văn bản "
+                    "(.jpg, .png, .tif)."
+                )
+            )
         if not upload:
             check_text_length(data.get("text") or "")
         return data

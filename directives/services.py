@@ -14,10 +14,10 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from directives import selectors
-from directives.importer import DocumentError, parse, read_document
+from directives.importer import DocumentError, parse
 from directives.importer.cleaning import fold
 from directives.importer.isolated import read_and_parse_isolated
-from directives.importer.reading import Limits
+from directives.importer.reading import Limits, read_document_with_notes
 from directives.importer.references import find_references, resolve_references
 from directives.models import (
     Directive,
@@ -81,7 +81,10 @@ def draft_from_text(text: str, *, by: Person | None = None) -> tuple[Draft, dict
 def draft_from_file(*, data: bytes, filename: str, max_bytes: int, by: Person | None = None) -> tuple[Draft, dict]:
     """Read and parse a file in this process (the demo, commands, tests); raises
     importer.DocumentError with a message. Uploads go through import_job_create."""
-    return draft_from_text(read_document(data, filename, max_bytes=max_bytes), by=by)
+    text, notes = read_document_with_notes(data, filename, max_bytes=max_bytes)
+    draft, result = draft_from_text(text, by=by)
+    result["warnings"] = notes + result["warnings"]
+    return draft, result
 
 
 def import_job_create(*, upload, by: Person) -> ImportJob:

@@ -117,12 +117,16 @@ def _child_main(argv: list[str]) -> int:
     from django.utils import translation
 
     from .parser import parse
-    from .reading import read_document
+    from .reading import read_document_with_notes
 
     translation.activate(params["language"])
     try:
-        text = read_document(data, params["filename"], max_bytes=params["max_bytes"], limits=Limits(**params["limits"]))
-        answer = {"ok": True, "text": text, "parsed": parse(text, known={})}
+        text, notes = read_document_with_notes(
+            data, params["filename"], max_bytes=params["max_bytes"], limits=Limits(**params["limits"])
+        )
+        parsed = parse(text, known={})
+        parsed["warnings"] = notes + parsed["warnings"]  # how the text was obtained comes first
+        answer = {"ok": True, "text": text, "parsed": parsed}
     except DocumentError as exc:
         answer = {"ok": False, "error": str(exc)}
     except MemoryError:

@@ -284,14 +284,19 @@ def _pdf_with_text(text: str) -> bytes:
     return bytes(pdf.output())
 
 
+REFUSED = "Chỉ nhận tệp văn bản .txt, .docx, .doc, .odt, .rtf, .pdf hoặc ảnh chụp trang văn bản (.jpg, .png, .tif)."
+NOT_WORD = "Tệp là tài liệu Office cũ nhưng không phải văn bản Word (có thể là bảng tính hoặc trình chiếu)."
+
+
 @pytest.mark.parametrize(
     ("data", "filename", "limit", "message"),
     [
         (b"", "cong-van.txt", None, "Tệp trống."),
         (b"x" * (20 * 1024 * 1024 + 1), "cong-van.txt", None, "Tệp vượt quá giới hạn 20 MB."),
         (b"x" * (1024 * 1024 + 1), "cong-van.txt", 1024 * 1024, "Tệp vượt quá giới hạn 1 MB."),
-        (b"Kinh gui", "cong-van.doc", None, "Chỉ nhận tệp .txt, .docx hoặc .pdf."),
-        (b"Kinh gui", "cong-van", None, "Chỉ nhận tệp .txt, .docx hoặc .pdf."),
+        (b"Kinh gui", "cong-van.doc", None, REFUSED),
+        (b"Kinh gui", "cong-van", None, REFUSED),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(600), "bang-tinh.doc", None, NOT_WORD),
         (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "anh.txt", None, "Tệp .txt không phải văn bản (có dữ liệu nhị phân)."),
         (bytes(range(1, 32)) * 20, "rac.txt", None, "Tệp .txt không phải văn bản (có dữ liệu nhị phân)."),
         (b"C\xf4ng v\xe3n", "cp1258.txt", None, "Không đọc được tệp .txt: hãy lưu tệp với bảng mã UTF-8."),
@@ -316,8 +321,9 @@ def _pdf_with_text(text: str) -> bytes:
         "empty",
         "over-20-mb",
         "over-custom-limit",
-        "doc-extension",
+        "doc-extension-without-word-content",
         "no-extension",
+        "old-office-file-that-is-not-word",
         "binary",
         "control-characters",
         "legacy-encoding",

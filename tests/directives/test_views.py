@@ -75,7 +75,7 @@ def test_pasted_text_goes_to_the_same_review_form(client, cast):
     [
         ("trong.txt", b"", "Tập tin được gửi là rỗng."),
         ("nhiphan.txt", b"\x00\x01\x02\xff" * 50, "nhị phân"),
-        ("anh.png", b"\x89PNG\r\n\x1a\n", "Chỉ nhận tệp .txt, .docx hoặc .pdf."),
+        ("bang-tinh.xlsx", b"PK\x03\x04", "Chỉ nhận tệp văn bản .txt, .docx, .doc, .odt, .rtf, .pdf hoặc ảnh chụp"),
         ("hong.docx", b"PK\x03\x04 not really a zip", "Không đọc được tệp .docx"),
         ("hong.pdf", b"%PDF-1.4 garbage", "PDF"),
     ],
