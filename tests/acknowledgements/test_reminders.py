@@ -462,6 +462,28 @@ def test_the_command_runs_the_pass_and_says_what_it_sent(cast, campaign, due_on,
     assert len(mail.outbox) == 3
 
 
+def test_the_command_says_when_the_daily_pass_already_ran_that_day_and_claims_only_what_is_new(
+    cast, org, campaign, due_on, settings, django_capture_on_commit_callbacks
+):
+    settings.REMINDER_HOUR = 0
+    day = due_on - 7 * DAY
+    with django_capture_on_commit_callbacks(execute=True):
+        services.reminder_pass_daily(now=timezone.make_aware(datetime.datetime.combine(day, datetime.time(8))))
+    services.assignments_sync_person(person=PersonFactory(email="moiden@example.gov.vn", unit=org.team))
+    out = StringIO()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("send_reminders", "--date", day.isoformat(), stdout=out)
+
+    assert "Lượt nhắc hằng ngày của ngày này đã chạy lúc" in out.getvalue()
+    assert "Nhắc hạn: 1 lượt nhắc văn bản, gửi tới 1 người" in out.getvalue()
+    assert sorted(m.to[0] for m in mail.outbox) == [
+        "canbo@example.gov.vn",
+        "moiden@example.gov.vn",
+        "truongphong@example.gov.vn",
+    ]
+
+
 def test_the_command_refuses_a_malformed_date(db):
     with pytest.raises(CommandError, match="YYYY-MM-DD"):
         call_command("send_reminders", "--date", "5/9/2024")

@@ -114,6 +114,20 @@ def test_an_administrator_launches_a_campaign_from_the_directive(client, cast, o
     }
 
 
+def test_launching_a_launched_directive_again_shows_its_campaign_and_saves_nothing(client, cast, org, campaign):
+    client.force_login(cast.administrator)
+    url = reverse("acknowledgements:launch", args=[campaign.directive.pk])
+    due = (datetime.date.today() + datetime.timedelta(days=30)).isoformat()
+
+    page = client.post(url, {"units": [org.office.pk], "include_subtree": "on", "due_on": due}).content.decode()
+
+    assert "Văn bản này đã được phát động quán triệt." in page
+    assert "<dt>Số người được giao</dt><dd>2</dd>" in page
+    assert "Phòng Bưu chính (gồm cả các đơn vị trực thuộc)" in page
+    assert list(campaign.targets.values_list("unit__code", flat=True)) == ["PBC"]
+    assert Assignment.objects.count() == 2
+
+
 def test_only_administrators_launch(client, cast, tax_letter):
     for person in (cast.staff, cast.unit_head, cast.inspector, cast.outsider):
         client.force_login(person)
