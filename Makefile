@@ -68,5 +68,12 @@ load: $(VENV)/.installed-dev
 	DATABASE_URL=$${LOAD_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/conduct_load} \
 	$(BIN)/python bench/load.py $(LOAD_ARGS)
 
+# Mutation testing by hand, never in CI: each module of [tool.mutation.modules] in
+# pyproject.toml against its own tests, on SQLite; MODULES=core/uploads.py picks some.
+# Survivors judged equivalent are listed in tests/MUTATION.md.
+.PHONY: mutation
+mutation: $(VENV)/.installed-dev
+	env -u CI $(BIN)/python tests/mutation.py $(MODULES)
+
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles test-output
