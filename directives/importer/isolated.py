@@ -49,6 +49,12 @@ def _out_of_memory(memory_mb: int) -> DocumentError:
     )
 
 
+def _tool_settings() -> dict:
+    from django.conf import settings
+
+    return {name: getattr(settings, name, "") for name in ("DIRECTIVE_SOFFICE", "DIRECTIVE_TESSERACT")}
+
+
 def read_and_parse_isolated(
     data: bytes,
     filename: str,
@@ -69,6 +75,7 @@ def read_and_parse_isolated(
         "limits": dataclasses.asdict(limits),
         "memory_mb": memory_mb,
         "language": language,
+        "tools": _tool_settings(),
     }
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(PROJECT_ROOT), os.environ.get("PYTHONPATH")]))}
     try:
@@ -112,6 +119,7 @@ def _child_main(argv: list[str]) -> int:
         LOCALE_PATHS=[str(PROJECT_ROOT / "locale")],
         INSTALLED_APPS=[],
         LOGGING_CONFIG=None,
+        **params.get("tools", {}),
     )
     django.setup()
     from django.utils import translation

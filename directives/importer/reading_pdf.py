@@ -32,6 +32,8 @@ _PYPDF_OUTPUT_LIMITS = (
     "image_maximum_buffer_size",
 )
 _SENTENCE_END = ".:!?"
+_GLYPH_BULLETS = "•●▪■"
+_HOLLOW_BULLETS = "◦○"
 _LIST_OPENERS = ("-", "+", "•", "–", "—")
 _PART_LABELS = ("kinh gui", "noi nhan", "v/v", "so:", "can cu")
 
@@ -157,7 +159,7 @@ def _reflow(pages: list[str]) -> str:
         for line in normalise(page).split("\n"):
             # Justified lines come back with doubled spaces; pypdf joins the
             # columns of a table with one space, so no gap is worth keeping.
-            line = " ".join(line.split())
+            line = _bullet(" ".join(line.split()))
             if line and not is_furniture(line):
                 lines.append(line)
     lengths = sorted(len(line) for line in lines)
@@ -173,6 +175,17 @@ def _reflow(pages: list[str]) -> str:
             joined.append([line])
         previous = line
     return "\n".join(" ".join(paragraph) for paragraph in joined)
+
+
+def _bullet(line: str) -> str:
+    """Word's bullets come out of a PDF as their glyph: a Symbol-font dot in the
+    private-use area (U+F0B7) or "•", often glued to the item. Both are "-"."""
+    first = line[:1]
+    if first in _HOLLOW_BULLETS:
+        return "+ " + line[1:].lstrip()
+    if first and (first in _GLYPH_BULLETS or "\uf000" <= first <= "\uf0ff"):
+        return "- " + line[1:].lstrip()
+    return line
 
 
 def _was_wrapped(previous: str, line: str, full_width: int) -> bool:
