@@ -299,6 +299,14 @@ DIRECTIVE_MAX_PDF_PAGES = env_int("DIRECTIVE_MAX_PDF_PAGES", 100, minimum=1)
 DIRECTIVE_MAX_PDF_CONTENT_MB = env_int("DIRECTIVE_MAX_PDF_CONTENT_MB", 4, minimum=1)
 DIRECTIVE_IMPORT_TIMEOUT_S = env_int("DIRECTIVE_IMPORT_TIMEOUT_S", 60, minimum=1)
 DIRECTIVE_IMPORT_MEMORY_MB = env_int("DIRECTIVE_IMPORT_MEMORY_MB", 512, minimum=64)
+# Old Word/.odt/.rtf go through LibreOffice and scans through Tesseract (Debian:
+# libreoffice-writer-nogui, tesseract-ocr, tesseract-ocr-vie), inside that child
+# process; each run of a tool has its own time limit, and OCR a page limit. Empty
+# program paths mean "soffice" and "tesseract" on PATH.
+DIRECTIVE_SOFFICE = env_str("DIRECTIVE_SOFFICE", "")
+DIRECTIVE_TESSERACT = env_str("DIRECTIVE_TESSERACT", "")
+DIRECTIVE_TOOL_TIMEOUT_S = env_int("DIRECTIVE_TOOL_TIMEOUT_S", 45, minimum=1)
+DIRECTIVE_MAX_OCR_PAGES = env_int("DIRECTIVE_MAX_OCR_PAGES", 10, minimum=1)
 
 # Reminders and escalation (acknowledgements/reminders.py). Days before the due date
 # and the overdue cadence. Beat ticks every 15 minutes; the day's pass runs once, at
