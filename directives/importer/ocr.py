@@ -14,10 +14,12 @@ from __future__ import annotations
 
 import io
 import logging
+import subprocess
 import tempfile
 from pathlib import Path
 
 from django.utils.translation import gettext as _
+from pypdf import apply_configuration
 
 from . import tools
 from .limits import DocumentError, Limits
@@ -49,10 +51,22 @@ def ocr_note() -> str:
     )
 
 
+class TesseractMissing(DocumentError):
+    """OCR is needed but Tesseract (or its Vietnamese model) is not installed."""
+
+
+def _has_vietnamese(program: str) -> bool:
+    try:
+        listed = subprocess.run([program, "--list-langs"], capture_output=True, timeout=10, check=False).stdout
+    except (OSError, subprocess.TimeoutExpired):
+        return False
+    return "vie" in listed.decode("utf-8", errors="replace").split()
+
+
 def _program() -> str:
     program = tesseract()
-    if program is None:
-        raise DocumentError(missing_message())
+    if program is None or not _has_vietnamese(program):
+        raise TesseractMissing(missing_message())
     return program
 
 
@@ -73,7 +87,9 @@ def _open(data: bytes):
     previous = Image.MAX_IMAGE_PIXELS
     Image.MAX_IMAGE_PIXELS = _MAX_PIXELS
     try:
-        image = Image.open(io.BytesIO(data))
+        image = Image.open(io.BytesIO(data))  # reads the header only
+        if image.width * image.height > _MAX_PIXELS:
+            raise Image.DecompressionBombError("over the page limit")
         image.load()
         return image
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
@@ -103,7 +119,20 @@ def _recognise(images, limits: Limits) -> str:
                 what="Tesseract",
             )
             texts.append(output.decode("utf-8", errors="replace"))
-    return "\n".join(texts)
+    return tidy("\n".join(texts))
+
+
+def tidy(text: str) -> str:
+    """Drop what specks of dirt become: lines without a letter or digit, and a
+    lone mark after the last word of a line ("... mạng xã hội +")."""
+    lines = []
+    for line in text.split("\n"):
+        words = line.split()
+        while len(words) > 1 and len(words[-1]) == 1 and not words[-1].isalnum() and words[-1] not in ".;:":
+            words.pop()
+        line = " ".join(words)
+        lines.append(line if any(ch.isalnum() for ch in line) else "")
+    return "\n".join(lines)
 
 
 def ocr_image(data: bytes, limits: Limits, notes: list[str]) -> str:
@@ -122,20 +151,27 @@ def ocr_image(data: bytes, limits: Limits, notes: list[str]) -> str:
 
 
 def ocr_pdf_pages(reader, limits: Limits, notes: list[str]) -> str:
-    """The text of a scanned PDF: each page's largest embedded image, OCR'd."""
-    _program()
+    """The text of a scanned PDF: each page's largest embedded image, OCR'd;
+    "" when the pages hold no image at all."""
     images = []
-    for page in reader.pages:
-        try:
-            candidates = [picture.image for picture in page.images]
-        except Exception:  # an image pypdf cannot decode counts as no image
-            logger.info("Unreadable image in a scanned PDF", exc_info=True)
-            candidates = []
-        candidates = [image for image in candidates if image is not None]
-        if candidates:
-            images.append(max(candidates, key=lambda image: image.width * image.height))
+    # A page scan decodes to far more than the content-stream budget; it is
+    # bounded by its pixels instead (three bytes each, in colour).
+    with apply_configuration(image_maximum_buffer_size=3 * _MAX_PIXELS):
+        for page in reader.pages:
+            images.extend(_page_image(page))
     if not images:
         return ""
     text = _recognise(images, limits)
     notes.append(ocr_note())
     return text
+
+
+def _page_image(page) -> list:
+    """The largest image drawn on the page (a scan is one image per page)."""
+    try:
+        candidates = [picture.image for picture in page.images]
+    except Exception:  # an image pypdf cannot decode counts as no image
+        logger.info("Unreadable image in a scanned PDF", exc_info=True)
+        return []
+    candidates = [image for image in candidates if image is not None]
+    return [max(candidates, key=lambda image: image.width * image.height)] if candidates else []

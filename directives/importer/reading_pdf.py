@@ -115,14 +115,14 @@ def _read_pdf_limited(data: bytes, limits: Limits, notes: list[str]) -> str:
 def _scanned(reader, limits: Limits, notes: list[str]) -> str:
     from . import ocr
 
-    if ocr.tesseract() is None:
+    try:
+        text = ocr.ocr_pdf_pages(reader, limits, notes)
+    except ocr.TesseractMissing as missing:
         raise DocumentError(
             _("Tệp PDF không có lớp văn bản (bản quét?). Hãy tải lên tệp có văn bản hoặc dán nội dung.")
             + " "
-            + ocr.missing_message()
-        )
-    try:
-        text = ocr.ocr_pdf_pages(reader, limits, notes)
+            + str(missing)
+        ) from None
     except DocumentError:
         raise
     except MemoryError:
@@ -181,9 +181,11 @@ def _bullet(line: str) -> str:
     """Word's bullets come out of a PDF as their glyph: a Symbol-font dot in the
     private-use area (U+F0B7) or "•", often glued to the item. Both are "-"."""
     first = line[:1]
+    if not first:
+        return line
     if first in _HOLLOW_BULLETS:
         return "+ " + line[1:].lstrip()
-    if first and (first in _GLYPH_BULLETS or "\uf000" <= first <= "\uf0ff"):
+    if first in _GLYPH_BULLETS or "\uf000" <= first <= "\uf0ff":
         return "- " + line[1:].lstrip()
     return line
 
