@@ -60,30 +60,26 @@ class RedisServer:
             self.process = None
 
 
-def point_celery_at(url: str | None) -> None:
-    """Send this process's tasks to the broker at `url` (None: run them eagerly),
-    dropping the connections pooled for the previous one."""
-    if celery_app._pool is not None:
-        celery_app._pool.force_close_all()
+def point_celery_at(url: str, *, eager: bool = False, backend: str | None = None) -> None:
+    """Send this process's tasks to the broker at `url`. The app's pools are only
+    dropped, not closed: kombu shares them per URL across the process (another
+    test's broker keeps its own)."""
     celery_app._pool = None
     celery_app.amqp._producer_pool = None
-    if url is None:
-        celery_app.conf.update(task_always_eager=True)
-    else:
-        celery_app.conf.update(broker_url=url, result_backend=None, task_always_eager=False)
+    celery_app.conf.update(broker_url=url, result_backend=backend, task_always_eager=eager)
 
 
 @contextmanager
 def private_redis() -> Iterator[RedisServer]:
     server = RedisServer()
     server.start()
-    broker = celery_app.conf.broker_url
+    conf = celery_app.conf
+    before = (conf.broker_url, conf.result_backend, conf.task_always_eager)
     point_celery_at(server.url)
     try:
         yield server
     finally:
-        point_celery_at(None)
-        celery_app.conf.update(broker_url=broker)
+        point_celery_at(before[0], backend=before[1], eager=before[2])
         server.stop()
 
 
