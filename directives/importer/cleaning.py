@@ -35,6 +35,10 @@ _PAGE_NUMBER_RE = re.compile(
     re.IGNORECASE,
 )
 _END_PUNCTUATION = ".;:!?"
+# A separator rule left at the end of a header cell ("TỈNH LAI CHÂU -------").
+_TRAILING_RULE_RE = re.compile(r"(?<=\S)\s++[-–—_=]{3,}+$")
+# "ngày 21 tháng 11 năm" + "2002": a date wrapped before its number.
+_DATE_WORD_END = ("ngày", "tháng", "năm")
 # Lines that open a lettered sub-item ("a) ...") start in lower case but are
 # never the continuation of the previous line.
 _LETTERED_ITEM_RE = re.compile(r"^[a-zđ][).]\s")
@@ -101,7 +105,10 @@ def join_broken_lines(lines: list[str]) -> list[str]:
             pending_blanks += 1
             continue
         previous = result[-1][-1] if result and result[-1] else ""
-        if previous and pending_blanks <= 2 and previous[-1] not in _END_PUNCTUATION and _starts_lowercase(line):
+        wrapped_date = previous.endswith(_DATE_WORD_END) and line[:1].isdigit() and not pending_blanks
+        if wrapped_date or (
+            previous and pending_blanks <= 2 and previous[-1] not in _END_PUNCTUATION and _starts_lowercase(line)
+        ):
             result[-1].append(line)
         else:
             result.extend([] for _blank in range(pending_blanks))
@@ -111,12 +118,25 @@ def join_broken_lines(lines: list[str]) -> list[str]:
     return [" ".join(parts) for parts in result]
 
 
+def table_cells(line: str) -> list[str] | None:
+    """The cells of a table row copied from a web page ("A | B |"), or None for
+    a line that is no table row. A row of empty cells ("|") has no cells."""
+    if "|" not in line:
+        return None
+    return [cell.strip() for cell in line.split("|") if cell.strip()]
+
+
 def clean_lines(text: str) -> list[str]:
-    """Split text into trimmed content lines; blank lines stay as ""."""
+    """Split text into trimmed content lines; blank lines stay as "".
+
+    Table remnants of legal-database pages are undone first: each cell of a
+    flattened row becomes a line, and lines of bare "|" disappear."""
     lines = []
     for raw in normalise(text).split("\n"):
-        line = strip_markdown(raw).strip()
-        lines.append("" if is_furniture(line) else line)
+        cells = table_cells(raw)
+        for cell in [raw] if cells is None else cells:
+            line = _TRAILING_RULE_RE.sub("", strip_markdown(cell).strip())
+            lines.append("" if is_furniture(line) else line)
     return join_broken_lines(lines)
 
 

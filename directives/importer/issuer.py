@@ -137,6 +137,9 @@ def recase_agency(name: str) -> str:
         elif fold(word) == "va":
             out.append("và")
             start_of_component = True
+        elif word in ("-", "–"):  # "BỘ VĂN HOÁ - THÔNG TIN": each side is a name
+            out.append(word)
+            start_of_component = True
         else:
             out.append(_capitalise(word) if start_of_component else word.lower())
             start_of_component = False
@@ -160,6 +163,36 @@ def _agency_units(lines: list[str]) -> list[str]:
 def _looks_like_agency_line(line: str) -> bool:
     words = line.split()
     return bool(words) and (is_uppercase_text(line) or _head_length(words) > 0) and len(line) <= 120
+
+
+# Office titles that open an authority line ("CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH ...").
+_OFFICE_TITLES = (
+    "chu tich", "bo truong", "tong cuc truong", "cuc truong", "giam doc", "thu tuong", "chanh van phong",
+    "truong ban", "vien truong", "chanh an",
+)  # fmt: skip
+# Agencies that issue in their own name under the title of a decision.
+_AUTHORITY_HEADS = ("uy ban nhan dan", "ubnd", "hoi dong nhan dan", "bo", "so", "cuc", "tong cuc", "chinh phu")
+
+
+def authority_agency(line: str) -> str | None:
+    """The agency of an authority line: the line under a decision's title that
+    says who decides ("ỦY BAN NHÂN DÂN TỈNH KHÁNH HÒA", "CỤC TRƯỞNG CỤC THUẾ",
+    "BỘ TRƯỞNG BỘ VĂN HÓA - THÔNG TIN"), re-cased; None for any other line."""
+    text = collapse(line)
+    if not text or len(text) > 120 or not is_uppercase_text(text) or any(ch.isdigit() for ch in text):
+        return None
+    words = text.split()
+    folded = fold(text)
+    for title in _OFFICE_TITLES:
+        if folded.startswith(title + " "):
+            words = words[len(title.split()) :]
+            folded = fold(" ".join(words))
+            break
+    if folded.startswith("ban hanh") or not any(
+        folded == head or folded.startswith(head + " ") for head in _AUTHORITY_HEADS
+    ):
+        return None
+    return recase_agency(" ".join(words))
 
 
 def issuer_from_header(header_lines: list[str]) -> str | None:

@@ -46,7 +46,9 @@ _TITLES = {
 # quantifiers may compete for the same characters. Runs that the next token
 # cannot start are possessive (*+, ++), so a failed match never re-splits
 # them; see tests/directives/test_importer_budget.py.
-_MOTTO_RE = re.compile(r"C[ỘO]NG\s++H(?:ÒA|OÀ|OA)\s++X|Độc\s++lập\s*+[-–]\s*+Tự\s++do", re.IGNORECASE)
+_MOTTO_RE = re.compile(
+    r"C[ỘO]NG\s++H(?:ÒA|OÀ|OA)\s++X|Độc\s++lập\s*+[-–]\s*+Tự\s++do|CHỦ\s++NGHĨA\s++VIỆT\s++NAM", re.IGNORECASE
+)
 _NUMBER_LINE_RE = re.compile(r"(?<![^\W_])(?:Số|SỐ)\s*+(?::\s*+|(?=[\d./_…]))")
 # A number never starts with the filler, so the first run can keep all of it.
 _NUMBER_VALUE_RE = re.compile(rf"^[\s._…]*+(?P<number>{NUMBER_PATTERN})?[\s._…]*+$")
@@ -65,6 +67,17 @@ _ABOUT_RE = re.compile(r"^(?:V/v|về việc|về)\s*+:?\s*+", re.IGNORECASE)
 # has lost the blank line between them.
 _BODY_OPENERS = ("căn cứ", "thực hiện", "trong ", "hiện nay", "thời gian", "để ", "nhằm ", "qua ", "theo ")
 _FRONT_LIMIT = 40
+# Lines that cite other documents; a "V/v" in them is the cited document's subject.
+_CITING_OPENERS = ("can cu", "theo ", "xet ", "thuc hien", "tai ")
+# The kind part of a symbol ("QĐ-UBND", "CT-UBND", "09-QC/TW"): what the document is.
+# fmt: off
+_KIND_BY_SYMBOL = {
+    "QĐ": "Quyết định", "CT": "Chỉ thị", "KH": "Kế hoạch", "TB": "Thông báo", "HD": "Hướng dẫn",
+    "NQ": "Nghị quyết", "TT": "Thông tư", "NĐ": "Nghị định", "CĐ": "Công điện", "QC": "Quy chế",
+    "QYĐ": "Quy định", "QĐi": "Quy định", "BC": "Báo cáo", "TTr": "Tờ trình", "KL": "Kết luận",
+    "CTr": "Chương trình", "ĐA": "Đề án",
+}
+# fmt: on
 
 
 @dataclass
@@ -78,7 +91,9 @@ class Outline:
     title: int | None = None
     recipients: int | None = None
     distribution: int | None = None
+    authority: int | None = None
     front_end: int = 0
+    subject_line: int | None = None  # a subject with neither "V/v" nor a title line
 
 
 def _is_motto(line: str) -> bool:
@@ -103,9 +118,12 @@ def _date_match(line: str) -> tuple[re.Match, str | None] | None:
         return None
     words = []
     for word in reversed(line[: match.start()].rstrip(" ,").split()):
-        if not word[:1].isupper() or any(ch.isdigit() or ch in "/:" for ch in word) or len(words) == 4:
+        dash = word in ("-", "–") and bool(words)  # "Bà Rịa – Vũng Tàu"
+        if (not word[:1].isupper() and not dash) or any(ch.isdigit() or ch in "/:" for ch in word) or len(words) == 6:
             break
         words.insert(0, word)
+    if words and words[0] in ("-", "–"):
+        words.pop(0)
     place = " ".join(words) or None
     if place is None and line[: match.start()].strip(" ,"):
         return None
@@ -127,6 +145,15 @@ def _is_field_line(line: str) -> bool:
     )
 
 
+def _is_subject_line(line: str) -> bool:
+    """ "V/v ..." opening the line, or beside the number of a flattened header; a
+    "V/v" later in a line is the subject of a document the line cites."""
+    found = _VV_RE.search(line)
+    if not found or fold(line).startswith(_CITING_OPENERS):
+        return False
+    return found.start() == 0 or bool(_NUMBER_LINE_RE.match(line)) or not line[: found.start()].strip(" *_-")
+
+
 def _outline(lines: list[str]) -> Outline:
     outline = Outline(lines=lines)
     for index in range(len(lines) - 1, -1, -1):
@@ -144,7 +171,7 @@ def _outline(lines: list[str]) -> Outline:
             break
         if outline.number is None and _NUMBER_LINE_RE.search(line):
             outline.number = index
-        if outline.subject is None and _VV_RE.search(line):
+        if outline.subject is None and _is_subject_line(line):
             outline.subject = index
         if outline.date is None and _date_match(line):
             outline.date = index
@@ -152,7 +179,43 @@ def _outline(lines: list[str]) -> Outline:
             outline.title = index
     found = [i for i in (outline.number, outline.date, outline.subject, outline.title) if i is not None]
     outline.front_end = outline.recipients if outline.recipients is not None else (max(found) + 1 if found else 0)
+    outline.authority = _authority_line(outline)
+    if outline.title is None and outline.subject is None:
+        outline.subject_line = _untitled_subject(outline)
     return outline
+
+
+def _front_lines(outline: Outline):
+    """(index, line) after the number and date lines, up to the body's first
+    "Căn cứ" or "QUYẾT ĐỊNH:" line: where the title, subject and authority sit."""
+    dated = [i for i in (outline.number, outline.date) if i is not None]
+    if not dated:
+        return
+    start = max(dated) + 1
+    for index in range(start, min(len(outline.lines), start + 12)):
+        line = outline.lines[index]
+        if fold(line).startswith(("can cu", "quyet dinh:", "kinh gui")) or sections.is_list_line(line):
+            return
+        yield index, line
+
+
+def _authority_line(outline: Outline) -> int | None:
+    for index, line in _front_lines(outline):
+        if index != outline.title and issuer_rules.authority_agency(line):
+            return index
+    return None
+
+
+def _untitled_subject(outline: Outline) -> int | None:
+    """A decision copied without its title line: the capitals line above the authority."""
+    if outline.authority is None:
+        return None
+    for index, line in _front_lines(outline):
+        if index == outline.authority:
+            return None
+        if line and is_uppercase_text(line) and len(line) > 20 and not _is_motto(line):
+            return index
+    return None
 
 
 def _number_and_symbol(line: str) -> tuple[str | None, str | None]:
@@ -166,6 +229,18 @@ def _number_and_symbol(line: str) -> tuple[str | None, str | None]:
     symbol_match = _SYMBOL_RE.match(after)
     symbol = clean_code(symbol_match.group("symbol")) if symbol_match else None
     return (clean_code(number) if number else None), symbol
+
+
+def kind_from_symbol(symbol: str | None) -> str | None:
+    """The kind a symbol names ("QĐ-UBND" -> Quyết định); a symbol with only
+    issuer parts ("VPCP-TCCV") is a công văn's (Nghị định 30/2020, Phụ lục III)."""
+    if not symbol:
+        return None
+    parts = [part for part in re.split(r"[-/.]", symbol) if part and not part.isdigit()]
+    for part in parts[:1]:
+        if part in _KIND_BY_SYMBOL:
+            return _KIND_BY_SYMBOL[part]
+    return "Công văn"
 
 
 def _issued_on(match: re.Match) -> str | None:
@@ -203,14 +278,26 @@ def _subject(outline: Outline) -> str | None:
         first = first[_VV_RE.search(first).end() :]
         start = outline.subject
     elif outline.title is not None:
-        # Every title is two words ("CHỈ THỊ"); anything after them starts the subject.
+        # Every title is two words ("CHỈ THỊ"); anything after them starts the subject,
+        # unless it names who issues it ("QUYẾT ĐỊNH CỦA BỘ TRƯỞNG ...").
         first = " ".join(lines[outline.title].split()[2:])
+        first = "" if fold(first).startswith("cua ") else first
         start = outline.title
+    elif outline.subject_line is not None:
+        first, start = lines[outline.subject_line], outline.subject_line
     else:
         return None
     parts = [first] if first.strip() else []
-    for line in lines[start + 1 : start + 6]:
-        if _ends_subject(line, long_line_ends=outline.title is not None and bool(parts)):
+    following = lines[start + 1 : start + 8]
+    if not parts:  # a blank line often follows a standalone "QUYẾT ĐỊNH"
+        while following and not following[0]:
+            following = following[1:]
+    for offset, line in enumerate(following[:6]):
+        if start + 1 + offset == outline.authority or issuer_rules.authority_agency(line):
+            break
+        if parts and _ends_subject(line, long_line_ends=outline.title is not None and bool(parts)):
+            break
+        if not parts and _is_field_line(line):
             break
         parts.append(line)
     dated = _date_match(" ".join(parts))
@@ -237,6 +324,12 @@ def _header_lines(outline: Outline) -> list[str]:
 
 def _issuer(outline: Outline, body: str, whole: str, symbol: str | None, warnings: list[str]) -> str | None:
     found = issuer_rules.issuer_from_header(_header_lines(outline))
+    if outline.authority is not None:
+        # The authority line names the issuer in full where a copied header lost a
+        # line ("ỦY BAN NHÂN DÂN" above, "ỦY BAN NHÂN DÂN TỈNH KHÁNH HÒA" under the title).
+        authority = issuer_rules.authority_agency(outline.lines[outline.authority])
+        if not found or fold(found) != fold(authority):
+            found = authority
     found = found or issuer_rules.issuer_from_body(body) or issuer_rules.issuer_from_body(whole)
     if found:
         return found
@@ -313,6 +406,8 @@ def _subject_fields(result: dict, outline: Outline) -> None:
         result["doc_type"] = "Công văn"
     elif outline.title is not None:
         result["doc_type"] = _title_kind(outline.lines[outline.title])
+    else:
+        result["doc_type"] = kind_from_symbol(result["symbol"])
     if result["doc_type"] is None:
         _warn(result, _("Không xác định được loại văn bản."))
     result["subject"] = _subject(outline)
@@ -352,6 +447,6 @@ def _recipients_and_signature(result: dict, outline: Outline) -> tuple[int, int]
 def _reference_fields(result: dict, whole: str, known: dict[str, dict]) -> None:
     # The letter's own number is not a citation.
     own_code = f"{result['number']}/{result['symbol']}" if result["number"] and result["symbol"] else None
-    references, warnings = resolve_references(find_references(whole, own_code), known)
+    references, warnings = resolve_references(find_references(whole, own_code, result["issued_on"]), known)
     result["references"] = references
     result["warnings"].extend(warnings)

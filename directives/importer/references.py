@@ -31,7 +31,7 @@ _SYMBOL_HEAD = rf"[A-ZĐ][A-Za-zĐđ0-9&]*+[{_SCRIPTS}]*+"
 _SYMBOL_PART = rf"\s?-\s?[A-ZĐ0-9&][A-Za-zĐđ0-9&]*+[{_SCRIPTS}]*+"
 CODE_RE = re.compile(
     rf"(?<![\w/])(?P<code>{NUMBER_PATTERN}(?:{_SEPARATOR}\d{{4}})?{_SEPARATOR}"
-    rf"{_SYMBOL_HEAD}(?:{_SYMBOL_PART})*)(?![\w/])"
+    rf"{_SYMBOL_HEAD}(?:{_SYMBOL_PART})*)(?![\w/]|-[^\W_])"
 )
 
 # Canonical spelling of each kind of document, longest names first so that
@@ -61,6 +61,8 @@ _DATE_AFTER_RE = re.compile(
     r"|(?P<d2>\d{1,2})\s++tháng\s++(?P<m2>\d{1,2})\s++năm\s++(?P<y2>\d{4}))",
     re.IGNORECASE,
 )
+# A code glued to the date after it ("607/QĐ-UBNDngày 27 tháng 5"), as web copies leave it.
+_GLUED_DATE_RE = re.compile(r"(?<=[A-ZĐ0-9])(?=ngày\s)")
 _LOWER = "a-zàáạảãâầấậẩẫăằắặẳẵèéẹẻẽêềếệểễìíịỉĩòóọỏõôồốộổỗơờớợởỡùúụủũưừứựửữỳýỵỷỹđ"
 # A comma may sit inside a law's title ("Luật Cán bộ, công chức") but not
 # between two laws ("Luật A, Luật B"): only before a lower-case word.
@@ -123,33 +125,115 @@ def _reference(code: str | None, kind: str | None, date: str | None, title: str 
     }
 
 
-def _coded_references(text: str, own_code: str | None) -> list[tuple[int, dict]]:
+def _coded_references(text: str, own_code: str | None, own_date: str | None) -> list[tuple[int, dict]]:
     found: list[tuple[int, dict]] = []
     for match in CODE_RE.finditer(text):
         code = clean_code(match.group("code"))
-        if own_code and code == own_code:
-            continue
         kind, title, start = _kind_before(text, match.start())
         date, end = _date_after(text, match.end())
+        # The letter's own code is no citation, unless it is an older document's
+        # that carries the same code (a Chỉ thị 07/CT-UBND of an earlier year).
+        if own_code and code == own_code and (date is None or own_date is None or date == own_date):
+            continue
         found.append((start, _reference(code, kind, date, title, text[start:end])))
     return found
 
 
+# "Luật" (or "Bộ luật") with a capital: the lower-case word is the law in general.
+_LAW_WORD_RE = re.compile(r"(?<![^\W_])(?:Bộ luật|Luật)(?![^\W_])")
+_TITLE_STOPS = frozenset(("số", "năm", "ngày", "của", "được", "đã", "do", "tại"))
+_CLAUSE_END_RE = re.compile(r"[;\n]")
+_QUALIFIER_STARTS = frozenset(("của", "được", "đã", "do"))
+_LAW_DATE_RE = re.compile(
+    r"(?:ngày\s++(?:(?P<d>\d{1,2})\s*+[/.-]\s*+(?P<m>\d{1,2})\s*+[/.-]\s*+(?P<y>\d{4})"
+    r"|(?P<d2>\d{1,2})\s++tháng\s++(?P<m2>\d{1,2})\s++năm\s++(?P<y2>\d{4}))"
+    r"|(?:năm\s++)?(?P<year>(?:19|20)\d{2}))(?![\d/])",
+    re.IGNORECASE,
+)
+_MAX_TITLE_WORDS = 14
+_MAX_QUALIFIER_WORDS = 12
+
+
+def _title_words(words: list[str]) -> int:
+    """How many of the words after "Luật" form its title."""
+    count = 0
+    for index, word in enumerate(words[:_MAX_TITLE_WORDS]):
+        bare = word.rstrip(",")
+        following = words[index + 1] if index + 1 < len(words) else ""
+        if (
+            not bare
+            or bare.lower() in _TITLE_STOPS
+            or (bare.lower() == "và" and following.startswith("Luật"))
+            or any(ch.isdigit() or ch in ';:()/."“”' for ch in bare)
+        ):
+            break
+        count += 1
+        # A comma may sit inside a title ("Luật Cán bộ, công chức"), only before a lower-case word.
+        if word.endswith(",") and not following[:1].islower():
+            break
+    return count
+
+
+def _law_date(rest: str) -> tuple[re.Match | None, int]:
+    """The date after a law's title, past a qualifier ("được Quốc hội thông qua",
+    "của Hội đồng nhân dân, Ủy ban nhân dân"); the match and its offset in rest."""
+    words = rest.split(" ")
+    position = 0
+    for skipped in range(min(_MAX_QUALIFIER_WORDS, len(words)) + 1):
+        match = _LAW_DATE_RE.match(rest, position)
+        if match:
+            return match, position
+        if skipped == len(words) or (skipped == 0 and words[0].lower() not in _QUALIFIER_STARTS):
+            return None, 0
+        word = words[skipped]
+        if any(ch in ";()" or ch.isdigit() for ch in word):
+            return None, 0
+        position += len(word) + 1
+    return None, 0
+
+
 def _laws_by_title(text: str) -> list[tuple[int, dict]]:
+    """Laws cited by title and date: "Luật An ninh mạng năm 2018", "Luật Báo chí ngày
+    28 tháng 12 năm 1989", "Luật Tổ chức HĐND và UBND được Quốc hội thông qua ngày ...".
+    A law amending another ("Luật sửa đổi, bổ sung ... của Luật X ngày ...") is one
+    citation, not X: the date is the amending law's."""
     found: list[tuple[int, dict]] = []
-    for match in _LAW_BY_TITLE_RE.finditer(text):
-        words = match.group("title")
-        if not words[:1].isupper():
+    skip_until = 0
+    for match in _LAW_WORD_RE.finditer(text):
+        if match.start() < skip_until:
             continue
-        kind = "Bộ luật" if match.group("kind").lower().startswith("bộ") else "Luật"
-        title = collapse(f"{kind} {words}")
-        found.append((match.start(), _reference(None, kind, match.group("year"), title, match.group(0))))
+        window = text[match.end() : match.end() + 400]
+        words = window.split(" ")[1:] if window.startswith(" ") else []
+        count = _title_words(words)
+        if not count:
+            continue
+        title_words = " ".join(words[:count]).rstrip(",")
+        rest_start = 1 + len(" ".join(words[:count])) + 1
+        date, offset = _law_date(window[rest_start:])
+        if fold(title_words).startswith("sua doi"):
+            # The laws it amends, up to the end of its clause, are not cited on their own.
+            clause_end = _CLAUSE_END_RE.search(text, match.end(), match.end() + 400)
+            skip_until = clause_end.start() if clause_end else match.end() + 400
+            continue
+        if date is None:
+            continue
+        if date["year"]:
+            when = date["year"]
+        else:
+            when = iso_date(date["d"] or date["d2"], date["m"] or date["m2"], date["y"] or date["y2"])
+        if when is None:
+            continue
+        kind = "Bộ luật" if match.group(0).startswith("Bộ") else "Luật"
+        end = match.end() + rest_start + offset + date.end()
+        title = collapse(f"{kind} {title_words}")
+        found.append((match.start(), _reference(None, kind, when, title, text[match.start() : end])))
     return found
 
 
-def find_references(text: str, own_code: str | None = None) -> list[dict]:
+def find_references(text: str, own_code: str | None = None, own_date: str | None = None) -> list[dict]:
     """Every cited document in order of first appearance, without duplicates."""
-    found = sorted(_coded_references(text, own_code) + _laws_by_title(text), key=lambda item: item[0])
+    text = _GLUED_DATE_RE.sub(" ", text)
+    found = sorted(_coded_references(text, own_code, own_date) + _laws_by_title(text), key=lambda item: item[0])
     seen: set[tuple] = set()
     references = []
     for _position, reference in found:
@@ -215,14 +299,15 @@ def _law_year(code: str, entry: dict) -> str | None:
 
 
 def _strip_law_word(title: str) -> str:
-    return re.sub(r"^(?:bo luat|luat)\s+", "", fold(title))
+    folded = re.sub(r"^(?:bo luat|luat)\s+", "", fold(title))
+    return folded.replace("hdnd", "hoi dong nhan dan").replace("ubnd", "uy ban nhan dan")
 
 
 def _match_title(reference: dict, known: dict[str, dict]) -> str | None:
     wanted = _strip_law_word(reference["title"] or "")
     for code, entry in known.items():
         title = entry.get("title") or ""
-        if title and _strip_law_word(title) == wanted and _law_year(code, entry) == reference["date"]:
+        if title and _strip_law_word(title) == wanted and _law_year(code, entry) == (reference["date"] or "")[:4]:
             return code
     return None
 

@@ -44,6 +44,16 @@ ADVERSARIAL = {
     "issuer: short forms": repeated("Ab Cd (AC) "),
     "sections: distribution items": "Nơi nhận: " + repeated("- a; "),
     "sections: recipients": "Kính gửi: " + repeated("a, "),
+    "tables: pipes": repeated("ỦY BAN | "),
+    "tables: trailing rule": "ỦY BAN" + repeated(" -") + " ---x",
+    "codes: glued to ngày": repeated("1/QĐ-ANgày ngày "),
+    "codes: dash after the symbol": repeated("1/A-") + "B",
+    "laws: titles before a qualifier": repeated("Luật Aa của Bb được "),
+    "laws: amending laws": repeated("Luật sửa đổi, Luật "),
+    "laws: dates": "Luật Aa ngày " + repeated("1 tháng "),
+    "authority: capitals": "Số: 1/QĐ-A\nHà Nội, ngày 1 tháng 1 năm 2020\n" + repeated("CHỦ TỊCH ỦY BAN "),
+    "subject: V/v in a line": repeated("a V/v "),
+    "place: dashes": repeated("Bà – ") + ", ngày 1 tháng 1 năm 2020",
 }
 
 
