@@ -46,9 +46,8 @@ class DatabaseErrorMiddleware:
             return None
         logger.warning("database unavailable during %s %s", request.method, request.path, exc_info=True)
         for connection in connections.all(initialized_only=True):
-            connection.close_if_unusable_or_obsolete()
-            if connection.errors_occurred or not connection.is_usable():
-                connection.close()
+            if not connection.in_atomic_block:  # a broken one is dropped; the retry opens a new one
+                connection.close_if_unusable_or_obsolete()
         if request.method in ("GET", "HEAD") and not getattr(request, "_database_retried", False):
             request._database_retried = True
             match = request.resolver_match

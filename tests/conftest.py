@@ -61,6 +61,11 @@ def test_settings(settings):
 
     translation.activate("vi")
     # Tasks run in-process unless a test starts a real worker (celery_worker below).
+    # A worker that stopped in an earlier test may have closed the app's connection
+    # and producer pools: drop them, so this test's first publish opens new ones.
+    celery_app._pool = None
+    celery_app.amqp._producer_pool = None
+    celery_app.conf.update(broker_url=settings.CELERY_BROKER_URL, result_backend=settings.CELERY_RESULT_BACKEND)
     celery_app.conf.task_always_eager = True
 
 

@@ -54,7 +54,7 @@ def test_a_page_asks_to_try_again_when_the_database_is_down(client, cast, databa
     assert "Cổng không kết nối được cơ sở dữ liệu. Thao tác vừa rồi chưa được lưu." in response.content.decode()
 
 
-def test_a_read_that_loses_its_connection_once_is_retried_on_a_fresh_one(rf):
+def test_a_read_that_loses_its_connection_once_is_retried_on_a_fresh_one(rf, db):
     calls = []
 
     def view(request):
@@ -74,7 +74,7 @@ def test_a_read_that_loses_its_connection_once_is_retried_on_a_fresh_one(rf):
     assert (response.status_code, response.content, calls) == (200, b"ok", ["GET", "GET"])
 
 
-def test_a_write_that_loses_its_connection_is_not_retried(rf):
+def test_a_write_that_loses_its_connection_is_not_retried(rf, db):
     request = rf.post("/")
     request.resolver_match = ResolverMatch(lambda r: HttpResponse("again"), (), {})
 

@@ -82,3 +82,80 @@ def test_a_staff_member_cannot_change_their_login_address(page, cast, csp_violat
     page.goto("/accounts/password/change/")
     assert page.get_by_role("link", name="E-mail").count() == 0
     assert csp_violations == []
+
+
+def png(path) -> str:
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (60, 40), (200, 30, 30)).save(buffer, format="PNG")
+    path.write_bytes(buffer.getvalue())
+    return str(path)
+
+
+def test_a_reported_head_sees_nothing_of_the_case_about_them(page, browser, live_server, cast, tmp_path, settings):
+    from violations.models import Evidence, Report
+
+    settings.PRIVATE_STORAGE_ROOT = tmp_path
+    # A member of the team reports the head of the department above, confidentially.
+    log_in(page, cast.staff.email, cast.password)
+    page.goto("/violations/new/")
+    page.get_by_label("E-mail của người bị phản ánh:").fill(cast.unit_head.email)
+    page.get_by_label("Loại vi phạm:").select_option(label="Xúc phạm danh dự, nhân phẩm người khác")
+    page.get_by_label("Nền tảng:").select_option(label="Facebook")
+    page.get_by_label("Thời điểm phát hiện:").fill("2026-11-20T21:00")
+    page.get_by_label("Mô tả:").fill("Bình luận xúc phạm đồng nghiệp trên trang cá nhân.")
+    page.get_by_label("Đề nghị giữ bí mật danh tính của tôi").check()
+    page.get_by_label("Tệp chứng cứ", exact=False).set_input_files(png(tmp_path / "binh-luan.png"))
+    page.get_by_role("button", name="Gửi phản ánh").click()
+    page.wait_for_url("**/violations/*/")
+    report = Report.objects.get()
+    evidence = Evidence.objects.get()
+
+    head = browser.new_context(base_url=live_server.url, locale="vi-VN").new_page()
+    log_in(head, cast.unit_head.email, cast.password)
+    head.wait_for_url("**/")
+    head.goto("/violations/")
+    assert "Bình luận xúc phạm" not in head.locator("main").inner_text()
+    assert f"#{report.pk}" not in head.locator("main").inner_text()
+    for url in (f"/violations/{report.pk}/", f"/violations/files/{evidence.pk}/", f"/violations/files/{evidence.pk}/?original=1"):
+        assert head.goto(url).status == 404, url
+    token = head.evaluate("document.cookie.split('; ').find(c => c.startsWith('csrftoken=')).split('=')[1]")
+    status = head.evaluate(
+        """async ([url, token]) => (await fetch(url, {method: 'POST', headers: {'X-CSRFToken': token},
+            body: new URLSearchParams({to: 'dismissed', note: 'Không có gì'})})).status""",
+        [f"/violations/{report.pk}/transition/", token],
+    )
+    assert status == 404
+    report.refresh_from_db()
+    assert report.state == "submitted"
+
+
+def test_an_anonymous_visitor_gets_a_receipt_that_is_not_cached_and_cannot_plant_a_script(page, org, tmp_path, settings):
+    settings.PRIVATE_STORAGE_ROOT = tmp_path
+    hostile = tmp_path / "bang-chung.pdf"
+    hostile.write_bytes(
+        b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R/OpenAction<</S/JavaScript/JS(app.alert(1))>>>>endobj\n"
+        b"2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+    )
+
+    page.goto("/violations/anonymous/")
+    page.get_by_label("Đơn vị của người bị phản ánh:").select_option(label="Tổ Báo chí")
+    page.get_by_label("Họ tên, chức vụ của người bị phản ánh (nếu biết):").fill("Một chuyên viên")
+    page.get_by_label("Loại vi phạm:").select_option(label="Thông tin sai sự thật, chưa kiểm chứng")
+    page.get_by_label("Nền tảng:").select_option(label="TikTok")
+    page.get_by_label("Thời điểm phát hiện:").fill("2026-11-28T08:15")
+    page.get_by_label("Mô tả:").fill("Đăng tin chưa kiểm chứng về cơ quan.")
+    page.get_by_label("Tệp chứng cứ", exact=False).set_input_files(str(hostile))
+    page.get_by_role("button", name="Gửi phản ánh").click()
+    assert "Mã tiếp nhận" not in page.locator("main").inner_text()
+    assert page.locator(".errorlist").count() >= 1
+
+    page.get_by_label("Tệp chứng cứ", exact=False).set_input_files(png(tmp_path / "anh.png"))
+    with page.expect_response(lambda r: r.url.endswith("/violations/anonymous/") and r.request.method == "POST") as sent:
+        page.get_by_role("button", name="Gửi phản ánh").click()
+    assert "no-store" in sent.value.headers["cache-control"]
+    receipt = page.locator("main").inner_text()
+    assert "Mã tiếp nhận" in receipt
