@@ -395,6 +395,56 @@ CELERY_BEAT_SCHEDULE["violation-review-pass"] = {
     "task": "violations.review_pass",
     "schedule": crontab(minute="*/15"),
 }
+# Discipline and denunciations (violations/clocks.py; README "Discipline and
+# denunciations"). The legal periods are rule data; these are the ones the portal
+# could not confirm in the text, kept as settings for the agency's legal staff:
+# the working days the person reported has to explain (giải trình), and the working
+# days to tell a denouncer the denunciation was accepted (Luật Tố cáo 2018, Art. 29,
+# as read, to be confirmed). Reminders go out this many days before a legal time
+# limit; escalation to the heads of the unit above the day after it.
+VIOLATION_HEARING_WORKING_DAYS = env_int("VIOLATION_HEARING_WORKING_DAYS", 5, minimum=1)
+DENUNCIATION_NOTIFY_WORKING_DAYS = env_int("DENUNCIATION_NOTIFY_WORKING_DAYS", 5, minimum=1)
+VIOLATION_LIMIT_REMIND_DAYS = env_int("VIOLATION_LIMIT_REMIND_DAYS", 10, minimum=0)
+# Procedure documents (minutes, signed decisions): size limit, checked by core/uploads.py.
+VIOLATION_DOCUMENT_MAX_MB = env_int("VIOLATION_DOCUMENT_MAX_MB", 20, minimum=1)
+
+
+# Reporter identities (violations/identity.py) are sealed with Fernet keys kept out
+# of the database: "id:urlsafe-base64-32-bytes,…", the first seals, all open. The
+# plain id "s0" (the default) is derived from SECRET_KEY, so `make run` needs
+# nothing; production sets its own and keeps the old ones after it to rotate.
+def _identity_keys(raw: str | None, secret_key: str) -> dict[str, bytes]:
+    import base64
+    import binascii
+    import hashlib
+    import hmac
+    import re
+
+    keys: dict[str, bytes] = {}
+    for item in [part.strip() for part in (raw or "s0").split(",")]:
+        key_id, _sep, secret = item.partition(":")
+        key_id = key_id.strip()
+        if not re.fullmatch(r"[A-Za-z0-9_-]{1,16}", key_id):
+            raise ImproperlyConfigured(f"REPORTER_IDENTITY_KEYS: {key_id!r} is not a key id (1-16 letters, digits, - or _)")
+        if key_id in keys:
+            raise ImproperlyConfigured(f"REPORTER_IDENTITY_KEYS: key id {key_id!r} appears twice")
+        if key_id == "s0":
+            if secret:
+                raise ImproperlyConfigured("REPORTER_IDENTITY_KEYS: 's0' is derived from SECRET_KEY and takes no secret")
+            derived = hmac.new(secret_key.encode(), b"violations.identity.s0", hashlib.sha256).digest()
+            keys[key_id] = base64.urlsafe_b64encode(derived)
+            continue
+        try:
+            decoded = base64.urlsafe_b64decode(secret.strip().encode())
+        except (binascii.Error, ValueError):
+            raise ImproperlyConfigured(f"REPORTER_IDENTITY_KEYS: the secret of {key_id!r} is not base64") from None
+        if len(decoded) != 32:
+            raise ImproperlyConfigured(f"REPORTER_IDENTITY_KEYS: the secret of {key_id!r} must be 32 bytes")
+        keys[key_id] = base64.urlsafe_b64encode(decoded)
+    return keys
+
+
+REPORTER_IDENTITY_KEYS = _identity_keys(env_str("REPORTER_IDENTITY_KEYS"), SECRET_KEY)
 # Without Redis (the embedded default: one process) the local-memory cache is the
 # rate limiter's store; with REDIS_URL the shared Redis cache is, and the checks run.
 SILENCED_SYSTEM_CHECKS = [] if REDIS_URL else ["django_ratelimit.E003", "django_ratelimit.W001"]

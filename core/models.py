@@ -149,3 +149,36 @@ class PeriodicRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} {self.day}"
+
+
+class CalendarDay(models.Model):
+    """A day the government moved for state agencies in a given year (core/calendar.py):
+    a swapped day off (ngày nghỉ hoán đổi, nghỉ bù) or a make-up working day, usually a
+    Saturday (ngày làm việc bù). Entered by administrators from the yearly notice; it
+    overrides what the `holidays` package says about that day."""
+
+    class Kind(models.TextChoices):
+        DAY_OFF = "day_off", _("Ngày nghỉ (hoán đổi, nghỉ bù)")
+        WORKING_DAY = "working_day", _("Ngày làm việc bù")
+
+    day = models.DateField(_("ngày"), unique=True)
+    kind = models.CharField(_("loại ngày"), max_length=12, choices=Kind.choices)
+    note = models.CharField(_("căn cứ (số thông báo, văn bản)"), max_length=255)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("người nhập"),
+    )  # fmt: skip
+    entered_at = models.DateTimeField(_("thời điểm nhập"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("ngày nghỉ, ngày làm bù")
+        verbose_name_plural = _("ngày nghỉ, ngày làm bù")
+        ordering = ["-day"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(kind__in=["day_off", "working_day"]), name="calendar_day_kind_valid"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day:%d/%m/%Y} {self.get_kind_display()}"

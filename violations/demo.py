@@ -1,4 +1,4 @@
-"""Demo cases: one confirmed, awaiting the explanation; one anonymous, just in."""
+"""Demo cases: one at the hearing, awaiting the explanation; one anonymous, just in."""
 
 import datetime
 
@@ -7,17 +7,19 @@ from django.utils import timezone
 from organization.models import Person, Unit
 from violations import services, workflow
 from violations.models import Report, State
+from violations.rule_data import load_rule_sets
 
 
 def seed_cases(*, head: Person, reporter: Person, subject: Person, unit: Unit) -> int:
     if Report.objects.exists():
         return Report.objects.count()
+    load_rule_sets()  # a database flushed after its migrations has none
     seen = timezone.now() - datetime.timedelta(days=2)
     case = services.report_create(
         by=reporter, subject=subject, category="working_hours", platform="facebook", seen_at=seen, confidential=True,
         description="Phát trực tiếp bán hàng trên Facebook trong giờ làm việc buổi sáng.",
     )  # fmt: skip
-    for to in (State.UNDER_REVIEW, State.CONFIRMED):
+    for to in (State.UNDER_REVIEW, State.HEARING):
         services.report_transition(
             report=case, to=to, by=head, role=workflow.REVIEWER, note="Đã xác minh qua ảnh chụp."
         )

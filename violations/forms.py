@@ -5,8 +5,8 @@ from django.utils.translation import gettext_lazy as _
 
 from directives.models import Directive, Obligation, Status
 from directives.selectors import directives_visible_to
-from organization.models import Person, Unit
-from violations.models import Category, Outcome, Platform
+from organization.models import Person, StaffKind, Unit
+from violations.models import Category, DeferralCase, Extension, Measure, Platform, Severity
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -107,7 +107,119 @@ class AnonymousReportForm(CaseFields):
 class TransitionForm(forms.Form):
     to = forms.CharField(widget=forms.HiddenInput)
     note = forms.CharField(label=_("Ghi chú, lý do"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
-    outcome = forms.ChoiceField(label=_("Hình thức xử lý"), choices=[("", "—"), *Outcome.choices], required=False)
+    # Which measures a case may take is the rule sets' business (violations/rules.py).
+    outcome = forms.CharField(label=_("Biện pháp xử lý"), required=False, max_length=40)
+
+
+def _date(label):
+    return forms.DateField(label=label, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+
+
+def _document(label):
+    return forms.FileField(
+        label=label,
+        widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,.docx,image/png,image/jpeg,image/webp"}),
+    )
+
+
+class ClassifyForm(forms.Form):
+    staff_kind = forms.ChoiceField(label=_("Loại cán bộ"), choices=StaffKind.choices)
+    holds_management_post = forms.BooleanField(label=_("Giữ chức vụ lãnh đạo, quản lý"), required=False)
+    violated_on = _date(_("Ngày vi phạm"))
+    severity = forms.ModelChoiceField(label=_("Mức độ vi phạm"), queryset=Severity.objects.none(), required=False)
+
+    def __init__(self, *args, report=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if report is not None:
+            self.fields["severity"].queryset = Severity.objects.filter(
+                rule_set__selectable=True, rule_set__staff_kinds__contains=report.staff_kind or "cc"
+            ).select_related("rule_set")
+
+
+class MeetingForm(forms.Form):
+    held_on = _date(_("Ngày họp kiểm điểm"))
+    chair = forms.CharField(label=_("Người chủ trì"), max_length=255)
+    attendees = forms.CharField(label=_("Thành phần tham dự"), widget=forms.Textarea(attrs={"rows": 2}))
+    conclusion = forms.CharField(
+        label=_("Kết luận, kiến nghị"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+    minutes = _document(_("Biên bản họp (PDF, Word hoặc ảnh)"))
+
+
+class _MeasureChoice(forms.ModelChoiceField):
+    def label_from_instance(self, measure):
+        return measure.label
+
+
+class CouncilForm(forms.Form):
+    held_on = _date(_("Ngày họp Hội đồng"))
+    members = forms.CharField(label=_("Thành viên Hội đồng"), widget=forms.Textarea(attrs={"rows": 2}))
+    recommendation = _MeasureChoice(label=_("Kiến nghị hình thức kỷ luật"), queryset=Measure.objects.none())
+    votes_for = forms.IntegerField(label=_("Số phiếu đồng ý"), min_value=0)
+    votes_against = forms.IntegerField(label=_("Số phiếu không đồng ý"), min_value=0)
+    minutes = _document(_("Biên bản họp Hội đồng"))
+
+    def __init__(self, *args, measures=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["recommendation"].queryset = Measure.objects.filter(pk__in=[m.pk for m in measures])
+
+
+class DecisionForm(forms.Form):
+    number = forms.CharField(label=_("Số quyết định"), max_length=60)
+    signed_on = _date(_("Ngày ký"))
+    signer = forms.CharField(label=_("Người ký"), max_length=255)
+    measure = _MeasureChoice(label=_("Hình thức kỷ luật"), queryset=Measure.objects.none())
+    document = _document(_("Quyết định đã ký"))
+
+    def __init__(self, *args, measures=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["measure"].queryset = Measure.objects.filter(pk__in=[m.pk for m in measures]).order_by("position")
+
+
+class NotifyForm(forms.Form):
+    notified_on = _date(_("Ngày thông báo"))
+
+
+class DeferralForm(forms.Form):
+    case = forms.ModelChoiceField(label=_("Trường hợp"), queryset=DeferralCase.objects.none())
+    started_on = _date(_("Từ ngày"))
+    note = forms.CharField(label=_("Căn cứ, giấy tờ"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+    def __init__(self, *args, report=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if report is not None and report.rule_set_id:
+            self.fields["case"].queryset = DeferralCase.objects.filter(rule_set_id=report.rule_set_id)
+
+
+class DeferralEndForm(forms.Form):
+    ended_on = _date(_("Đến ngày"))
+
+
+class ExtensionForm(forms.Form):
+    clock = forms.ChoiceField(label=_("Thời hạn"), choices=Extension.Clock.choices)
+    decided_on = _date(_("Ngày văn bản gia hạn"))
+    document = forms.CharField(label=_("Số văn bản gia hạn"), max_length=80)
+    reason = forms.CharField(label=_("Lý do"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class DenunciationForm(forms.Form):
+    subject_email = forms.EmailField(label=_("E-mail của người bị tố cáo"))
+    denouncer_name = forms.CharField(label=_("Họ tên người tố cáo"), max_length=255)
+    denouncer_address = forms.CharField(label=_("Địa chỉ người tố cáo"), max_length=500)
+    denouncer_contact = forms.CharField(label=_("Điện thoại, e-mail người tố cáo"), max_length=255, required=False)
+    received_on = _date(_("Ngày nhận tố cáo"))
+    category = forms.ChoiceField(label=_("Loại vi phạm"), choices=Category.choices)
+    platform = forms.ChoiceField(label=_("Nền tảng"), choices=Platform.choices)
+    url = forms.URLField(label=_("Đường dẫn bài đăng"), required=False, max_length=500, assume_scheme="https")
+    description = forms.CharField(label=_("Nội dung tố cáo"), widget=forms.Textarea(attrs={"rows": 5}))
+
+    def clean_subject_email(self):
+        email = self.cleaned_data["subject_email"].strip().lower()
+        person = Person.objects.filter(email__iexact=email, is_active=True, unit__isnull=False).first()
+        if person is None:
+            raise forms.ValidationError(_("Không có cán bộ đang công tác với e-mail này."))
+        self.subject = person
+        return email
 
 
 class TextForm(forms.Form):

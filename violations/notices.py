@@ -6,9 +6,15 @@ Four kinds, each one e-mail per recipient, keyed so that claiming twice claims o
 
 - violation_new          case-new:<report>:<person>             to each reviewer (or,
                          when the case has none, each inspector)
-- violation_confirmed    case-confirmed:<report>                to the person reported
+- violation_confirmed    case-confirmed:<report>                to the person reported,
+                         when the case goes to the hearing (giải trình)
 - violation_reminder     case-remind:<report>:<person>:<due>    to each reviewer
 - violation_escalation   case-escalate:<report>:<person>:<due>  to each inspector
+- violation_limit_reminder    case-limit:<report>:<clock>:<person>:<due>     to each
+                         reviewer, VIOLATION_LIMIT_REMIND_DAYS before a legal time limit
+- violation_limit_escalation  case-limit-over:<report>:<clock>:<person>:<due> to each
+                         head of the unit above the review unit (its inspectors when
+                         there is none), once the legal time limit has passed
 
 Recipients come from the selectors, which never name the person reported; the
 renderers ask the selectors again when the e-mail goes out, so a head who lost the
@@ -31,10 +37,13 @@ NEW = "violation_new"
 CONFIRMED = "violation_confirmed"
 REMINDER = "violation_reminder"
 ESCALATION = "violation_escalation"
+LIMIT_REMINDER = "violation_limit_reminder"
+LIMIT_ESCALATION = "violation_limit_escalation"
 
 # Which selector a row's recipient must still be in when it is sent.
 AS_REVIEWER = "reviewer"
 AS_INSPECTOR = "inspector"
+AS_ABOVE = "above"  # heads of the unit above the review unit (inspectors when none)
 
 
 def _link(report: Report) -> str:
@@ -42,6 +51,8 @@ def _link(report: Report) -> str:
 
 
 def _people(report: Report, as_: str) -> QuerySet[Person]:
+    if as_ == AS_ABOVE:
+        return selectors.heads_above(report)
     return selectors.reviewers_of(report) if as_ == AS_REVIEWER else selectors.inspectors_of(report)
 
 
@@ -100,6 +111,28 @@ def claim_escalations(report: Report, *, due_on: datetime.date) -> list[OutboxMe
     )  # fmt: skip
 
 
+def claim_limit_reminders(report: Report, *, clock: str, due_on: datetime.date) -> list[OutboxMessage]:
+    """The reviewers are reminded that a legal time limit (`clock`) ends on `due_on`."""
+    key = f"case-limit:{report.pk}:{clock}:{{person}}:{due_on.isoformat()}"
+    return _claimed_rows(
+        _claim_each(
+            kind=LIMIT_REMINDER, report=report, people=selectors.reviewers_of(report), as_=AS_REVIEWER, key=key,
+            data={"due_on": due_on.isoformat(), "clock": clock},
+        )
+    )  # fmt: skip
+
+
+def claim_limit_escalations(report: Report, *, clock: str, due_on: datetime.date) -> list[OutboxMessage]:
+    """The heads of the unit above are told that a legal time limit has passed."""
+    key = f"case-limit-over:{report.pk}:{clock}:{{person}}:{due_on.isoformat()}"
+    return _claimed_rows(
+        _claim_each(
+            kind=LIMIT_ESCALATION, report=report, people=selectors.heads_above(report), as_=AS_ABOVE, key=key,
+            data={"due_on": due_on.isoformat(), "clock": clock},
+        )
+    )  # fmt: skip
+
+
 def _claimed_rows(ids: list[int]) -> list[OutboxMessage]:
     return list(OutboxMessage.objects.filter(pk__in=ids).select_related("recipient").order_by("pk"))
 
@@ -126,18 +159,51 @@ def _render_for_case(rows: list[OutboxMessage], *, build, still_owed):
 
 
 def _new_owed(report: Report, row: OutboxMessage) -> bool:
-    return report.state in workflow.OPEN_STATES and _still_theirs(report, row)
+    return report.state in workflow.REVIEW_STATES and _still_theirs(report, row)
 
 
 def _confirmed_owed(report: Report, row: OutboxMessage) -> bool:
     # The e-mail invites an explanation, which is taken only while the case is confirmed.
     subject = report.subject
-    return report.state == State.CONFIRMED and subject is not None and subject.is_active
+    return report.state == State.HEARING and subject is not None and subject.is_active
 
 
 def _deadline_owed(report: Report, row: OutboxMessage) -> bool:
     same_deadline = report.review_due_on.isoformat() == row.data.get("due_on")
-    return report.state in workflow.OPEN_STATES and same_deadline and _still_theirs(report, row)
+    return report.state in workflow.REVIEW_STATES and same_deadline and _still_theirs(report, row)
+
+
+def _limit_owed(report: Report, row: OutboxMessage) -> bool:
+    from violations import clocks
+
+    running = {view.code: view for view in clocks.clocks_for(report)}
+    view = running.get(row.data.get("clock"))
+    return view is not None and view.due_on.isoformat() == row.data.get("due_on") and _still_theirs(report, row)
+
+
+def _build_limit(kind: str):
+    def build(*, to, report, link, row):
+        from violations import clocks
+
+        running = {view.code: view for view in clocks.clocks_for(report)}
+        return emails.build(kind, to, {"report": report, "link": link, "clock": running[row.data["clock"]]})
+
+    return build
+
+
+def render_limit_reminder(rows):
+    return _render_limit(rows, LIMIT_REMINDER)
+
+
+def render_limit_escalation(rows):
+    return _render_limit(rows, LIMIT_ESCALATION)
+
+
+def _render_limit(rows, kind: str):
+    report = _case(rows[0])
+    if report is None or not _limit_owed(report, rows[0]):
+        return None, []
+    return _build_limit(kind)(to=[rows[0].recipient.email], report=report, link=_link(report), row=rows[0]), rows
 
 
 def render_new(rows):
@@ -162,3 +228,5 @@ def register() -> None:
     outbox.register(CONFIRMED, render_confirmed)
     outbox.register(REMINDER, render_reminder)
     outbox.register(ESCALATION, render_escalation)
+    outbox.register(LIMIT_REMINDER, render_limit_reminder)
+    outbox.register(LIMIT_ESCALATION, render_limit_escalation)

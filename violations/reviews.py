@@ -14,7 +14,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from core.periodic import run_daily
-from violations import notices, workflow
+from violations import clocks, notices, workflow
 from violations.models import Report
 
 PASS_NAME = "violation-review-pass"
@@ -26,9 +26,14 @@ class ReviewPassResult:
 
     reminders: list[tuple[int, str]] = field(default_factory=list)
     escalations: list[tuple[int, str]] = field(default_factory=list)
+    limit_reminders: list[tuple[int, str, str]] = field(default_factory=list)
+    limit_escalations: list[tuple[int, str, str]] = field(default_factory=list)
 
     def as_dict(self) -> dict:
-        return {"reminders": len(self.reminders), "escalations": len(self.escalations)}
+        return {
+            "reminders": len(self.reminders), "escalations": len(self.escalations),
+            "limit_reminders": len(self.limit_reminders), "limit_escalations": len(self.limit_escalations),
+        }  # fmt: skip
 
 
 def review_pass(*, today: datetime.date) -> ReviewPassResult:
@@ -40,14 +45,33 @@ def review_pass(*, today: datetime.date) -> ReviewPassResult:
     the deadline; nothing is sent before the caller commits."""
     result = ReviewPassResult()
     remind_on = today + datetime.timedelta(days=settings.VIOLATION_REMIND_DAYS_BEFORE)
-    open_cases = Report.objects.filter(state__in=workflow.OPEN_STATES).select_related("unit", "review_unit")
+    open_cases = Report.objects.filter(state__in=workflow.REVIEW_STATES).select_related("unit", "review_unit")
     for report in open_cases.filter(review_due_on__gte=today, review_due_on__lte=remind_on).order_by("pk"):
         for row in notices.claim_reminders(report, due_on=report.review_due_on):
             result.reminders.append((report.pk, row.recipient.email))
     for report in open_cases.filter(review_due_on__lt=today).order_by("pk"):
         for row in notices.claim_escalations(report, due_on=report.review_due_on):
             result.escalations.append((report.pk, row.recipient.email))
+    _legal_limits(today, result)
     return result
+
+
+def _legal_limits(today: datetime.date, result: ReviewPassResult) -> None:
+    """Every running legal clock (violations/clocks.py): reminders from
+    VIOLATION_LIMIT_REMIND_DAYS before its last day, escalation to the unit above
+    from the day after. Keyed by (case, clock, person, last day): a clock moved by a
+    deferral or an extension is reminded again for its new day."""
+    cases = Report.objects.filter(state__in=workflow.OPEN_STATES).select_related("unit", "review_unit", "rule_set")
+    for report in cases.prefetch_related("deferrals", "extensions").order_by("pk"):
+        for view in clocks.clocks_for(report, today):
+            if view.paused:
+                continue
+            if view.overdue:
+                for row in notices.claim_limit_escalations(report, clock=view.code, due_on=view.due_on):
+                    result.limit_escalations.append((report.pk, view.code, row.recipient.email))
+            elif view.days_left <= settings.VIOLATION_LIMIT_REMIND_DAYS:
+                for row in notices.claim_limit_reminders(report, clock=view.code, due_on=view.due_on):
+                    result.limit_reminders.append((report.pk, view.code, row.recipient.email))
 
 
 def review_pass_tick(*, now: datetime.datetime | None = None) -> dict | None:

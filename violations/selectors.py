@@ -5,7 +5,7 @@ from organization import permissions
 from organization.models import Person, Role, RoleGrant, Unit
 from organization.selectors import ancestor_paths, holders_over
 from violations import workflow
-from violations.models import Event, Report, State
+from violations.models import Channel, Event, IdentityHandler, Report, State
 
 
 def review_unit_for(*, unit: Unit, subject: Person | None = None, subject_is_head: bool = False) -> Unit | None:
@@ -44,6 +44,16 @@ def inspectors_of(report: Report) -> QuerySet[Person]:
     return holders_over(report.unit, Role.INSPECTOR).exclude(pk=report.subject_id or 0).order_by("email")
 
 
+def heads_above(report: Report) -> QuerySet[Person]:
+    """Escalation of a legal time limit: the heads of the unit above the review unit,
+    or the inspectors of the case when there is no unit above; never the subject."""
+    above = report.review_unit.get_parent() if report.review_unit_id else None
+    if above is None:
+        return inspectors_of(report)
+    people = holders_over(above, Role.UNIT_HEAD).exclude(pk=report.subject_id or 0).order_by("email")
+    return people if people.exists() else inspectors_of(report)
+
+
 def _is_subject(user, report: Report) -> bool:
     return report.subject_id is not None and report.subject_id == user.pk
 
@@ -57,9 +67,26 @@ def reports_visible_to(user) -> QuerySet[Report]:
     # A superuser's scope is Q(): also the cases with no review unit.
     heads = permissions.scope_q(user, Role.UNIT_HEAD, path_field="review_unit__path")
     inspectors = permissions.scope_q(user, Role.INSPECTOR, path_field="unit__path")
-    as_reviewer = (heads | inspectors) & ~Q(subject=user)
+    as_reviewer = (heads | inspectors | _handler_q(user)) & ~Q(subject=user)
     mine = Q(reporter=user) | Q(subject=user, state__in=workflow.SUBJECT_STATES)
     return Report.objects.filter(as_reviewer | mine)
+
+
+def _handler_q(user) -> Q:
+    paths = list(IdentityHandler.objects.filter(person=user).values_list("unit__path", flat=True))
+    query = Q(pk__in=[])
+    for path in paths:
+        query |= Q(unit__path__startswith=path)
+    return query
+
+
+def is_handler(user, report: Report) -> bool:
+    """Designated by an administrator to handle denunciations for the case's unit
+    (or a unit above it); never the person reported."""
+    if not user.is_authenticated or _is_subject(user, report):
+        return False
+    paths = IdentityHandler.objects.filter(person=user).values_list("unit__path", flat=True)
+    return any(report.unit.path.startswith(path) for path in paths)
 
 
 def role_for(user, report: Report) -> str | None:
@@ -69,6 +96,8 @@ def role_for(user, report: Report) -> str | None:
     if _is_subject(user, report):
         return workflow.SUBJECT if report.state in workflow.SUBJECT_STATES else None
     if permissions.covers(user, report.review_unit, Role.UNIT_HEAD):  # False for None, superusers aside
+        return workflow.REVIEWER
+    if is_handler(user, report):
         return workflow.REVIEWER
     if permissions.covers(user, report.unit, Role.INSPECTOR):
         return workflow.INSPECTOR
@@ -80,7 +109,11 @@ def role_for(user, report: Report) -> str | None:
 def get_report_for(user, pk: int, *, write: bool = False) -> tuple[Report, str]:
     """The case and the user's role in it; 404 outside their scope (and for
     inspectors when write=True)."""
-    report = Report.objects.select_related("unit", "review_unit", "subject", "reporter").filter(pk=pk).first()
+    report = (
+        Report.objects.select_related("unit", "review_unit", "subject", "reporter", "rule_set", "measure__rule_set")
+        .filter(pk=pk)
+        .first()
+    )
     role = role_for(user, report) if report else None
     if role is None or (write and role == workflow.INSPECTOR):
         raise Http404
@@ -92,17 +125,47 @@ _VISIBLE_KINDS = {
     workflow.REVIEWER: None,
     workflow.INSPECTOR: None,
     workflow.REPORTER: {Event.Kind.CREATED, Event.Kind.TRANSITION, Event.Kind.MESSAGE},
-    workflow.SUBJECT: {Event.Kind.CREATED, Event.Kind.TRANSITION, Event.Kind.EXPLANATION},
+    # The person reported is heard on the evidence: they see its files too (selectors
+    # .evidence_for_subject leaves out what a protected reporter sent).
+    workflow.SUBJECT: {
+        Event.Kind.CREATED,
+        Event.Kind.TRANSITION,
+        Event.Kind.EXPLANATION,
+        Event.Kind.RULES,
+        Event.Kind.MEETING,
+        Event.Kind.COUNCIL,
+        Event.Kind.DECISION,
+        Event.Kind.DEFERRAL,
+        Event.Kind.EXTENSION,
+        Event.Kind.NOTIFIED,
+    },  # fmt: skip
     "anonymous": {Event.Kind.CREATED, Event.Kind.TRANSITION, Event.Kind.MESSAGE},
 }
 
 
-def shows_reporter(report: Report, role: str) -> bool:
-    """Who reported: always to reviewers, inspectors and the reporter; to the person
-    reported only when the reporter did not ask for confidentiality."""
-    if role in (workflow.REVIEWER, workflow.INSPECTOR, workflow.REPORTER):
+def shows_reporter(report: Report, role: str, viewer=None) -> bool:
+    """Who reported: to the reporter; when the reporter did not ask for
+    confidentiality, to everyone with a share of the case; when they did (and for
+    every named denunciation), only to the people designated to handle
+    denunciations for the unit (is_handler), never to other reviewers, inspectors or
+    the person reported."""
+    if role == workflow.REPORTER:
         return True
-    return role == workflow.SUBJECT and not report.confidential
+    if not report.confidential:
+        return role in (workflow.REVIEWER, workflow.INSPECTOR, workflow.SUBJECT)
+    return viewer is not None and role == workflow.REVIEWER and is_handler(viewer, report)
+
+
+def protected_reporter(report: Report) -> bool:
+    return report.confidential or report.channel in (Channel.ANONYMOUS, Channel.DENUNCIATION)
+
+
+def subject_may_see_file(report: Report, event: Event) -> bool:
+    """The person reported sees the evidence, except files a protected reporter sent
+    (their own files, and the anonymous sender's, could identify them)."""
+    if protected_reporter(report):
+        return event.actor_id is not None and event.actor_id != report.reporter_id
+    return True
 
 
 def history_for(report: Report, role: str, viewer=None) -> list[Event]:
@@ -113,12 +176,29 @@ def history_for(report: Report, role: str, viewer=None) -> list[Event]:
     kinds = _VISIBLE_KINDS[role]
     visible = [
         e for e in events
-        if kinds is None or e.kind in kinds or (e.kind == Event.Kind.FILE and viewer is not None and e.actor_id == viewer.pk)
+        if kinds is None or e.kind in kinds
+        or (e.kind == Event.Kind.FILE and viewer is not None and e.actor_id == viewer.pk)
+        or (e.kind == Event.Kind.FILE and role == workflow.SUBJECT and subject_may_see_file(report, e))
     ]  # fmt: skip
-    hide_reporter = not shows_reporter(report, role)
+    hide_reporter = not shows_reporter(report, role, viewer)
     labels = dict(State.choices)
     for event in visible:
         event.from_label, event.to_label = labels.get(event.from_state, ""), labels.get(event.to_state, "")
         hidden = hide_reporter and report.reporter_id is not None and event.actor_id == report.reporter_id
         event.shown_actor = None if hidden else event.actor
     return visible
+
+
+def inspection_queue(user) -> QuerySet[Report]:
+    """Anonymous reports (Luật Tố cáo 2018, Art. 25: not handled as denunciations)
+    still open, for the inspectors over their unit to act on when their content is
+    specific and backed by evidence."""
+    scope = permissions.scope_q(user, Role.INSPECTOR, path_field="unit__path")
+    if not permissions.has_role(user, Role.INSPECTOR) and not permissions.is_superuser(user):
+        return Report.objects.none()
+    return (
+        Report.objects.filter(scope, channel=Channel.ANONYMOUS, state__in=workflow.OPEN_STATES)
+        .exclude(subject=user)
+        .select_related("unit")
+        .order_by("created_at")
+    )

@@ -20,9 +20,10 @@ from core.models import AuditAction
 from core.uploads import check_upload
 from organization import permissions
 from organization.models import Person, Role, Unit
-from violations import notices, selectors, workflow
-from violations.models import Channel, Event, Evidence, Outcome, Report, State
+from violations import notices, rules, selectors, workflow
+from violations.models import Channel, Event, Evidence, Report, State
 
+EXPLAIN_STATES = (State.HEARING, State.CONFIRMED, State.MEETING, State.COUNCIL)
 RECEIPT_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I
 
 
@@ -38,7 +39,7 @@ def _anonymous_sender(report: Report, by: Person | None) -> bool:
     return by is None and report.channel == Channel.ANONYMOUS
 
 
-def _event(*, report: Report, kind: str, by: Person | None, **fields) -> Event:
+def event_append(*, report: Report, kind: str, by: Person | None, **fields) -> Event:
     """Append one history line. A line written by an anonymous sender keeps only its
     day, so its time cannot be matched against a proxy's log."""
     event = Event.objects.create(report=report, kind=kind, actor=by, **fields)
@@ -79,7 +80,7 @@ def _attach_files(report: Report, files: list, by: Person | None) -> None:
     try:
         for upload in files:
             checked = check_upload(upload, max_bytes=settings.EVIDENCE_MAX_MB * 1024 * 1024)
-            event = _event(report=report, kind=Event.Kind.FILE, by=by, text=checked.name)
+            event = event_append(report=report, kind=Event.Kind.FILE, by=by, text=checked.name)
             evidence = Evidence(
                 report=report, event=event, name=checked.name, content_type=checked.content_type,
                 size=checked.size, sha256=checked.sha256,
@@ -150,10 +151,13 @@ def report_create(
         seen_at=seen_at,
         description=description,
         review_due_on=_review_due(),
+        staff_kind=subject.staff_kind,
+        violated_on=timezone.localtime(seen_at).date(),
+        rule_set=rules.rule_set_for(staff_kind=subject.staff_kind, violated_on=timezone.localtime(seen_at).date()),
     )
     report.directives.set(directives)
     report.obligations.set(obligations)
-    _event(report=report, kind=Event.Kind.CREATED, by=by, to_state=report.state)
+    event_append(report=report, kind=Event.Kind.CREATED, by=by, to_state=report.state)
     _attach_files(report, files, by)
     notices.claim_new_case(report)
     return report
@@ -199,7 +203,7 @@ def report_create_anonymous(
     day = _day_start()
     Report.objects.filter(pk=report.pk).update(created_at=day)
     report.created_at = day
-    _event(report=report, kind=Event.Kind.CREATED, by=None, to_state=report.state)
+    event_append(report=report, kind=Event.Kind.CREATED, by=None, to_state=report.state)
     _attach_files(report, files, None)
     notices.claim_new_case(report)
     return report, code, secret
@@ -218,45 +222,136 @@ def _dummy_hash() -> str:
     return make_password(secrets.token_urlsafe(12))
 
 
-def _move(*, report: Report, from_state: str, to: str, by: Person | None, role: str, text: str, outcome: str) -> bool:
+def move(*, report: Report, from_state: str, to: str, by: Person | None, role: str, text: str, **fields) -> bool:
     """The one way a case changes state: the workflow table decides, and a
-    conditional update makes a concurrent move of the same case lose."""
-    if not workflow.may_move(role, from_state, to):
+    conditional update makes a concurrent move of the same case lose. `fields` are
+    written in the same UPDATE (an outcome, the day of acceptance…)."""
+    if not workflow.may_move(role, from_state, to, workflow.track_of(report)):
         raise ValidationError(_("Bạn không thể chuyển hồ sơ từ “%(from)s” sang “%(to)s”.") % {
             "from": State(from_state).label, "to": State(to).label,
         })  # fmt: skip
-    moved = Report.objects.filter(pk=report.pk, state=from_state).update(
-        state=to, outcome=outcome if to == State.CLOSED else ""
-    )
+    moved = Report.objects.filter(pk=report.pk, state=from_state).update(state=to, **fields)
     if moved:
-        _event(report=report, kind=Event.Kind.TRANSITION, by=by, from_state=from_state, to_state=to, text=text)
+        event_append(report=report, kind=Event.Kind.TRANSITION, by=by, from_state=from_state, to_state=to, text=text)
         report.state = to
+        for name, value in fields.items():
+            setattr(report, name, value)
     return bool(moved)
 
 
+# Moves made only by recording their step (violations/procedure.py).
+RECORDED_MOVES = {
+    State.MEETING: _("Hãy ghi biên bản họp kiểm điểm để chuyển sang bước này."),
+    State.COUNCIL: _("Hãy ghi biên bản họp Hội đồng kỷ luật để chuyển sang bước này."),
+    State.DECIDED: _("Hãy ghi quyết định kỷ luật để chuyển sang bước này."),
+}
+
+
+def refuse_while_deferred(report: Report, to: str) -> None:
+    if to != State.DISMISSED and report.deferrals.filter(ended_on__isnull=True).exists():
+        raise ValidationError(_("Đang trong thời gian chưa xem xét kỷ luật; hãy ghi ngày kết thúc trước."))
+
+
+def refuse_unconfirmed(report: Report) -> None:
+    if report.rule_set is None:
+        raise ValidationError(_("Hồ sơ chưa có căn cứ xử lý: hãy ghi loại cán bộ và ngày vi phạm."))
+    if not report.rule_set.confirmed:
+        raise ValidationError(
+            _("Bộ quy tắc “%(rules)s” chưa được bộ phận pháp chế xác nhận; chưa thể kết thúc hồ sơ.")
+            % {"rules": report.rule_set.title}
+        )
+
+
+def _heard(report: Report, today: datetime.date) -> bool:
+    """The person reported explained, or the time to explain ran out."""
+    from violations import clocks
+
+    if report.subject_id is None or report.events.filter(kind=Event.Kind.EXPLANATION).exists():
+        return True
+    hearing = clocks.hearing_clock(report, today)
+    return hearing is not None and hearing.overdue
+
+
 def report_transition(*, report: Report, to: str, by: Person, role: str, note: str = "", outcome: str = "") -> Report:
-    """Move a case along the workflow table. Dismissing needs a reason, closing needs
-    an outcome; a concurrent move of the same case makes this one fail. Confirming
+    """Move a case along the workflow table. Dismissing needs a reason; concluding
+    that there was a violation needs the person heard first (their explanation, or
+    VIOLATION_HEARING_WORKING_DAYS passed); closing straight after the conclusion
+    takes a measure that is not discipline, under a confirmed rule set. The meeting,
+    council and decision steps are taken by recording them (violations/procedure.py).
+    A concurrent move of the same case makes this one fail. Moving to the hearing
     claims, in the same transaction, one e-mail to the person reported."""
-    report.refresh_from_db(fields=["state"])
+    report.refresh_from_db()
     from_state = report.state
-    if not workflow.may_move(role, from_state, to):
+    if not workflow.may_move(role, from_state, to, workflow.track_of(report)):
         raise ValidationError(_("Bạn không thể chuyển hồ sơ từ “%(from)s” sang “%(to)s”.") % {
             "from": State(from_state).label, "to": State(to).label,
         })  # fmt: skip
+    if to in RECORDED_MOVES:
+        raise ValidationError(RECORDED_MOVES[to])
     if to == State.DISMISSED and not note.strip():
         raise ValidationError(_("Hãy ghi lý do hủy hoặc kết luận không vi phạm."))
-    if to == State.CLOSED and outcome not in Outcome.values:
-        raise ValidationError(_("Hãy chọn hình thức xử lý trước khi kết thúc hồ sơ."))
+    refuse_while_deferred(report, to)
+    today = timezone.localdate()
+    fields: dict = {}
+    text = note.strip()
+    if to == State.CONFIRMED:
+        if report.rule_set is None:
+            raise ValidationError(_("Hồ sơ chưa có căn cứ xử lý: hãy ghi loại cán bộ và ngày vi phạm."))
+        if not _heard(report, today):
+            raise ValidationError(_("Người bị phản ánh chưa giải trình và thời hạn giải trình chưa hết."))
+    if to == State.CLOSED:
+        refuse_unconfirmed(report)
+        measure = next((m for m in rules.general_measures() if m.code == outcome), None)
+        if measure is None:
+            raise ValidationError(_("Hãy chọn một biện pháp không phải kỷ luật, hoặc họp kiểm điểm để xét kỷ luật."))
+        fields.update(outcome=measure.code, measure=measure)
+        text = f"{measure.label}. {text}".strip()
+    if workflow.track_of(report) == workflow.DENUNCIATION:
+        if to == State.ACCEPTED:
+            fields["accepted_on"] = today
+        if from_state == State.HEARING and to in (State.CONFIRMED, State.DISMISSED):
+            fields["concluded_on"] = today
     with transaction.atomic():
-        text = note.strip()
-        if to == State.CLOSED:
-            text = f"{Outcome(outcome).label}. {text}".strip()
-        if not _move(report=report, from_state=from_state, to=to, by=by, role=role, text=text, outcome=outcome):
+        if not move(report=report, from_state=from_state, to=to, by=by, role=role, text=text, **fields):
             raise ValidationError(_("Hồ sơ vừa được người khác cập nhật; hãy tải lại trang."))
-        if to == State.CONFIRMED:
+        if to == State.HEARING:
             notices.claim_confirmed(report)
     report.refresh_from_db()
+    return report
+
+
+@transaction.atomic
+def report_classify(
+    *,
+    report: Report,
+    by: Person,
+    role: str,
+    staff_kind: str,
+    violated_on: datetime.date,
+    holds_management_post: bool = False,
+    severity=None,
+) -> Report:
+    """Record the kind of staff, the date of the violation and the severity, and with
+    them the rule set in force on that date, before the conclusion is drawn on them.
+    Written in the case history; refused after the conclusion."""  # fmt: skip
+    if role != workflow.REVIEWER or report.state not in (*workflow.REVIEW_STATES, State.HEARING):
+        raise ValidationError(_("Chỉ thủ trưởng xem xét ghi căn cứ xử lý, trước khi kết luận."))
+    if violated_on > timezone.localdate():
+        raise ValidationError(_("Ngày vi phạm không được ở tương lai."))
+    rule_set = rules.rule_set_for(staff_kind=staff_kind, violated_on=violated_on)
+    if rule_set is None:
+        raise ValidationError(_("Không có bộ quy tắc nào cho loại cán bộ này."))
+    if severity is not None and severity.rule_set_id != rule_set.pk:
+        raise ValidationError(_("Mức độ vi phạm không thuộc bộ quy tắc áp dụng."))
+    Report.objects.filter(pk=report.pk).update(
+        staff_kind=staff_kind, violated_on=violated_on, holds_management_post=holds_management_post,
+        rule_set=rule_set, severity=severity,
+    )  # fmt: skip
+    report.refresh_from_db()
+    text = _("Căn cứ: %(rules)s – %(basis)s; ngày vi phạm %(day)s.") % {
+        "rules": rule_set.title, "basis": rule_set.basis, "day": violated_on.strftime("%d/%m/%Y"),
+    }  # fmt: skip
+    event_append(report=report, kind=Event.Kind.RULES, by=by, text=text)
     return report
 
 
@@ -274,32 +369,33 @@ def report_message(*, report: Report, by: Person | None, text: str, files=()) ->
     reviewers, only while the case is open. The reporter's answer to a request for
     information sends the case back to review, through the workflow table."""
     report.refresh_from_db(fields=["state"])
-    if report.state not in workflow.OPEN_STATES:
+    if report.state not in workflow.MESSAGE_STATES:
         raise ValidationError(_("Hồ sơ đã kết thúc xem xét nên không nhận thêm trao đổi."))
     if not text.strip():
         raise ValidationError(_("Nội dung không được để trống."))
     files = list(files or [])
     _refuse_too_many_files(report, files)
-    event = _event(report=report, kind=Event.Kind.MESSAGE, by=by, text=text.strip())
+    event = event_append(report=report, kind=Event.Kind.MESSAGE, by=by, text=text.strip())
     _attach_files(report, files, by)
     from_reporter = by is None or by.pk == report.reporter_id
     if from_reporter and report.state == State.NEEDS_INFORMATION:
         to = State.UNDER_REVIEW
-        if workflow.may_move(workflow.REPORTER, report.state, to):
-            _move(report=report, from_state=report.state, to=to, by=by, role=workflow.REPORTER, text="", outcome="")
+        if workflow.may_move(workflow.REPORTER, report.state, to, workflow.track_of(report)):
+            move(report=report, from_state=report.state, to=to, by=by, role=workflow.REPORTER, text="")
     return event
 
 
 @transaction.atomic
 def report_explain(*, report: Report, by: Person, text: str, files=()) -> Event:
-    """The person reported answers a confirmed case in writing (giải trình)."""
-    if report.subject_id != by.pk or report.state != State.CONFIRMED:
-        raise ValidationError(_("Chỉ người bị phản ánh giải trình được, khi hồ sơ đã được xác định."))
+    """The person reported answers in writing (giải trình): from the hearing, before
+    any conclusion, until the decision."""
+    if report.subject_id != by.pk or report.state not in EXPLAIN_STATES:
+        raise ValidationError(_("Chỉ người bị phản ánh giải trình được, từ khi hồ sơ chuyển sang giải trình."))
     if not text.strip():
         raise ValidationError(_("Nội dung giải trình không được để trống."))
     files = list(files or [])
     _refuse_too_many_files(report, files)
-    event = _event(report=report, kind=Event.Kind.EXPLANATION, by=by, text=text.strip())
+    event = event_append(report=report, kind=Event.Kind.EXPLANATION, by=by, text=text.strip())
     _attach_files(report, files, by)
     return event
 
@@ -319,7 +415,7 @@ def evidence_open_original(*, evidence: Evidence, by: Person, role: str, request
     if role != workflow.INSPECTOR:
         raise PermissionDenied
     report = evidence.report
-    _event(report=report, kind=Event.Kind.ORIGINAL, by=by, text=evidence.name)
+    event_append(report=report, kind=Event.Kind.ORIGINAL, by=by, text=evidence.name)
     audit_record(
         action=AuditAction.ORIGINAL_DOWNLOADED, actor=by, target=f"violations.evidence:{evidence.pk}",
         unit_path=report.unit.path, request=request, data={"report": report.pk, "sha256": evidence.sha256},

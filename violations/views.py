@@ -14,8 +14,23 @@ from django.views.decorators.http import require_POST
 from django_ratelimit.decorators import ratelimit
 
 from core.http import client_ip
-from violations import selectors, services, workflow
-from violations.forms import AnonymousReportForm, FollowUpForm, ReportForm, TextForm, TransitionForm
+from violations import clocks, denunciations, identity, procedure, rules, selectors, services, workflow
+from violations.forms import (
+    AnonymousReportForm,
+    ClassifyForm,
+    CouncilForm,
+    DecisionForm,
+    DeferralEndForm,
+    DeferralForm,
+    DenunciationForm,
+    ExtensionForm,
+    FollowUpForm,
+    MeetingForm,
+    NotifyForm,
+    ReportForm,
+    TextForm,
+    TransitionForm,
+)
 from violations.models import Category, Evidence, State
 
 
@@ -90,24 +105,161 @@ def case_new(request):
 @never_cache
 def case_detail(request, pk):
     report, role = selectors.get_report_for(request.user, pk)
-    moves = workflow.moves_for(role, report.state)
-    shows_reporter = selectors.shows_reporter(report, role)
+    track = workflow.track_of(report)
+    moves = workflow.moves_for(role, report.state, track) if role == workflow.REVIEWER else []
+    shows_reporter = selectors.shows_reporter(report, role, request.user)
     if shows_reporter and report.confidential and report.reporter_id and role != workflow.REPORTER:
         services.report_reporter_shown(report=report, to=request.user, role=role, request=request)
+    discipline, general = rules.measures_for(report)
+    reviewer = role == workflow.REVIEWER
     context = {
         "report": report,
         "role": role,
         "history": selectors.history_for(report, role, request.user),
         "shows_reporter": shows_reporter,
-        "moves": [(state, State(state).label) for state in moves if role == workflow.REVIEWER],
+        "may_open_identity": reviewer
+        and report.channel == "denunciation"
+        and identity.is_handler(request.user, report),
+        "moves": [(state, State(state).label) for state in moves if state not in services.RECORDED_MOVES],
         "transition_form": TransitionForm(),
         "text_form": TextForm(),
-        "may_explain": role == workflow.SUBJECT and report.state == State.CONFIRMED,
-        "may_message": role in (workflow.REVIEWER, workflow.REPORTER) and report.state in workflow.OPEN_STATES,
-        "is_reviewer": role == workflow.REVIEWER,
+        "general_measures": general,
+        "clocks": clocks.clocks_for(report),
+        "next_step": clocks.next_step(report) if role in (workflow.REVIEWER, workflow.INSPECTOR) else None,
+        "deferrals": list(report.deferrals.select_related("case")),
+        "extensions": list(report.extensions.all()),
+        "may_explain": role == workflow.SUBJECT and report.state in services.EXPLAIN_STATES,
+        "may_message": role in (workflow.REVIEWER, workflow.REPORTER) and report.state in workflow.MESSAGE_STATES,
+        "is_reviewer": reviewer,
         "is_inspector": role == workflow.INSPECTOR,
     }
+    if reviewer:
+        context.update(_step_forms(report, moves, discipline))
     return render(request, "violations/detail.html", context)
+
+
+def _step_forms(report, moves, discipline) -> dict:
+    """The forms of the steps the reviewer can take from here."""
+    forms = {}
+    if report.state in (*workflow.REVIEW_STATES, State.HEARING):
+        forms["classify_form"] = ClassifyForm(
+            report=report,
+            initial={
+                "staff_kind": report.staff_kind, "violated_on": report.violated_on,
+                "holds_management_post": report.holds_management_post, "severity": report.severity_id,
+            },
+        )  # fmt: skip
+    if State.MEETING in moves:
+        forms["meeting_form"] = MeetingForm()
+    if State.COUNCIL in moves and report.rule_set and report.rule_set.council_required:
+        forms["council_form"] = CouncilForm(measures=discipline)
+    council_first = report.state == State.MEETING and report.rule_set and report.rule_set.council_required
+    if State.DECIDED in moves and not council_first:
+        forms["decision_form"] = DecisionForm(measures=discipline)
+    if report.state == State.DECIDED:
+        forms["notify_form"] = NotifyForm()
+    if report.state in workflow.OPEN_STATES and report.state != State.DECIDED and report.rule_set_id:
+        open_deferral = any(d.ended_on is None for d in report.deferrals.all())
+        forms["deferral_form"] = None if open_deferral else DeferralForm(report=report)
+        forms["deferral_end_form"] = DeferralEndForm() if open_deferral else None
+    if report.state in workflow.OPEN_STATES:
+        forms["extension_form"] = ExtensionForm()
+    if report.channel == "denunciation" and report.accepted_on and report.denouncer_notified_on is None:
+        forms["denouncer_form"] = NotifyForm()
+    return forms
+
+
+def _run_step(request, report, role, step):
+    """Bind the step's form, call its service; returns None or the error messages."""
+    by = {"report": report, "by": request.user, "role": role}
+    discipline, _general = rules.measures_for(report)
+    post, files = request.POST, request.FILES
+    if step == "classify":
+        form = ClassifyForm(post, report=report)
+        action = lambda d: services.report_classify(**by, **d)  # noqa: E731
+    elif step == "meeting":
+        form = MeetingForm(post, files)
+        action = lambda d: procedure.meeting_record(**by, **d)  # noqa: E731
+    elif step == "council":
+        form = CouncilForm(post, files, measures=discipline)
+        action = lambda d: procedure.council_record(**by, **d)  # noqa: E731
+    elif step == "decision":
+        form = DecisionForm(post, files, measures=discipline)
+        action = lambda d: procedure.decision_record(**by, **d)  # noqa: E731
+    elif step == "notify":
+        form = NotifyForm(post)
+        action = lambda d: procedure.decision_notify(**by, **d)  # noqa: E731
+    elif step == "deferral":
+        form = DeferralForm(post, report=report)
+        action = lambda d: procedure.deferral_start(**by, **d)  # noqa: E731
+    elif step == "deferral_end":
+        form = DeferralEndForm(post)
+        action = lambda d: procedure.deferral_end(**by, **d)  # noqa: E731
+    elif step == "extension":
+        form = ExtensionForm(post)
+        action = lambda d: procedure.extension_record(**by, **d)  # noqa: E731
+    elif step == "denouncer":
+        form = NotifyForm(post)
+        action = lambda d: denunciations.denouncer_notified(**by, **d)  # noqa: E731
+    else:
+        raise Http404
+    if not form.is_valid():
+        return [error for errors in form.errors.values() for error in errors]
+    try:
+        action(form.cleaned_data)
+    except ValidationError as exc:
+        return exc.messages
+    return None
+
+
+@login_required
+@require_POST
+def case_step(request, pk, step):
+    """One step of the procedure, recorded with its documents (reviewers only)."""
+    report, role = selectors.get_report_for(request.user, pk, write=True)
+    if role != workflow.REVIEWER:
+        raise Http404
+    errors = _run_step(request, report, role, step)
+    if errors:
+        messages.error(request, " ".join(str(e) for e in errors))
+    else:
+        messages.success(request, _("Đã ghi vào hồ sơ."))
+    return redirect("violations:detail", pk=pk)
+
+
+@login_required
+@never_cache
+def case_identity(request, pk):
+    """The denouncer's identity, for a designated handler only; each opening is a row
+    in the audit trail."""
+    report, role = selectors.get_report_for(request.user, pk, write=True)
+    if role != workflow.REVIEWER or not identity.is_handler(request.user, report):
+        raise Http404
+    opened = identity.identity_open(report=report, by=request.user, request=request)
+    return render(request, "violations/identity.html", {"report": report, "identity": opened})
+
+
+@login_required
+@never_cache
+def denunciation_new(request):
+    form = DenunciationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        fields = {name: value for name, value in form.cleaned_data.items() if name != "subject_email"}
+        try:
+            report = denunciations.denunciation_create(by=request.user, subject=form.subject, **fields)
+        except ValidationError as exc:
+            _errors_to(form, exc)
+        else:
+            messages.success(request, _("Đã ghi tố cáo. Thời hạn thụ lý được tính từ ngày nhận."))
+            return redirect("violations:detail", pk=report.pk)
+    return render(request, "violations/denunciation_new.html", {"form": form})
+
+
+@login_required
+@never_cache
+def inspection_queue(request):
+    cases = selectors.inspection_queue(request.user)
+    return render(request, "violations/inspection_queue.html", {"cases": cases})
 
 
 @login_required
@@ -136,8 +288,8 @@ def case_post(request, pk, kind):
     form = TextForm(request.POST, request.FILES)
     allowed = {
         "note": role == workflow.REVIEWER,
-        "message": role in (workflow.REVIEWER, workflow.REPORTER) and report.state in workflow.OPEN_STATES,
-        "explanation": role == workflow.SUBJECT and report.state == State.CONFIRMED,
+        "message": role in (workflow.REVIEWER, workflow.REPORTER) and report.state in workflow.MESSAGE_STATES,
+        "explanation": role == workflow.SUBJECT and report.state in services.EXPLAIN_STATES,
     }
     if not allowed.get(kind):
         raise Http404
@@ -170,7 +322,9 @@ def evidence_file(request, pk):
     if evidence is None:
         raise Http404
     report, role = selectors.get_report_for(request.user, evidence.report_id)
-    if role not in (workflow.REVIEWER, workflow.INSPECTOR) and evidence.event.actor_id != request.user.pk:
+    seen_by_subject = role == workflow.SUBJECT and selectors.subject_may_see_file(report, evidence.event)
+    own = evidence.event.actor_id == request.user.pk
+    if role not in (workflow.REVIEWER, workflow.INSPECTOR) and not own and not seen_by_subject:
         raise Http404
     if evidence.display and request.GET.get("original") and role == workflow.INSPECTOR:
         opened = services.evidence_open_original(evidence=evidence, by=request.user, role=role, request=request)

@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from violations import services, workflow
-from violations.models import Outcome, Report, State
+from violations.models import Report, State
 
 
 @pytest.mark.parametrize(
@@ -43,7 +43,10 @@ def test_the_case_list_still_filters_on_valid_values(client, cast, case):
 
 @pytest.mark.parametrize("state", [State.DISMISSED, State.CLOSED, State.CONFIRMED])
 def test_the_reporter_cannot_post_on_a_case_no_longer_open(client, colleague, case, state):
-    Report.objects.filter(pk=case.pk).update(state=state, outcome=Outcome.ADMONITION if state == State.CLOSED else "")
+    Report.objects.filter(pk=case.pk).update(
+        state=state,
+        **({"outcome": "admonition", "measure": case.rule_set.measures.first()} if state == State.CLOSED else {}),
+    )
     case.refresh_from_db()
     client.force_login(colleague)
 

@@ -62,7 +62,7 @@ def smtp(settings):
 
 
 def confirm(report, head):
-    for to in ("under_review", "confirmed"):
+    for to in ("under_review", "hearing"):
         services.report_transition(report=report, to=to, by=head, role=workflow.REVIEWER)
 
 
@@ -118,7 +118,7 @@ def test_a_new_case_email_no_longer_owed_when_it_goes_out_is_skipped(cast, colle
     assert rows("violation_new") == [(f"case-new:{report.pk}:{cast.unit_head.pk}", "skipped")]
 
 
-def test_the_person_reported_is_told_once_when_the_case_is_confirmed(
+def test_the_person_reported_is_told_once_when_the_case_goes_to_the_hearing(
     cast, colleague, case, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
@@ -133,10 +133,10 @@ def test_the_person_reported_is_told_once_when_the_case_is_confirmed(
     assert notices.claim_confirmed(case) == []
 
 
-def test_the_confirmed_email_is_skipped_when_the_case_is_closed_before_it_goes(cast, case):
+def test_the_hearing_email_is_skipped_when_the_case_is_dismissed_before_it_goes(cast, case):
     confirm(case, cast.unit_head)
     services.report_transition(
-        report=case, to="closed", by=cast.unit_head, role=workflow.REVIEWER, outcome="admonition"
+        report=case, to="dismissed", by=cast.unit_head, role=workflow.REVIEWER, note="Không đủ căn cứ"
     )
 
     outbox.outbox_sweep()
@@ -157,7 +157,14 @@ def test_an_anonymous_case_confirmed_owes_nobody_an_email(cast, org):
 
 
 def test_every_violation_email_kind_has_a_renderer():
-    assert {"violation_new", "violation_confirmed", "violation_reminder", "violation_escalation"} <= set(
+    assert {
+        "violation_new",
+        "violation_confirmed",
+        "violation_reminder",
+        "violation_escalation",
+        "violation_limit_reminder",
+        "violation_limit_escalation",
+    } <= set(  # fmt: skip
         outbox._renderers
     )
 
@@ -225,7 +232,12 @@ def test_smtp_down_during_the_review_pass_sends_nothing_and_the_sweep_delivers_e
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", free_port(), 2
 
-    assert reviews.review_pass_tick(now=at(17, 8, 0)) == {"reminders": 2, "escalations": 1}
+    assert reviews.review_pass_tick(now=at(17, 8, 0)) == {
+        "reminders": 2,
+        "escalations": 1,
+        "limit_reminders": 0,
+        "limit_escalations": 0,
+    }
 
     assert wait_until(lambda: sorted(deadline_rows().values_list("attempts", flat=True)) == [1, 1, 1])
     for row in deadline_rows():
@@ -254,7 +266,12 @@ def test_a_review_pass_tick_missed_at_the_hour_is_made_up_and_a_second_pass_clai
     """Redis was down from 07:50 to 09:40: the ticks of 08:00 … 09:30 never fired."""
     assert reviews.review_pass_tick(now=at(17, 7, 45)) is None
 
-    assert reviews.review_pass_tick(now=at(17, 9, 45)) == {"reminders": 2, "escalations": 1}
+    assert reviews.review_pass_tick(now=at(17, 9, 45)) == {
+        "reminders": 2,
+        "escalations": 1,
+        "limit_reminders": 0,
+        "limit_escalations": 0,
+    }
     assert reviews.review_pass_tick(now=at(17, 10, 0)) is None
     with transaction.atomic():
         again = reviews.review_pass(today=datetime.date(2026, 3, 17))

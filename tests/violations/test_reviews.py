@@ -187,28 +187,28 @@ def test_before_the_reminder_hour_the_tick_does_nothing(due_case, tick):
 def test_the_first_tick_after_the_hour_runs_the_pass_and_later_ticks_that_day_do_not(cast, due_case, tick):
     results = [tick(at(17, 8, 0)), tick(at(17, 8, 15)), tick(at(17, 23, 45))]
 
-    assert results == [{"reminders": 1, "escalations": 0}, None, None]
+    assert results == [{"reminders": 1, "escalations": 0, "limit_reminders": 0, "limit_escalations": 0}, None, None]
     assert [m.to for m in mail.outbox] == [["truongphong@example.gov.vn"]]
     run = PeriodicRun.objects.get()
     assert (run.name, run.day, run.result) == (
         "violation-review-pass",
         datetime.date(2026, 3, 17),
-        {"reminders": 1, "escalations": 0},
+        {"reminders": 1, "escalations": 0, "limit_reminders": 0, "limit_escalations": 0},
     )
 
 
 def test_a_tick_missed_at_the_hour_is_made_up_at_the_next_one(cast, due_case, tick):
     """Redis was down from 07:50 to 09:40: the ticks of 08:00 … 09:30 never fired."""
-    assert tick(at(17, 9, 45)) == {"reminders": 1, "escalations": 0}
+    assert tick(at(17, 9, 45)) == {"reminders": 1, "escalations": 0, "limit_reminders": 0, "limit_escalations": 0}
 
     assert [m.to for m in mail.outbox] == [["truongphong@example.gov.vn"]]
 
 
 def test_a_day_without_any_tick_is_made_up_the_next_day(cast, due_case, tick):
     """Beat was down all of 17 March and 21 March."""
-    assert tick(at(18, 8, 0)) == {"reminders": 1, "escalations": 0}
-    assert tick(at(22, 8, 0)) == {"reminders": 0, "escalations": 1}
-    assert tick(at(23, 8, 0)) == {"reminders": 0, "escalations": 0}
+    assert tick(at(18, 8, 0)) == {"reminders": 1, "escalations": 0, "limit_reminders": 0, "limit_escalations": 0}
+    assert tick(at(22, 8, 0)) == {"reminders": 0, "escalations": 1, "limit_reminders": 0, "limit_escalations": 0}
+    assert tick(at(23, 8, 0)) == {"reminders": 0, "escalations": 0, "limit_reminders": 0, "limit_escalations": 0}
 
     assert [m.to for m in mail.outbox] == [["truongphong@example.gov.vn"], ["thanhtra@example.gov.vn"]]
 
@@ -218,5 +218,10 @@ def test_the_task_runs_the_tick(monkeypatch, due_case):
 
     monkeypatch.setattr(timezone, "now", lambda: at(17, 8, 30))
 
-    assert tasks.review_pass.apply().get() == {"reminders": 1, "escalations": 0}
+    assert tasks.review_pass.apply().get() == {
+        "reminders": 1,
+        "escalations": 0,
+        "limit_reminders": 0,
+        "limit_escalations": 0,
+    }
     assert tasks.review_pass.apply().get() is None

@@ -64,7 +64,7 @@ def test_the_head_above_reviews_a_case_about_the_head_below(client, cast, agency
     client.force_login(agency_head)
     page = client.get(reverse("violations:detail", args=[case_about_the_head.pk])).content.decode()
 
-    assert "Lê Thị Cán Bộ" in page  # the reviewer sees who reported
+    assert "Lê Thị Cán Bộ" not in page  # confidential: only designated handlers see who reported
     assert listed(client, agency_head, case_about_the_head)
     assert try_to_start_review(client, agency_head, case_about_the_head) == "under_review"
 
@@ -74,11 +74,11 @@ def test_the_inspector_sees_a_case_about_a_head_but_cannot_move_it(client, cast,
     assert try_to_start_review(client, cast.inspector, case_about_the_head) == "submitted"
 
 
-def test_once_confirmed_the_head_sees_their_case_only_as_the_person_reported(
+def test_from_the_hearing_the_head_sees_their_case_only_as_the_person_reported(
     client, cast, agency_head, case_about_the_head
 ):
     services.report_note(report=case_about_the_head, by=agency_head, text="Ghi chú nội bộ của cấp trên.")
-    for to in (State.UNDER_REVIEW, State.CONFIRMED):
+    for to in (State.UNDER_REVIEW, State.HEARING):
         services.report_transition(report=case_about_the_head, to=to, by=agency_head, role=workflow.REVIEWER)
     client.force_login(cast.unit_head)
 
@@ -90,12 +90,10 @@ def test_once_confirmed_the_head_sees_their_case_only_as_the_person_reported(
     assert "Gửi giải trình" in page
     evidence = case_about_the_head.evidence.get()
     assert client.get(reverse("violations:file", args=[evidence.pk])).status_code == 404
-    assert try_to_start_review(client, cast.unit_head, case_about_the_head) == "confirmed"
-    client.post(
-        reverse("violations:transition", args=[case_about_the_head.pk]), {"to": "closed", "outcome": "admonition"}
-    )
+    assert try_to_start_review(client, cast.unit_head, case_about_the_head) == "hearing"
+    client.post(reverse("violations:transition", args=[case_about_the_head.pk]), {"to": "confirmed"})
     case_about_the_head.refresh_from_db()
-    assert case_about_the_head.state == "confirmed"
+    assert case_about_the_head.state == "hearing"
 
 
 def test_review_reminders_about_a_head_go_to_the_head_above(cast, case_about_the_head, settings, review_pass):

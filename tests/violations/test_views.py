@@ -18,7 +18,8 @@ def seen_at():
 
 
 def confirm(case, head):
-    for to in (State.UNDER_REVIEW, State.CONFIRMED):
+    """To the hearing: the person reported sees the case from there, before any conclusion."""
+    for to in (State.UNDER_REVIEW, State.HEARING):
         services.report_transition(report=case, to=to, by=head, role=workflow.REVIEWER)
 
 
@@ -87,9 +88,12 @@ def test_forged_or_oversized_uploads_are_refused_and_nothing_is_stored(client, c
 
 
 # role: may open the case, sees the reporter, sees the internal note, may download the screenshot
+# A confidential reporter is shown to designated handlers only (tests/violations/
+# test_identity.py); the person reported sees the evidence, except the files a
+# protected reporter sent.
 MATRIX = [
-    ("unit_head", True, True, True, True),
-    ("inspector", True, True, True, True),
+    ("unit_head", True, False, True, True),
+    ("inspector", True, False, True, True),
     ("colleague", True, True, False, True),
     ("staff", True, False, False, False),
     ("administrator", False, False, False, False),
@@ -170,7 +174,7 @@ def test_the_head_moves_the_case_and_the_person_reported_explains_in_the_browser
     client.force_login(cast.unit_head)
     client.post(reverse("violations:transition", args=[case.pk]), {"to": "under_review"})
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(reverse("violations:transition", args=[case.pk]), {"to": "confirmed", "note": "Xác định vi phạm"})
+        client.post(reverse("violations:transition", args=[case.pk]), {"to": "hearing", "note": "Đề nghị giải trình"})
     assert mail.outbox[-1].to == ["canbo@example.gov.vn"] and "giải trình" in mail.outbox[-1].subject
 
     client.force_login(cast.staff)
@@ -178,6 +182,7 @@ def test_the_head_moves_the_case_and_the_person_reported_explains_in_the_browser
         reverse("violations:post", args=[case.pk, "explanation"]), {"text": "Tôi đã gỡ bài và xin rút kinh nghiệm."}
     )
     client.force_login(cast.unit_head)
+    client.post(reverse("violations:transition", args=[case.pk]), {"to": "confirmed", "note": "Xác định vi phạm"})
     client.post(reverse("violations:transition", args=[case.pk]), {"to": "closed", "outcome": "admonition"})
 
     page = client.get(reverse("violations:detail", args=[case.pk])).content.decode()

@@ -5,7 +5,8 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from directives.models import Directive, Obligation
-from organization.models import Unit
+from organization.models import StaffKind, Unit
+from violations.models.rules import Measure, MeasureCode, RuleSet, Severity
 
 
 def evidence_storage():
@@ -37,30 +38,26 @@ class Platform(models.TextChoices):
 
 
 class State(models.TextChoices):
+    """The steps of a case (violations/workflow.py says who moves it where)."""
+
     SUBMITTED = "submitted", _("Mới tiếp nhận")
+    ACCEPTED = "accepted", _("Đã thụ lý tố cáo")
     UNDER_REVIEW = "under_review", _("Đang xem xét")
     NEEDS_INFORMATION = "needs_information", _("Cần bổ sung thông tin")
+    HEARING = "hearing", _("Đang nghe giải trình")
     CONFIRMED = "confirmed", _("Đã xác định vi phạm")
+    MEETING = "meeting", _("Đã họp kiểm điểm")
+    COUNCIL = "council", _("Đã họp Hội đồng kỷ luật")
+    DECIDED = "decided", _("Đã có quyết định kỷ luật")
     DISMISSED = "dismissed", _("Không có vi phạm / hủy")
     CLOSED = "closed", _("Đã xử lý, kết thúc")
-
-
-class Outcome(models.TextChoices):
-    ADMONITION = "admonition", _("Nhắc nhở")
-    SELF_CRITICISM = "self_criticism", _("Kiểm điểm")
-    REPRIMAND = "reprimand", _("Khiển trách")
-    WARNING = "warning", _("Cảnh cáo")
-    SALARY_DOWNGRADE = "salary_downgrade", _("Hạ bậc lương")
-    DEMOTION = "demotion", _("Giáng chức")
-    DISMISSAL_FROM_POST = "dismissal_from_post", _("Cách chức")
-    FORCED_RESIGNATION = "forced_resignation", _("Buộc thôi việc")
-    OTHER = "other", _("Hình thức khác")
 
 
 class Channel(models.TextChoices):
     HEAD = "head", _("Thủ trưởng đơn vị ghi nhận")
     STAFF = "staff", _("Cán bộ phản ánh")
     ANONYMOUS = "anonymous", _("Phản ánh ẩn danh")
+    DENUNCIATION = "denunciation", _("Tố cáo có tên (Luật Tố cáo 2018)")
 
 
 class Report(models.Model):
@@ -79,7 +76,7 @@ class Report(models.Model):
         verbose_name=_("người bị phản ánh"),
     )  # fmt: skip
     subject_description = models.CharField(_("mô tả người bị phản ánh"), max_length=255, blank=True)
-    channel = models.CharField(max_length=10, choices=Channel.choices)
+    channel = models.CharField(max_length=12, choices=Channel.choices)
     reporter = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -94,7 +91,27 @@ class Report(models.Model):
         Obligation, blank=True, related_name="+", verbose_name=_("nhiệm vụ bị vi phạm")
     )
     state = models.CharField(_("trạng thái"), max_length=20, choices=State.choices, default=State.SUBMITTED)
-    outcome = models.CharField(_("hình thức xử lý"), max_length=24, choices=Outcome.choices, blank=True)
+    # The law that applies: the kind of staff and the date of the violation choose
+    # the rule set (violations/rules.py), which is stored so the case shows it.
+    staff_kind = models.CharField(_("loại cán bộ"), max_length=3, choices=StaffKind.choices, blank=True)
+    holds_management_post = models.BooleanField(_("giữ chức vụ lãnh đạo, quản lý"), default=False)
+    violated_on = models.DateField(_("ngày vi phạm"), null=True, blank=True)
+    rule_set = models.ForeignKey(
+        RuleSet, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("căn cứ xử lý")
+    )
+    severity = models.ForeignKey(
+        Severity, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("mức độ vi phạm")
+    )
+    measure = models.ForeignKey(
+        Measure, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("hình thức xử lý")
+    )
+    # The measure's code, kept beside it for dashboards and exports.
+    outcome = models.CharField(_("hình thức xử lý"), max_length=40, choices=MeasureCode.choices, blank=True)
+    # A named denunciation's clocks (Luật Tố cáo 2018): received, accepted, concluded.
+    received_on = models.DateField(_("ngày nhận tố cáo"), null=True, blank=True)
+    accepted_on = models.DateField(_("ngày thụ lý"), null=True, blank=True)
+    concluded_on = models.DateField(_("ngày kết luận"), null=True, blank=True)
+    denouncer_notified_on = models.DateField(_("ngày thông báo cho người tố cáo"), null=True, blank=True)
     review_due_on = models.DateField(_("hạn xem xét"))
     receipt_code = models.CharField(max_length=16, unique=True, null=True, blank=True)
     secret_hash = models.CharField(max_length=128, blank=True)
@@ -108,17 +125,30 @@ class Report(models.Model):
             models.CheckConstraint(condition=Q(state__in=State.values), name="report_state_valid"),
             models.CheckConstraint(condition=Q(category__in=Category.values), name="report_category_valid"),
             models.CheckConstraint(condition=Q(platform__in=Platform.values), name="report_platform_valid"),
-            # An outcome exactly when the case is closed.
+            # An outcome, and the measure it names, exactly when the case is closed.
             models.CheckConstraint(
-                condition=(Q(state=State.CLOSED) & ~Q(outcome="") & Q(outcome__in=Outcome.values))
+                condition=(Q(state=State.CLOSED) & ~Q(outcome="") & Q(measure__isnull=False))
                 | (~Q(state=State.CLOSED) & Q(outcome="")),
                 name="report_outcome_iff_closed",
             ),
-            # Anonymous reports have a receipt and no reporter; the others the opposite.
+            models.CheckConstraint(condition=Q(staff_kind__in=["", *StaffKind.values]), name="report_staff_kind_valid"),
+            # Anonymous reports have a receipt and no reporter; a named denunciation has
+            # no receipt and a reporter only when the denouncer has an account; the
+            # others have a reporter and no receipt.
             models.CheckConstraint(
                 condition=(Q(channel=Channel.ANONYMOUS) & Q(reporter__isnull=True) & Q(receipt_code__isnull=False))
-                | (~Q(channel=Channel.ANONYMOUS) & Q(reporter__isnull=False) & Q(receipt_code__isnull=True)),
+                | (Q(channel=Channel.DENUNCIATION) & Q(receipt_code__isnull=True) & Q(received_on__isnull=False))
+                | (
+                    Q(channel__in=[Channel.HEAD, Channel.STAFF])
+                    & Q(reporter__isnull=False)
+                    & Q(receipt_code__isnull=True)
+                ),
                 name="report_anonymous_shape",
+            ),
+            # Accepted (thụ lý) only as a denunciation.
+            models.CheckConstraint(
+                condition=Q(accepted_on__isnull=True) | Q(channel=Channel.DENUNCIATION),
+                name="report_accepted_only_denunciation",
             ),
             models.CheckConstraint(
                 condition=Q(subject__isnull=False) | ~Q(subject_description=""), name="report_names_someone"
@@ -147,6 +177,13 @@ class Event(models.Model):
         EXPLANATION = "explanation", _("Giải trình")
         FILE = "file", _("Tệp chứng cứ")
         ORIGINAL = "original", _("Tải bản gốc chứng cứ")
+        RULES = "rules", _("Căn cứ xử lý")
+        MEETING = "meeting", _("Họp kiểm điểm")
+        COUNCIL = "council", _("Hội đồng kỷ luật")
+        DECISION = "decision", _("Quyết định kỷ luật")
+        DEFERRAL = "deferral", _("Chưa xem xét kỷ luật")
+        EXTENSION = "extension", _("Gia hạn")
+        NOTIFIED = "notified", _("Thông báo")
 
     report = models.ForeignKey(Report, on_delete=models.PROTECT, related_name="events")
     kind = models.CharField(max_length=12, choices=Kind.choices)
