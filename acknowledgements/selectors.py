@@ -14,11 +14,6 @@ def today() -> datetime.date:
     return timezone.localdate()
 
 
-def open_q() -> Q:
-    """Kept for conduct_portal/views.py until it uses `Assignment.objects.open()`."""
-    return OPEN
-
-
 def assignments_of(person) -> QuerySet[Assignment]:
     """A person's assignments, pending first, then by due date."""
     return (

@@ -50,9 +50,7 @@ def home(request):
     context = {"grants": selectors.grants_of(user), "pending": ack_selectors.pending_count(user)}
     if permissions.has_role(user, Role.UNIT_HEAD, Role.INSPECTOR):
         context["overdue"] = (
-            ack_selectors.assignments_visible_to(user)
-            .filter(ack_selectors.open_q(), due_on__lt=ack_selectors.today())
-            .count()
+            ack_selectors.assignments_visible_to(user).open().filter(due_on__lt=ack_selectors.today()).count()
         )
         context["missing_reports"] = len(ack_selectors.units_without_report(user))
     return render(request, "home.html", context)
