@@ -1,4 +1,4 @@
-"""Demo cases: one at the hearing, awaiting the explanation; one anonymous, just in."""
+"""Demo cases: one heard and confirmed, awaiting the review meeting; one anonymous, just in."""
 
 import datetime
 
@@ -23,6 +23,10 @@ def seed_cases(*, head: Person, reporter: Person, subject: Person, unit: Unit) -
         services.report_transition(
             report=case, to=to, by=head, role=workflow.REVIEWER, note="Đã xác minh qua ảnh chụp."
         )
+    services.report_explain(report=case, by=subject, text="Tôi livestream trong giờ nghỉ trưa, xin rút kinh nghiệm.")
+    services.report_transition(
+        report=case, to=State.CONFIRMED, by=head, role=workflow.REVIEWER, note="Đã nghe giải trình."
+    )
     services.report_create_anonymous(
         unit=unit, subject_description="Một cán bộ Đội kiểm tra", category="false_information", platform="zalo",
         seen_at=seen, description="Chia sẻ thông tin chưa kiểm chứng về chính sách thuế trong nhóm Zalo.",
