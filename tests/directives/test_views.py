@@ -147,6 +147,7 @@ ROLES = [
     ("inspector", True, False, False),
     ("administrator", True, True, True),
     ("outsider", False, False, False),
+    ("superuser", True, True, True),
 ]
 
 

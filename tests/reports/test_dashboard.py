@@ -132,8 +132,11 @@ def test_filters_stay_in_the_url_and_narrow_the_numbers(client, cast, org, activ
     assert by_directive.context["summary"].total.targeted == 3
 
 
-@pytest.mark.parametrize(("who", "status"), [("staff", 403), ("outsider", 404), ("unit_head", 404)])
-def test_nobody_opens_a_unit_outside_their_scope(client, cast, org, activity, who, status):
+@pytest.mark.parametrize(
+    ("who", "status"),
+    [("staff", 403), ("outsider", 404), ("unit_head", 404), ("inspector", 200), ("administrator", 200), ("superuser", 200)],
+)
+def test_who_opens_the_agencys_dashboard(client, cast, org, activity, who, status):
     client.force_login(getattr(cast, who))
 
     assert client.get(reverse("reports:dashboard"), {"unit": "STTTT"}).status_code == status
