@@ -9,7 +9,7 @@ Measures, on PostgreSQL, in one run (bench/README.md says more):
      same campaign written by hand in raw SQL for another directive;
   b) reminders: one `reminder_pass` in which every assignment of (a) reaches the
      "d-7" step, with e-mail over SMTP to a local aiosmtpd sink and Celery tasks run
-     eagerly, beside a raw INSERT … SELECT of the same claim rows.
+     eagerly, beside a raw INSERT … SELECT of the same outbox rows (core_outboxmessage).
 The database is created, migrated and filled (generate_load_data) when needed, and
 the campaigns of an earlier run are removed first. The table is printed and written
 to bench/results/acknowledgements-<date>.md.
@@ -17,6 +17,7 @@ to bench/results/acknowledgements-<date>.md.
 
 import argparse
 import datetime
+import json
 import os
 import threading
 import time
@@ -85,10 +86,11 @@ def prepare(args) -> None:
 
 
 def bench_tables() -> tuple[str, ...]:
-    from acknowledgements.models import Assignment, Campaign, Notice, Target
+    from acknowledgements.models import Assignment, Campaign, Target
+    from core.models import OutboxMessage
     from organization.models import Person, Unit
 
-    return tuple(m._meta.db_table for m in (Assignment, Notice, Campaign, Target, Person, Unit))
+    return tuple(m._meta.db_table for m in (Assignment, OutboxMessage, Campaign, Target, Person, Unit))
 
 
 def warm_up(root_path: str) -> None:
@@ -184,16 +186,10 @@ def bench_publish(args, *, today: datetime.date, due_on: datetime.date) -> tuple
 
 
 def reminder_steps(today: datetime.date) -> dict[datetime.date, str]:
-    """Due date → step, from the reminders module when it is there."""
-    from django.conf import settings
+    """Due date → step, by the reminders' own date rules."""
+    from acknowledgements.reminders.cadence import Cadence, due_dates_with_step
 
-    try:
-        from acknowledgements.reminders import Cadence, due_dates_with_step
-
-        return due_dates_with_step(today=today, cadence=Cadence.from_settings())
-    except ImportError:
-        days = max(settings.REMINDER_DAYS_BEFORE)
-        return {today + datetime.timedelta(days=days): f"d-{days}"}
+    return due_dates_with_step(today=today, cadence=Cadence.from_settings())
 
 
 def setup_reminder_assignments(args, *, today: datetime.date, due_on: datetime.date) -> int:
@@ -224,31 +220,41 @@ def setup_reminder_assignments(args, *, today: datetime.date, due_on: datetime.d
             )
         benchlib.maintenance(*bench_tables())
     steps = reminder_steps(today)
-    return Assignment.objects.filter(
-        acknowledged_at__isnull=True, closed_at__isnull=True, person__is_active=True, due_on__in=list(steps)
-    ).count()
+    return Assignment.objects.open().filter(person__is_active=True, due_on__in=list(steps)).count()
 
 
-def raw_claim(*, today: datetime.date, run: uuid.UUID) -> int:
-    """The claim rows of the pass, by hand: one INSERT … SELECT of a reminder notice
-    per open assignment of an active person that reaches a step today."""
+def raw_claim(*, today: datetime.date, run: uuid.UUID) -> list[int]:
+    """The claim rows of the pass, by hand: one INSERT … SELECT into the outbox of a
+    reminder row per open assignment of an active person that reaches a step today,
+    with the keys, groups and columns the pass writes (acknowledgements/reminders/
+    claims.py), committed. Returns the ids inserted (RETURNING, as the pass does)."""
+    from django.conf import settings
     from django.db import connection, transaction
+
+    from acknowledgements.reminders.claims import REMINDER
 
     steps = reminder_steps(today)
     case = " ".join("WHEN %s THEN %s" for _ in steps)
-    params = [value for due, step in steps.items() for value in (due, step)]
-    params += [str(run), list(steps)]
+    step_params = [value for due, step in steps.items() for value in (due, step)]
+    group_suffix = f":{today.isoformat()}"
+    data = json.dumps({"day": today.isoformat()})
+    give_up = datetime.timedelta(hours=settings.OUTBOX_GIVE_UP_HOURS)
+    params = [REMINDER, group_suffix, data, str(run), give_up, *step_params, list(steps)]
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(
-            "INSERT INTO acknowledgements_notice (kind, person_id, assignment_id, step, run, claimed_at, sent_at, error) "
-            f"SELECT 'reminder', a.person_id, a.id, CASE a.due_on {case} END, %s::uuid, now(), NULL, '' "
-            "FROM acknowledgements_assignment a JOIN organization_person p ON p.id = a.person_id "
-            "WHERE a.acknowledged_at IS NULL AND a.closed_at IS NULL AND p.is_active AND a.due_on = ANY(%s::date[]) "
-            "ORDER BY a.id "
-            "ON CONFLICT DO NOTHING",
+            'INSERT INTO core_outboxmessage (kind, key, "group", recipient_id, ref, data, run, state, attempts, '
+            "created_at, next_attempt_at, give_up_at, error) "
+            "SELECT %s, 'ack-reminder:' || r.id || ':' || r.step, 'ack-reminder:' || r.person_id || %s, "
+            "r.person_id, r.id, %s::jsonb, %s::uuid, 'queued', 0, now(), now(), now() + %s, '' "
+            f"FROM (SELECT a.id, a.person_id, CASE a.due_on {case} END AS step "
+            "      FROM acknowledgements_assignment a JOIN organization_person p ON p.id = a.person_id "
+            "      WHERE a.acknowledged_at IS NULL AND a.closed_at IS NULL AND p.is_active "
+            "        AND a.due_on = ANY(%s::date[]) "
+            "      ORDER BY a.id) r "
+            "ON CONFLICT DO NOTHING RETURNING id",
             params,
         )
-        return cursor.rowcount
+        return [row[0] for row in cursor.fetchall()]
 
 
 def watch_sink(sink: benchlib.SmtpSink, before: int, expected: int, done: threading.Event) -> None:
@@ -265,13 +271,9 @@ def bench_reminders(args, *, today: datetime.date, due_on: datetime.date, sink: 
     from django.core.mail.backends.smtp import EmailBackend
     from django.db import connection
 
-    from acknowledgements.models import Notice
-
-    try:
-        from acknowledgements import reminders
-    except ImportError:
-        say("b) acknowledgements/reminders.py does not exist yet: the reminder part is skipped")
-        return [], ["- reminders: skipped, `acknowledgements/reminders.py` did not exist at run time."]
+    from acknowledgements import selectors, services
+    from core import outbox
+    from core.models import OutboxMessage
 
     trace = args.tracemalloc
     expected = setup_reminder_assignments(args, today=today, due_on=due_on)
@@ -282,21 +284,25 @@ def bench_reminders(args, *, today: datetime.date, due_on: datetime.date, sink: 
     say("b) the claim rows in raw SQL")
     run = uuid.uuid4()
     raw = benchlib.measure(lambda: raw_claim(today=today, run=run), trace=trace)
-    say(f"   {raw.result} notices in {raw.seconds:.2f} s")
-    deleted, _ = Notice.objects.filter(run=run).delete()
-    benchlib.maintenance(Notice._meta.db_table)
+    raw_rows = len(raw.result)
+    say(f"   {raw_rows} outbox rows in {raw.seconds:.2f} s")
+    deleted = sum(
+        OutboxMessage.objects.filter(pk__in=raw.result[start : start + 10_000]).delete()[0]
+        for start in range(0, raw_rows, 10_000)
+    )
+    benchlib.maintenance(OutboxMessage._meta.db_table)
 
-    # When the pass hands its claims to the send tasks: reminders.py schedules
-    # `_enqueue` with on_commit, so its first call marks the end of the claim phase.
+    # When the pass hands its claims to the send tasks: the claims schedule
+    # core.outbox.outbox_enqueue with on_commit (looked up in core.outbox when it
+    # runs), so its first call marks the end of the claim phase.
     marks: dict[str, float] = {}
-    original = getattr(reminders, "_enqueue", None)
-    if original is not None:
+    original = outbox.outbox_enqueue
 
-        def timed_enqueue(*a, **kw):
-            marks.setdefault("enqueue", time.perf_counter())
-            return original(*a, **kw)
+    def timed_enqueue(*a, **kw):
+        marks.setdefault("enqueue", time.perf_counter())
+        return original(*a, **kw)
 
-        reminders._enqueue = timed_enqueue
+    outbox.outbox_enqueue = timed_enqueue
     queries = benchlib.QueryStats()
     before = sink.received
     say(f"b) reminder_pass(today={today}) with e-mail over SMTP to 127.0.0.1:{sink.port}")
@@ -310,18 +316,23 @@ def bench_reminders(args, *, today: datetime.date, due_on: datetime.date, sink: 
             benchlib.timing_calls(EmailBackend, "open") as smtp_open,
             benchlib.timing_calls(EmailBackend, "close") as smtp_close,
         ):
-            passed = benchlib.measure(lambda: reminders.reminder_pass(today=today), trace=trace)
+            passed = benchlib.measure(lambda: services.reminder_pass(today=today), trace=trace)
     finally:
         watching.set()
-        if original is not None:
-            reminders._enqueue = original
+        outbox.outbox_enqueue = original
     received = sink.received - before
     result = passed.result
-    claimed = getattr(result, "reminders", None)
-    sent = getattr(result, "sent", None)
-    say(f"   claimed {claimed}, sent {sent}, the sink received {received}, in {passed.seconds:.1f} s")
-    if not claimed == raw.result == expected:
-        say(f"   WARNING: the pass claimed {claimed} reminders, the raw SQL {raw.result}, expected {expected}")
+    claimed = result.reminders
+    people = len(result.reminded)  # one e-mail each
+    sent = selectors.outbox_sent_count(list(result.reminder_ids))  # after the call: eager tasks sent them
+    say(
+        f"   claimed {claimed} for {people} people, {sent} marked sent, the sink received {received}, "
+        f"in {passed.seconds:.1f} s"
+    )
+    if not claimed == raw_rows == expected:
+        say(f"   WARNING: the pass claimed {claimed} reminders, the raw SQL {raw_rows}, expected {expected}")
+    if sent != claimed or received != people:
+        say(f"   WARNING: {sent} of {claimed} rows sent, {received} e-mails received for {people} people")
 
     claim_seconds = marks["enqueue"] - passed.started if "enqueue" in marks else None
     e_mails = received or 1
@@ -346,17 +357,18 @@ def bench_reminders(args, *, today: datetime.date, due_on: datetime.date, sink: 
                 f"{claim_seconds / raw.seconds:.2f}",
             ]
         )
-    claim_inserts = queries.count.get("INSERT acknowledgements_notice", 0)
+    claim_inserts = queries.count.get("INSERT core_outboxmessage", 0)
     notes = [
         f"- reminder pass: `reminder_pass(today={today})`, every reaching assignment due on "
-        f"{due_on} (step “d-{(due_on - today).days}”); the result reports {claimed:,} reminders claimed and "
-        f"{sent:,} sent; the sink received {received:,} messages "
+        f"{due_on} (step “d-{(due_on - today).days}”); the result reports {claimed:,} reminders claimed for "
+        f"{people:,} people, {sent:,} of those outbox rows were marked sent when it returned; "
+        f"the sink received {received:,} messages "
         f"({received / (passed.seconds - (claim_seconds or 0)):.0f} e-mails/s in the sending phase, "
         f"{(passed.seconds - (claim_seconds or 0)) / e_mails * 1000:.2f} ms per e-mail).",
         f"- during the pass: {queries.total:,} SQL statements ({queries.total / e_mails:.1f} per e-mail) taking "
         f"{queries.total_seconds:.1f} s at the driver (commits not included); the claim's "
-        f"INSERT statements into acknowledgements_notice ({claim_inserts}) took "
-        f"{queries.seconds.get('INSERT acknowledgements_notice', 0):.2f} s.",
+        f"INSERT statements into core_outboxmessage ({claim_inserts}) took "
+        f"{queries.seconds.get('INSERT core_outboxmessage', 0):.2f} s.",
         f"- of which SMTP: Django's `EmailBackend.send_messages` {smtp['seconds']:.1f} s "
         f"over {smtp['calls']:,} calls ({smtp['seconds'] / max(1, smtp['calls']) * 1000:.2f} ms each; it connects "
         "and quits itself only when the caller has not opened the connection), `open()` "
@@ -364,11 +376,11 @@ def bench_reminders(args, *, today: datetime.date, due_on: datetime.date, sink: 
         f"over {smtp_close['calls']:,} (send_messages calls `open()` too, which returns at once on an open "
         "connection); the rest is "
         "Python: the ORM, Celery's eager call, templates and MIME.",
-        f"- raw claim: one INSERT … SELECT of {raw.result:,} notices, committed (then deleted again, "
+        f"- raw claim: one INSERT … SELECT of {raw_rows:,} outbox rows, committed (then deleted again, "
         f"{deleted:,} rows, before the pass); its peak {benchlib.fmt_peak(raw)} MB.",
     ]
     if claim_seconds is None:
-        notes.append("- the claim phase alone could not be timed: reminders.py has no `_enqueue` to mark it.")
+        notes.append("- the claim phase alone could not be timed: `core.outbox.outbox_enqueue` was never called.")
     return table, notes
 
 

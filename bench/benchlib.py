@@ -187,7 +187,7 @@ def measure(step: Callable[[], Any], *, trace: bool) -> Measured:
 
 class QueryStats:
     """A connection.execute_wrapper that counts statements and their time by kind
-    ("INSERT acknowledgements_notice", "SELECT", "UPDATE"…)."""
+    ("INSERT core_outboxmessage", "SELECT", "UPDATE"…)."""
 
     def __init__(self) -> None:
         self.count: Counter[str] = Counter()
