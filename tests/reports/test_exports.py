@@ -76,10 +76,14 @@ def world(cast, org, tax_letter) -> World:
         by=cast.unit_head, subject=cast.staff, category="working_hours", platform="facebook", seen_at=seen,
         description="Chơi game trên Facebook trong giờ làm việc.",
     )  # fmt: skip
-    for to in (State.UNDER_REVIEW, State.CONFIRMED):
+    # The law's path for a minor breach: the person is heard, then a measure that is not
+    # discipline (Kiểm điểm rút kinh nghiệm) closes the case.
+    for to in (State.UNDER_REVIEW, State.HEARING):
         case_services.report_transition(report=closed, to=to, by=cast.unit_head, role=workflow.REVIEWER)
+    case_services.report_explain(report=closed, by=cast.staff, text="Tôi nhận khuyết điểm, sẽ không tái phạm.")
+    case_services.report_transition(report=closed, to=State.CONFIRMED, by=cast.unit_head, role=workflow.REVIEWER)
     case_services.report_transition(
-        report=closed, to=State.CLOSED, by=cast.unit_head, role=workflow.REVIEWER, outcome="reprimand"
+        report=closed, to=State.CLOSED, by=cast.unit_head, role=workflow.REVIEWER, outcome="self_criticism"
     )
     late = case_services.report_create(
         by=cast.staff, subject=giang, category="state_secrets", platform="zalo", seen_at=seen,
@@ -210,7 +214,7 @@ def test_the_cases_csv_lists_each_case_in_scope_without_naming_anyone(world, org
     stored = Report.objects.filter(unit__path__startswith=org.agency.path)
     assert sorted(int(row[0]) for row in rows[1:]) == sorted(stored.values_list("id", flat=True))
     by_category = {row[2]: row for row in rows[1:]}
-    assert by_category["Dùng mạng xã hội trong giờ làm việc"][4:6] == ["Đã xử lý, kết thúc", "Khiển trách"]
+    assert by_category["Dùng mạng xã hội trong giờ làm việc"][4:6] == ["Đã xử lý, kết thúc", "Kiểm điểm rút kinh nghiệm"]
     assert by_category["Bí mật nhà nước"][1] == "Phòng Bưu chính"
     text = data.decode("utf-8-sig")
     for person in (cast.staff, cast.unit_head, world.giang):
