@@ -179,6 +179,7 @@ def check_upload(upload, *, max_bytes: int, kinds: frozenset[str] = ALLOWED_TYPE
 
 _DOCX_MAX_MEMBERS = 1000
 _DOCX_MAX_UNCOMPRESSED = 100 * 1_048_576
+_DOCX_MAX_RELATIONSHIPS_BYTES = 1_048_576  # one .rels part
 # Parts that run code or pull in other programs' objects: macros, ActiveX, OLE.
 _DOCX_FORBIDDEN = re.compile(r"vbaproject|vbadata|activex|embeddings/|oleobject", re.IGNORECASE)
 _RELATIONSHIP = re.compile(rb"<(?:\w+:)?Relationship\b[^>]{0,4096}>")
@@ -204,7 +205,11 @@ def _check_docx(data: bytes, name: str) -> None:
         if not member.filename.endswith(".rels"):
             continue
         with archive.open(member) as part:
-            content = part.read(1_048_577)
+            content = part.read(_DOCX_MAX_RELATIONSHIPS_BYTES + 1)
+        if len(content) > _DOCX_MAX_RELATIONSHIPS_BYTES:
+            # Scanning only the start would miss a remote template put after a mebibyte
+            # of padding; Word's own relationship parts are a few kilobytes.
+            raise _hidden_content(name, DOCX)
         for tag in _RELATIONSHIP.findall(content):
             if b'TargetMode="External"' in tag and not re.search(rb'Type="[^"]*/hyperlink"', tag):
                 raise _hidden_content(name, DOCX)

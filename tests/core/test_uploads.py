@@ -642,3 +642,507 @@ def test_a_hyperlink_in_a_word_file_is_fine():
     checked = check_upload(SimpleUploadedFile("bc.docx", docx_bytes(rels=link)), max_bytes=10**7, kinds=DOCUMENT_TYPES)
 
     assert checked.extension == ".docx"
+
+
+# --- where each container ends (what the mutation run showed untested) ------------
+# The checker keeps a file only when nothing follows the end of its one format, so
+# the end it finds must be exact: one byte short and a payload hides after it.
+
+from core.uploads import _jpeg_end, _mp4_end, _png_text_has_markup  # noqa: E402
+
+SOI, EOI = b"\xff\xd8", b"\xff\xd9"
+SOS = b"\xff\xda\x00\x02"  # start of scan with an empty header
+
+
+@pytest.mark.parametrize(
+    ("data", "end"),
+    [
+        pytest.param(SOI + EOI, 4, id="nothing_but_start_and_end"),
+        pytest.param(SOI + b"\xff\xff" + EOI, 6, id="fill_bytes_before_a_marker"),
+        pytest.param(SOI + b"\xff\xd0\xff\xd7\xff\x01" + EOI, 10, id="markers_without_a_length"),
+        pytest.param(SOI + b"\xff\xfe\x00\x02" + EOI, 8, id="an_empty_comment"),
+        pytest.param(SOI + b"\xff\xd8\x00\x04ab" + EOI, 10, id="a_start_marker_inside_carries_a_length"),
+        pytest.param(SOI + SOS + b"\x12\xff\x00\x34" + EOI, 12, id="a_stuffed_ff_in_the_scan"),
+        pytest.param(SOI + SOS + b"\x12\xff\xd0\x34\xff\xd7\x56" + EOI, 15, id="restart_markers_in_the_scan"),
+        pytest.param(SOI + SOS + b"\x12\xff\xff\xd9", 10, id="fill_before_the_end_of_the_scan"),
+        pytest.param(SOI + SOS + b"\x12" + EOI + b"\xff\x00", 9, id="bytes_after_the_end_are_not_part_of_it"),
+        pytest.param(SOI + SOS + b"\x12\xff\xd8\x00\x04" + EOI + EOI, 15, id="a_marker_ends_the_scan_and_is_skipped"),
+    ],
+)
+def test_a_jpeg_ends_just_after_the_end_marker_that_closes_its_segments(data, end):
+    assert _jpeg_end(data) == end
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        pytest.param(SOI + b"\xff", id="cut_after_a_marker_prefix"),
+        pytest.param(SOI + b"\xff\xff", id="cut_in_fill_bytes"),
+        pytest.param(SOI + b"\xff\xe0\x00\x02", id="cut_after_a_segment"),
+        pytest.param(SOI + b"\xff\xe0\x00\x01" + EOI, id="a_length_below_two"),
+        pytest.param(SOI + b"\x00" + EOI, id="no_marker_where_one_is_due"),
+        pytest.param(SOI + SOS + b"\x12\x34", id="cut_in_the_scan"),
+        pytest.param(SOI + SOS + b"\x12\xff", id="cut_after_an_ff_in_the_scan"),
+    ],
+)
+def test_a_jpeg_cut_short_has_no_end(data):
+    assert _jpeg_end(data) is None
+
+
+def test_a_jpeg_cut_in_a_scan_after_a_large_segment_has_no_end():
+    # 64 KiB of metadata, then a scan that never ends: there is no end to find,
+    # whatever the metadata happens to hold.
+    app1 = b"\xff\xe1" + (65533).to_bytes(2, "big") + bytes(65505 - 4) + EOI
+    app1 += bytes(4 + 65533 - len(app1) + 2)
+    data = SOI + app1[: 2 + 2 + 65531] + SOS + b"\x12\x34"
+
+    assert _jpeg_end(data) is None
+
+
+FTYP = box(b"ftyp", b"isom" + (0x200).to_bytes(4, "big") + b"isommp41")
+
+
+@pytest.mark.parametrize(
+    ("data", "end"),
+    [
+        pytest.param(FTYP + b"\x00\x00\x00\x08free", 32, id="an_empty_box_last"),
+        pytest.param(
+            FTYP + (1).to_bytes(4, "big") + b"mdat" + (20).to_bytes(8, "big") + b"abcd", 44, id="a_64_bit_size"
+        ),
+        pytest.param(
+            FTYP + (1).to_bytes(4, "big") + b"free" + (16).to_bytes(8, "big"), 40, id="a_64_bit_size_box_last"
+        ),
+        pytest.param(FTYP + (0).to_bytes(4, "big") + b"mdat" + b"runs to the end", 47, id="a_box_to_the_end"),
+        pytest.param(FTYP + box(b"uu d", b"x"), 33, id="a_space_in_a_box_type"),
+    ],
+)
+def test_an_mp4_ends_with_its_last_box(data, end):
+    assert _mp4_end(data) == end
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        pytest.param(FTYP + (1).to_bytes(4, "big") + b"mdat\x00\x00", id="a_64_bit_size_cut_off"),
+        pytest.param(FTYP + b"\x00\x00\x00\x07free", id="a_box_smaller_than_its_header"),
+        pytest.param(FTYP + box(b"ab\x7fd", b"x"), id="a_control_character_in_a_box_type"),
+        pytest.param(FTYP + box(b"mdat", b"x")[:-1], id="a_box_running_past_the_end"),
+    ],
+)
+def test_a_malformed_mp4_has_no_end(data):
+    assert _mp4_end(data) is None
+
+
+def test_an_mp4_ending_with_an_empty_box_is_accepted():
+    content = FTYP + box(b"mdat", bytes(range(256))) + b"\x00\x00\x00\x08free"
+
+    assert check_upload(upload("video.mp4", content), max_bytes=MAX_BYTES).size == 296
+
+
+@pytest.mark.parametrize(
+    "add",
+    [
+        pytest.param(lambda info: info.add_text("Comment", "Chup luc 9 gio", zip=True), id="zTXt"),
+        pytest.param(lambda info: info.add_itxt("Title", "Chụp lúc 9 giờ", zip=True), id="compressed_iTXt"),
+    ],
+)
+def test_a_png_whose_compressed_text_has_no_markup_is_kept_as_received(add):
+    content = png_with_text(add)
+
+    checked = check_upload(upload("anh.png", content), max_bytes=MAX_BYTES)
+
+    assert checked.received_kept is True and checked.data == content
+
+
+def test_compressed_png_text_that_inflates_past_a_mebibyte_counts_as_markup():
+    # It cannot be vouched for. (Pillow refuses such a PNG as broken before this is asked.)
+    over = png_with_text(lambda info: info.add_text("Comment", "a" * 1_048_577, zip=True))
+    at_the_limit = png_with_text(lambda info: info.add_text("Comment", "a" * 1_048_576, zip=True))
+
+    assert _png_text_has_markup(over) is True
+    assert _png_text_has_markup(at_the_limit) is False
+
+
+@pytest.mark.parametrize(
+    ("name", "build", "code", "message"),
+    [
+        pytest.param(
+            "anh.png", lambda: b"MZ\x90\x00" + bytes(60), "unsupported_type",
+            "Tệp anh.png không thuộc loại được nhận. Chỉ nhận ảnh PNG, JPEG, WebP, tệp PDF hoặc video MP4.",
+            id="unsupported_type",
+        ),
+        pytest.param(
+            "anh.png", jpeg_bytes, "extension_mismatch",
+            "Nội dung tệp anh.png là ảnh JPEG nhưng đuôi tên tệp là “.png”. Hãy đặt lại tên cho đúng.",
+            id="extension_mismatch",
+        ),
+        pytest.param(
+            "anh.png", lambda: png_bytes() + zip_bytes(), "hidden_content",
+            "Tệp anh.png ngoài ảnh PNG còn chứa dữ liệu khác (tệp nén hoặc mã lệnh) nên không được nhận.",
+            id="hidden_content",
+        ),
+        pytest.param(
+            "don.pdf", lambda: handmade_pdf(CATALOG, PAGES, ALERT), "active_content",
+            "Tệp PDF don.pdf chứa mã JavaScript, lệnh chạy chương trình hoặc tệp đính kèm, hoặc có hành động tự"
+            " động (mở liên kết, gửi biểu mẫu) nên không được nhận. Hãy in lại thành PDF thông thường rồi gửi.",
+            id="active_content",
+        ),
+        pytest.param(
+            "don.pdf", lambda: b"%PDF-1.7\n" + random.Random(3).randbytes(400) + b"\nstartxref\n999999\n%%EOF\n",
+            "uncheckable",
+            "Không kiểm tra được nội dung tệp PDF don.pdf. Hãy in lại thành PDF thông thường rồi gửi.",
+            id="uncheckable",
+        ),
+        pytest.param(
+            "anh.png", lambda: truncated(png_bytes()), "unreadable",
+            "Tệp anh.png bị hỏng hoặc không trọn vẹn, không đọc được như ảnh PNG. Hãy gửi lại tệp gốc.",
+            id="unreadable",
+        ),
+        pytest.param(
+            "don.pdf", lambda: truncated(pdf_bytes()), "unreadable",
+            "Tệp don.pdf bị hỏng hoặc không trọn vẹn, không đọc được như tệp PDF. Hãy gửi lại tệp gốc.",
+            id="unreadable_pdf",
+        ),
+        pytest.param("anh.png", lambda: b"", "empty", "Tệp anh.png trống, không có nội dung.", id="empty"),
+    ],
+)  # fmt: skip
+def test_each_refusal_has_its_code_and_its_whole_message(name, build, code, message):
+    error = refusal(name, build())
+
+    assert (error.code, error.messages) == (code, [message])
+
+
+def test_a_document_of_another_kind_is_told_which_kinds_documents_may_be():
+    from core.uploads import DOCUMENT_TYPES
+
+    with pytest.raises(ValidationError) as refused:
+        check_upload(upload("bao-cao.doc", b"MZ\x90\x00" + bytes(60)), max_bytes=MAX_BYTES, kinds=DOCUMENT_TYPES)
+
+    assert (refused.value.code, refused.value.messages) == (
+        "unsupported_type",
+        [
+            "Tệp bao-cao.doc không thuộc loại được nhận. Chỉ nhận ảnh PNG, JPEG, WebP, tệp PDF, video MP4 "
+            "hoặc văn bản Word (.docx)."
+        ],
+    )
+
+
+def test_a_pdf_may_open_at_a_page_given_by_reference():
+    content = handmade_pdf(b"<< /Type /Catalog /Pages 2 0 R /OpenAction 3 0 R >>", PAGES, b"[2 0 R /Fit]")
+
+    assert check_upload(upload("don.pdf", content), max_bytes=MAX_BYTES).content_type == "application/pdf"
+
+
+def test_a_pdf_may_open_at_a_page_given_by_reference_from_an_object_stream():
+    content = handmade_pdf(PLAIN_CATALOG, PAGES, b"[2 0 R /Fit]", object_stream(b"<< /OpenAction 3 0 R >>", number=5))
+
+    assert check_upload(upload("don.pdf", content), max_bytes=MAX_BYTES).content_type == "application/pdf"
+
+
+def test_an_object_stream_without_a_count_holds_nothing_and_is_accepted():
+    content = handmade_pdf(PLAIN_CATALOG, PAGES, b"<< /Type /ObjStm /Length 0 >>\nstream\n\nendstream")
+
+    assert check_upload(upload("don.pdf", content), max_bytes=MAX_BYTES).content_type == "application/pdf"
+
+
+def two_object_stream(second: bytes) -> bytes:
+    """An object stream holding a harmless object 4, then `second` as object 5."""
+    first = b"<< /S /Named /N /NextPage >>"
+    index = b"4 0 5 %d " % (len(first) + 1)
+    packed = zlib.compress(index + first + b" " + second)
+    header = b"<< /Type /ObjStm /N 2 /First %d /Filter /FlateDecode /Length %d >>\n" % (len(index), len(packed))
+    return header + b"stream\n" + packed + b"\nendstream"
+
+
+def test_javascript_in_the_second_object_of_an_object_stream_is_found():
+    error = refusal("don.pdf", handmade_pdf(PLAIN_CATALOG, PAGES, two_object_stream(LINK_WITH_SCRIPT)))
+
+    assert error.code == "active_content"
+
+
+@pytest.mark.parametrize(
+    "stream",
+    [
+        pytest.param(b"<< /Type /ObjStm /N -1 /First 0 /Length 0 >>\nstream\n\nendstream", id="a_negative_count"),
+        pytest.param(b"<< /Type /ObjStm /N 0 /First 9 /Length 0 >>\nstream\n\nendstream", id="first_past_the_end"),
+    ],
+)
+def test_an_object_stream_with_a_header_that_cannot_be_read_is_uncheckable(stream):
+    error = refusal("don.pdf", handmade_pdf(PLAIN_CATALOG, PAGES, stream))
+
+    assert error.code == "uncheckable"
+
+
+@pytest.mark.parametrize(
+    ("data", "end"),
+    [
+        pytest.param(SOI + SOS + b"\xff\x00" + EOI, 10, id="a_stuffed_ff_right_before_the_end"),
+        pytest.param(SOI + SOS + b"\x12\xff\xff\x00\x34" + EOI, 13, id="fill_then_a_stuffed_ff_in_the_scan"),
+    ],
+)
+def test_a_jpeg_scan_skips_stuffing_and_fill_exactly(data, end):
+    assert _jpeg_end(data) == end
+
+
+def test_a_webp_of_odd_size_ends_after_its_pad_byte():
+    from core.uploads import _webp_end
+
+    assert _webp_end(b"RIFF" + (5).to_bytes(4, "little") + b"WEBPx\x00") == 14
+    assert _webp_end(b"RIFF" + (4).to_bytes(4, "little") + b"WEBP") == 12
+
+
+def test_a_webp_claiming_more_than_it_holds_has_no_end():
+    from core.uploads import _webp_end
+
+    assert _webp_end(b"RIFF" + (100).to_bytes(4, "little") + b"WEBP") is None
+
+
+def test_additional_actions_by_reference_from_an_object_stream_are_refused():
+    page = b"<< /Type /Page /Parent 2 0 R /AA 3 0 R >>"
+    content = handmade_pdf(
+        PLAIN_CATALOG, PAGES, b"<< /O << /S /Named /N /NextPage >> >>", object_stream(page, number=5)
+    )
+
+    assert refusal("don.pdf", content).code == "active_content"
+
+
+def test_a_pdf_whose_catalog_is_not_a_dictionary_is_uncheckable():
+    assert refusal("don.pdf", handmade_pdf(b"[2 0 R]", PAGES)).code == "uncheckable"
+
+
+# The smallest PDF here: a trailer (/Size, /Root), a catalog (/Type, /Pages) and an
+# empty page tree (/Type, /Kids, /Count): 7 entries in 2 objects.
+SMALLEST = handmade_pdf(PLAIN_CATALOG, PAGES)
+# One object stream, decoding to "4 0 " and the 28 bytes of the named action: 32 bytes.
+WITH_OBJECT_STREAM = handmade_pdf(PLAIN_CATALOG, PAGES, object_stream(b"<< /S /Named /N /NextPage >>"))
+
+
+@pytest.mark.parametrize(
+    ("limit", "value", "content"),
+    [
+        pytest.param("_PDF_MAX_NODES", 7, SMALLEST, id="entries"),
+        pytest.param("_PDF_MAX_OBJECTS", 2, SMALLEST, id="objects"),
+        pytest.param("_PDF_MAX_OBJECT_STREAM_BYTES", 32, WITH_OBJECT_STREAM, id="object_stream_bytes"),
+    ],
+)
+def test_a_pdf_exactly_at_a_budget_passes_and_one_over_it_is_too_complex(monkeypatch, limit, value, content):
+    monkeypatch.setattr(f"core.uploads.{limit}", value)
+    assert check_upload(upload("don.pdf", content), max_bytes=MAX_BYTES).content_type == "application/pdf"
+
+    monkeypatch.setattr(f"core.uploads.{limit}", value - 1)
+    assert refusal("don.pdf", content).code == "too_complex"
+
+
+def test_a_remote_template_behind_a_mebibyte_of_relationships_is_still_refused():
+    from core.uploads import DOCUMENT_TYPES
+
+    filler = "".join(
+        f'<Relationship Id="rIdPad{n}" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
+        f'hyperlink" Target="https://thuvienphapluat.vn/{n}" TargetMode="External"/>'
+        for n in range(8000)
+    )
+    template = (
+        '<Relationship Id="rId99" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
+        'attachedTemplate" Target="http://ke-xau.example/mau.dotm" TargetMode="External"/>'
+    )
+    content = docx_bytes(rels=filler + template)
+
+    with pytest.raises(ValidationError) as refused:
+        check_upload(SimpleUploadedFile("bao-cao.docx", content), max_bytes=10**7, kinds=DOCUMENT_TYPES)
+
+    assert refused.value.code == "hidden_content"
+
+
+def minimal_docx(**members: bytes) -> bytes:
+    output = io.BytesIO()
+    with zipfile.ZipFile(output, "w") as archive:
+        archive.writestr("[Content_Types].xml", members.pop("content_types", b"<Types/>"))
+        archive.writestr("word/document.xml", b"<w:document/>")
+        for name, content in members.items():
+            archive.writestr(name.replace("__", "/"), content)
+    return output.getvalue()
+
+
+def document_refusal(content: bytes) -> ValidationError:
+    from core.uploads import DOCUMENT_TYPES
+
+    with pytest.raises(ValidationError) as refused:
+        check_upload(SimpleUploadedFile("bao-cao.docx", content), max_bytes=10**7, kinds=DOCUMENT_TYPES)
+    return refused.value
+
+
+def test_a_word_file_of_just_its_two_required_parts_is_accepted():
+    from core.uploads import DOCUMENT_TYPES
+
+    checked = check_upload(SimpleUploadedFile("bc.docx", minimal_docx()), max_bytes=10**7, kinds=DOCUMENT_TYPES)
+
+    assert checked.content_type == DOCX_TYPE
+
+
+DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def test_a_word_file_without_its_document_is_refused_as_broken():
+    output = io.BytesIO()
+    with zipfile.ZipFile(output, "w") as archive:
+        archive.writestr("[Content_Types].xml", b"<Types/>")
+        archive.writestr("word/styles.xml", b"<w:styles/>")
+
+    error = document_refusal(output.getvalue())
+
+    assert (error.code, error.messages) == (
+        "unreadable",
+        ["Tệp bao-cao.docx bị hỏng hoặc không trọn vẹn, không đọc được như văn bản Word (.docx). Hãy gửi lại tệp gốc."],
+    )
+
+
+def test_a_macro_enabled_word_file_is_refused():
+    error = document_refusal(
+        minimal_docx(content_types=b'<Types><Default ContentType="macroEnabled.main+xml"/></Types>')
+    )
+
+    assert (error.code, error.messages) == (
+        "hidden_content",
+        [
+            "Tệp bao-cao.docx ngoài văn bản Word (.docx) còn chứa dữ liệu khác (tệp nén hoặc mã lệnh) nên không được nhận."
+        ],
+    )
+
+
+@pytest.mark.parametrize(
+    ("limit", "at_limit"),
+    [
+        pytest.param("_DOCX_MAX_MEMBERS", 2, id="parts"),
+        pytest.param("_DOCX_MAX_UNCOMPRESSED", len(b"<Types/>") + len(b"<w:document/>"), id="unpacked_bytes"),
+    ],
+)
+def test_a_word_file_at_its_unpacking_limit_passes_and_one_over_is_too_large(monkeypatch, limit, at_limit):
+    from core.uploads import DOCUMENT_TYPES
+
+    monkeypatch.setattr(f"core.uploads.{limit}", at_limit)
+    assert check_upload(SimpleUploadedFile("bc.docx", minimal_docx()), max_bytes=10**7, kinds=DOCUMENT_TYPES)
+
+    monkeypatch.setattr(f"core.uploads.{limit}", at_limit - 1)
+    error = document_refusal(minimal_docx())
+    assert (error.code, error.messages) == ("too_large", ["Tệp bao-cao.docx khi giải nén quá lớn: tối đa 100 MB."])
+
+
+def test_an_upload_without_a_name_is_called_tep():
+    error = refusal_of(io.BytesIO(png_bytes()))
+
+    assert (error.code, error.messages) == (
+        "extension_mismatch",
+        ["Nội dung tệp tệp là ảnh PNG nhưng đuôi tên tệp là “(không có)”. Hãy đặt lại tên cho đúng."],
+    )
+
+
+def refusal_of(file) -> ValidationError:
+    with pytest.raises(ValidationError) as caught:
+        check_upload(file, max_bytes=MAX_BYTES)
+    return caught.value
+
+
+def test_a_file_with_only_the_first_bytes_of_a_png_signature_is_not_a_png():
+    assert refusal("anh.png", b"\x89PNG" + bytes(60)).code == "unsupported_type"
+
+
+def test_an_mp4_whose_media_data_happens_to_hold_zip_markers_is_accepted():
+    content = FTYP + box(b"mdat", b"frames PK\x03\x04 PK\x05\x06 more frames")
+
+    assert check_upload(upload("video.mp4", content), max_bytes=MAX_BYTES).content_type == "video/mp4"
+
+
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+
+def chunk(kind: bytes, body: bytes, length: int | None = None) -> bytes:
+    size = len(body) if length is None else length
+    return size.to_bytes(4, "big") + kind + body + zlib.crc32(kind + body).to_bytes(4, "big")
+
+
+def test_a_png_ends_after_its_iend_chunk_only_when_that_chunk_is_whole():
+    from core.uploads import _png_end
+
+    assert _png_end(PNG_SIGNATURE + chunk(b"IEND", b"")) == 20
+    assert _png_end(PNG_SIGNATURE + chunk(b"IEND", b"", length=4)) is None
+    assert _png_end(PNG_SIGNATURE + chunk(b"tEXt", b"a\x00b")) is None
+    assert _png_end(PNG_SIGNATURE + chunk(b"tEXt", b"", length=0xFFFFFFF0) + chunk(b"IEND", b"")) is None
+
+
+def test_markup_in_a_png_text_keyword_counts():
+    content = png_with_text(lambda info: info.add_text("<svg", "x"))
+
+    assert check_upload(upload("anh.png", content), max_bytes=MAX_BYTES).received_kept is False
+
+
+def test_a_png_with_plain_latin_text_is_kept_as_received():
+    content = png_with_text(lambda info: info.add_text("Comment", "Chup luc 9 gio"))
+
+    assert check_upload(upload("anh.png", content), max_bytes=MAX_BYTES).received_kept is True
+
+
+def test_a_checksum_byte_that_looks_like_markup_is_not_text():
+    # A comment whose tEXt chunk's CRC begins with 0x3C ("<"): the CRC is not text.
+    text = next(
+        f"Chup luc {n}"
+        for n in range(100_000)
+        if zlib.crc32(b"tEXtComment\x00" + f"Chup luc {n}".encode()) >> 24 == 0x3C
+    )
+    content = png_with_text(lambda info: info.add_text("Comment", text))
+
+    assert check_upload(upload("anh.png", content), max_bytes=MAX_BYTES).received_kept is True
+
+
+def test_a_pdf_whose_end_marker_is_more_than_a_kibibyte_from_the_end_is_broken():
+    pdf = handmade_pdf(PLAIN_CATALOG, PAGES)  # ends with "%%EOF\n"
+
+    assert refusal("don.pdf", pdf + b" " * 1019).code == "unreadable"
+    assert check_upload(upload("don.pdf", pdf + b" " * 1018), max_bytes=MAX_BYTES).content_type == "application/pdf"
+
+
+def test_a_pdf_the_parser_fails_on_is_uncheckable_and_named():
+    stream = b"<< /Type /ObjStm /N 1 /First 4 /Filter /NoSuchDecode /Length 4 >>\nstream\nabcd\nendstream"
+
+    error = refusal("don.pdf", handmade_pdf(PLAIN_CATALOG, PAGES, stream))
+
+    assert (error.code, error.messages) == (
+        "uncheckable",
+        ["Không kiểm tra được nội dung tệp PDF don.pdf. Hãy in lại thành PDF thông thường rồi gửi."],
+    )
+
+
+def test_an_image_of_exactly_the_pixel_limit_is_accepted_and_one_over_is_refused(monkeypatch):
+    monkeypatch.setattr(Image, "MAX_IMAGE_PIXELS", 64 * 48)
+    assert check_upload(upload("anh.png", png_bytes()), max_bytes=MAX_BYTES).display
+
+    monkeypatch.setattr(Image, "MAX_IMAGE_PIXELS", 64 * 48 - 1)
+    error = refusal("anh.png", png_bytes())
+    assert (error.code, error.messages) == (
+        "too_many_pixels",
+        ["Ảnh anh.png có quá nhiều điểm ảnh để xử lý an toàn. Hãy giảm kích thước ảnh rồi gửi lại."],
+    )
+
+
+def test_the_display_copy_keeps_a_pngs_transparency():
+    image = Image.new("P", (8, 8), 0)
+    image.putpalette([255, 255, 255, 0, 0, 0])
+    content = encode(image, "PNG", transparency=0)
+
+    checked = check_upload(upload("logo.png", content), max_bytes=MAX_BYTES)
+
+    assert decoded(checked.display).info["transparency"] == 0
+
+
+def test_the_display_copy_of_a_jpeg_is_encoded_at_quality_90():
+    checked = check_upload(upload("anh.jpg", jpeg_bytes()), max_bytes=MAX_BYTES)
+
+    assert decoded(checked.display).quantization == decoded(encode(screenshot(), "JPEG", quality=90)).quantization
+
+
+@pytest.mark.parametrize(
+    ("limit", "shown"), [(1_048_576, "1"), (3 * 1_048_576, "3"), (1_572_864, "1,5"), (2_097_153, "2,0")]
+)
+def test_the_size_limit_is_given_in_whole_mb_or_with_one_decimal(limit, shown):
+    [message] = refusal("video.mp4", mp4_bytes() + bytes(limit), max_bytes=limit).messages
+
+    assert message == f"Tệp video.mp4 quá lớn: tối đa {shown} MB."
