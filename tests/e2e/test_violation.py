@@ -30,23 +30,25 @@ def test_a_head_logs_a_case_with_a_screenshot_confirms_it_and_the_person_answers
     page.get_by_role("button", name="Gửi phản ánh").click()
 
     page.get_by_role("button", name="Chuyển sang: Đang xem xét").click()
-    page.get_by_role("button", name="Chuyển sang: Đã xác định vi phạm").click()
+    # The person reported is heard before any conclusion (Decree 172/2025).
+    page.get_by_role("button", name="Chuyển sang: Đang nghe giải trình").click()
     assert page.get_by_role("link", name="anh-chup-zalo.png").is_visible()
     report = Report.objects.get()
-    assert report.state == "confirmed"
+    assert report.state == "hearing"
 
     person = browser.new_context(base_url=live_server.url, locale="vi-VN").new_page()
     log_in(person, cast.staff.email, cast.password)
     person.goto(f"/violations/{report.pk}/")
-    assert "Đã xác định vi phạm" in person.locator("main").inner_text()
+    assert "Đang nghe giải trình" in person.locator("main").inner_text()
     person.get_by_label("Nội dung:").fill("Tôi đăng nhầm nhóm, đã gỡ ngay sau 5 phút.")
     person.get_by_role("button", name="Gửi giải trình").click()
     assert person.get_by_text("Tôi đăng nhầm nhóm, đã gỡ ngay sau 5 phút.").is_visible()
 
     page.reload()
-    page.get_by_label("Hình thức xử lý").select_option(label="Kiểm điểm")
+    page.get_by_role("button", name="Chuyển sang: Đã xác định vi phạm").click()
+    page.get_by_label("Biện pháp không phải kỷ luật").select_option(label="Kiểm điểm rút kinh nghiệm")
     page.get_by_role("button", name="Chuyển sang: Đã xử lý, kết thúc").click()
     history = page.locator(".history").inner_text()
-    assert "Giải trình" in history and "Kiểm điểm" in history
+    assert "Giải trình" in history and "Kiểm điểm rút kinh nghiệm" in history
     report.refresh_from_db()
     assert (report.state, report.outcome) == ("closed", "self_criticism")
