@@ -164,6 +164,15 @@ MFA_REQUIRED_ROLES = env_choices(
 # Imported addresses are the organisation's and count as verified (see services),
 # so this only matters for accounts made before that.
 MFA_ALLOW_UNVERIFIED_EMAIL = False
+# How e-mails and the log-in page name the portal, and whom they tell people to ask
+# for an account or help. New people get an invitation whose link sets their
+# password and works for INVITATION_DAYS (organization/tokens.py; a reset link asked
+# for on the log-in page keeps Django's PASSWORD_RESET_TIMEOUT).
+PORTAL_NAME = env_str("PORTAL_NAME", "Cổng quy tắc ứng xử")
+PORTAL_CONTACT = env_str("PORTAL_CONTACT", "bộ phận tổ chức cán bộ của cơ quan bạn")
+INVITATION_DAYS = env_int("INVITATION_DAYS", 7, minimum=1)
+ACCOUNT_PASSWORD_RESET_TOKEN_GENERATOR = "organization.tokens.ResetOrInvitationTokenGenerator"
+ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{PORTAL_NAME}] "
 
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", _("Tiếng Việt")), ("en", _("English"))]

@@ -99,3 +99,16 @@ def social_account_review(*, to: str, account, due, overdue: bool, link: str) ->
 def social_incident_new(*, to: str, incident, link: str) -> EmailMultiAlternatives:
     """To the heads and inspectors over a unit, at once: an account is compromised or impersonated."""
     return build("social_incident_new", [to], {"incident": incident, "link": link})
+
+
+# Accounts
+
+
+def invitation(*, to: str, full_name: str, unit: str, link: str, valid_until) -> EmailMultiAlternatives:
+    """To a person just added (admin, staff file, directory): what the portal is, and a
+    link to set their password, valid until `valid_until`."""
+    context = {
+        "full_name": full_name, "unit": unit, "link": link, "valid_until": valid_until,
+        "portal_name": settings.PORTAL_NAME, "contact": settings.PORTAL_CONTACT,
+    }  # fmt: skip
+    return build("invitation", [to], context)

@@ -163,6 +163,25 @@ class PersonAdmin(ScopedAdminMixin, admin.ModelAdmin):
     fields = ["email", "full_name", "position", "staff_kind", "unit", "is_active"]
     inlines = [RoleGrantInline]
     change_list_template = "admin/organization/person/change_list.html"
+    actions = ["send_invitations"]
+
+    @admin.action(description=gettext_lazy("Gửi lại thư mời đặt mật khẩu"), permissions=["change"])
+    def send_invitations(self, request, queryset):
+        result = services.invitations_send(people=queryset.select_related("unit"), by=request.user)
+        if result.queued:
+            messages.success(request, _("Đã xếp lịch gửi thư mời cho %(count)d người.") % {"count": len(result.queued)})
+        if result.not_needed:
+            messages.info(
+                request,
+                _("Không gửi cho %(count)d người đã đăng nhập, ngừng hoạt động hoặc không có e-mail: %(names)s.")
+                % {"count": len(result.not_needed), "names": ", ".join(str(p) for p in result.not_needed)},
+            )
+        if result.refused:
+            messages.error(
+                request,
+                _("Không gửi cho %(count)d người ngoài phạm vi quản lý của bạn: %(names)s.")
+                % {"count": len(result.refused), "names": ", ".join(str(p) for p in result.refused)},
+            )
 
     def get_queryset(self, request):
         people = super().get_queryset(request)

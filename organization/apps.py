@@ -8,6 +8,12 @@ class OrganizationConfig(AppConfig):
     name = "organization"
     verbose_name = _("Tổ chức")
 
+    def ready(self):
+        # What the outbox sends for the invitation kind, re-checked at send time.
+        from organization import invitations
+
+        invitations.register()
+
 
 class PortalAdminConfig(admin_apps.AdminConfig):
     default = False

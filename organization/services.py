@@ -6,11 +6,12 @@ from dataclasses import dataclass, field
 from allauth.account.models import EmailAddress
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email
-from django.db import transaction
+from django.db import models, transaction
 from django.utils.translation import gettext as _
 
 from core.audit import audit_record
-from core.models import AuditAction
+from core.models import AuditAction, OutboxMessage
+from core.outbox import new_message, outbox_claim
 from organization import permissions, selectors
 from organization.models import Person, Role, RoleGrant, StaffKind, Unit
 from organization.signals import membership_changed
@@ -55,9 +56,12 @@ def person_create(
     password: str | None = None,
     is_active: bool = True,
     by: Person | None = None,
+    invite: bool = True,
 ) -> Person:
     """Add a person in `unit`. With `by`, only an administrator over that unit may;
-    the row is audited. Their address is recorded as verified."""
+    the row is audited. Their address is recorded as verified. Without a password,
+    an active person with an address is sent an invitation (`invitations_send`)
+    after commit, unless `invite` is False (bulk callers invite in one claim)."""
     if by is not None and not permissions.covers(by, unit, Role.ADMINISTRATOR):
         raise PermissionDenied(_("Đơn vị này nằm ngoài phạm vi quản lý của bạn."))
     with transaction.atomic():
@@ -72,8 +76,57 @@ def person_create(
         )
         _verified_address(person)
         audit_record(action=AuditAction.PERSON_CREATED, actor=by, target=person.email, unit_path=unit.path)
+        if invite and not password:
+            invitations_send(people=[person])
     membership_changed.send(sender=Person, person=person)
     return person
+
+
+@dataclass
+class InvitationResult:
+    queued: list[Person] = field(default_factory=list)
+    # Already got in, inactive or without an address: "forgot password" is their way.
+    not_needed: list[Person] = field(default_factory=list)
+    # People `by` may not change (permissions.may_change_person).
+    refused: list[Person] = field(default_factory=list)
+
+
+def invitations_send(*, people, by: Person | None = None) -> InvitationResult:
+    """Claim one invitation e-mail per person who needs one, all in one outbox claim
+    (sent after commit, in batches of core.outbox.GROUPS_PER_TASK per task). Each
+    call is one request: its key is `invitation:<person>:<n>`, n counting the
+    person's invitations, so the same request claimed twice (a retried task, two
+    workers) is sent once, and a resend is a new request. With `by`, people they may
+    not change are refused, never invited: the link sets the account's password.
+    The rows carry no token; the link is made when the e-mail is rendered."""
+    from organization.invitations import INVITATION, needs_invitation
+
+    result = InvitationResult()
+    for person in people:
+        if by is not None and not permissions.may_change_person(by, person):
+            result.refused.append(person)
+        elif needs_invitation(person):
+            result.queued.append(person)
+        else:
+            result.not_needed.append(person)
+    if not result.queued:
+        return result
+    sent_before = dict(
+        OutboxMessage.objects.filter(kind=INVITATION, recipient_id__in=[p.pk for p in result.queued])
+        .values("recipient_id")
+        .annotate(count=models.Count("pk"))
+        .values_list("recipient_id", "count")
+    )
+    outbox_claim(
+        new_message(
+            kind=INVITATION,
+            key=f"invitation:{person.pk}:{sent_before.get(person.pk, 0) + 1}",
+            recipient_id=person.pk,
+            data={"by": by.pk if by else None},
+        )  # fmt: skip
+        for person in result.queued
+    )
+    return result
 
 
 _AUDITED_FIELDS = ("email", "full_name", "position", "staff_kind", "unit", "is_active")
@@ -258,7 +311,8 @@ def staff_import_csv(*, content: bytes, by: Person | None = None, confirm: bool 
     only units and people that administrator may change can be touched. A row whose
     e-mail belongs to an account with another name or unit is never silently merged
     into it: it is listed for the administrator to confirm (`confirm=True`), since the
-    address may have been taken over rather than the person moved."""
+    address may have been taken over rather than the person moved. The people it
+    creates are invited in one outbox claim after the commit."""
     result = StaffImportResult()
     try:
         reader = csv.DictReader(io.StringIO(_decode(content)))
@@ -327,6 +381,7 @@ def staff_import_csv(*, content: bytes, by: Person | None = None, confirm: bool 
         return result
 
     with transaction.atomic():
+        created = []
         for row in rows:
             values = {
                 "full_name": row["full_name"],
@@ -337,7 +392,7 @@ def staff_import_csv(*, content: bytes, by: Person | None = None, confirm: bool 
             }
             person = existing.get(row["email"].lower())
             if person is None:
-                person_create(email=row["email"], by=by, **values)
+                created.append(person_create(email=row["email"], by=by, invite=False, **values))
                 result.created += 1
             else:
                 person_update(person=person, by=by, **values)
@@ -346,6 +401,7 @@ def staff_import_csv(*, content: bytes, by: Person | None = None, confirm: bool 
             action=AuditAction.STAFF_IMPORTED, actor=by, unit_path=_common_path([units[row["unit_code"]] for row in rows]),
             data={"created": result.created, "updated": result.updated, "confirmed": confirm},
         )  # fmt: skip
+        invitations_send(people=created)
     return result
 
 
