@@ -98,6 +98,9 @@ MATRIX = [
     ("staff", True, False, False, False),
     ("administrator", False, False, False, False),
     ("outsider", False, False, False, False),
+    # A superuser runs the system; the identity of a protected reporter is still only
+    # for the designated handlers.
+    ("superuser", True, False, True, True),
 ]
 
 
