@@ -14,6 +14,9 @@ write to the database.
   kept elsewhere proves what the chain held at that time, so replaying an old head
   (the one thing a MAC cannot catch) or rewriting with a stolen key shows up as a
   mismatch against it.
+- Records carry the version of the field set their MAC covers (`record_version`):
+  3 adds the method (online, at a meeting, on behalf), the session, the recorder,
+  the signed sheet's SHA-256 and the reason; records of version 2 keep verifying.
 - Records made before keyed MACs keep key id "v1" and their plain SHA-256 (fewer
   fields, no key): they cannot honestly be re-keyed. They must all come before the
   first keyed record, whose MAC covers the last of them.
@@ -77,11 +80,34 @@ def _ip(value) -> str:
 # Records ------------------------------------------------------------------------
 
 
+# The field set of new records: version 3 adds how the acknowledgement was made.
+# Records of version 2 keep their MAC over the fields they were made with; the
+# version is itself covered from 3 on, and a version-2 MAC never matches the
+# longer list, so a record cannot be moved from one set to the other.
+RECORD_VERSION = 3
+
+
 def record_fields(ack: Acknowledgement) -> list:
     """Everything on the row but its own MAC and its surrogate id (the place in the
-    chain is `seq`, and the previous MAC links it)."""
+    chain is `seq`, and the previous MAC links it). From record version 3: the
+    method, the session, who recorded it, the signed sheet's or paper's SHA-256 and
+    the reason."""
+    if ack.record_version >= 3:
+        return [
+            *_base_fields(ack, "acknowledgement/3"),
+            ack.method,
+            ack.session_id,
+            ack.recorded_by_id,
+            ack.sheet_sha256,
+            ack.reason,
+            ack.paper.name or "",
+        ]
+    return _base_fields(ack, "acknowledgement")
+
+
+def _base_fields(ack: Acknowledgement, tag: str) -> list:
     return [
-        "acknowledgement",
+        tag,
         ack.key_id,
         ack.seq,
         ack.previous_hash,
@@ -157,6 +183,7 @@ def append(ack: Acknowledgement, *, head: ChainHead) -> Acknowledgement:
     ack.seq = head.count + 1
     ack.previous_hash = head.last_hash
     ack.key_id = key_id
+    ack.record_version = RECORD_VERSION
     ack.record_hash = _mac(key, record_fields(ack))
     ack.save()
     ChainHead.objects.filter(pk=1).update(
@@ -165,6 +192,8 @@ def append(ack: Acknowledgement, *, head: ChainHead) -> Acknowledgement:
         key_id=key_id,
         mac=head_mac(count=ack.seq, last_hash=ack.record_hash, key_id=key_id, key=key),
     )
+    # The locked head in memory follows, so one transaction can append several records.
+    head.count, head.last_hash, head.key_id = ack.seq, ack.record_hash, key_id
     return ack
 
 

@@ -3,7 +3,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from acknowledgements.models import ImplementationReport
-from organization.models import Unit
+from organization.models import Person, Unit
 
 COMMITMENT = _("Tôi đã đọc, hiểu và cam kết thực hiện nghiêm túc các nội dung của văn bản này khi sử dụng mạng xã hội.")
 
@@ -61,3 +61,95 @@ class ImplementationReportForm(forms.ModelForm):
             "attachment": forms.FileInput,
         }
         help_texts = {"attachment": _("Ảnh PNG, JPEG, WebP, tệp PDF hoặc video MP4 (biên bản, danh sách ký tên).")}
+
+
+class PersonChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, person):
+        parts = [person.full_name, person.position, person.unit.name if person.unit else ""]
+        return " – ".join(part for part in parts if part)
+
+
+class MeetingForm(forms.Form):
+    """Plan a session. The roster shown is that of the units in the query string
+    (a GET form picks them, with a search box), so no script is needed."""
+
+    campaigns = forms.MultipleChoiceField(label=_("Văn bản quán triệt"), widget=forms.CheckboxSelectMultiple)
+    units = forms.ModelMultipleChoiceField(
+        queryset=Unit.objects.none(), label=_("Đơn vị tham dự"), widget=forms.MultipleHiddenInput
+    )
+    held_at = forms.DateTimeField(
+        label=_("Thời gian"),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
+    place = forms.CharField(label=_("Địa điểm"), max_length=200)
+    chair = forms.CharField(label=_("Người chủ trì"), max_length=150)
+    people = PersonChoiceField(
+        queryset=Person.objects.none(), label=_("Người tham dự"), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    select_all = forms.BooleanField(label=_("Chọn tất cả cán bộ của các đơn vị đã chọn"), required=False)
+    guests = forms.CharField(
+        label=_("Khách mời (mỗi dòng một người: Họ và tên – chức vụ)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args, campaigns, units, roster, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.campaign_objects = {str(c.pk): c for c in campaigns}
+        self.fields["campaigns"].choices = [
+            (str(c.pk), f"{c.directive.code or ''} {c.directive.subject}".strip()) for c in campaigns
+        ]
+        self.fields["units"].queryset = units
+        self.fields["people"].queryset = roster
+
+    def clean_campaigns(self):
+        return [self.campaign_objects[pk] for pk in self.cleaned_data["campaigns"]]
+
+    def guest_list(self) -> list[tuple[str, str]]:
+        found = []
+        for line in self.cleaned_data.get("guests", "").splitlines():
+            name, _sep, title = line.replace("–", "-").partition(" - ")
+            if name.strip():
+                found.append((name.strip(), title.strip()))
+        return found
+
+
+class MeetingRecordForm(forms.Form):
+    present = forms.MultipleChoiceField(
+        label=_("Người có mặt (theo danh sách ký tên)"), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    sheet = forms.FileField(
+        label=_("Danh sách ký tên đã ký (bản chụp, ảnh hoặc PDF)"),
+        widget=forms.FileInput,
+        error_messages={"required": _("Hãy tải lên bản chụp danh sách ký tên.")},
+    )
+    minutes = forms.FileField(label=_("Biên bản hội nghị (không bắt buộc)"), required=False, widget=forms.FileInput)
+
+    def __init__(self, *args, attendees, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["present"].choices = [
+            (str(a.pk), a.person.full_name if a.person_id else f"{a.guest_name} ({_('khách mời')})") for a in attendees
+        ]
+        self.fields["present"].initial = [str(a.pk) for a in attendees if a.checked_in_at]
+
+    def present_ids(self) -> list[int]:
+        return [int(pk) for pk in self.cleaned_data["present"]]
+
+
+class CheckinOpenForm(forms.Form):
+    minutes = forms.IntegerField(label=_("Mở điểm danh trong (phút)"), min_value=1, max_value=24 * 60, initial=30)
+
+
+class OnBehalfForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Lý do xác nhận thay"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        error_messages={"required": _("Hãy ghi lý do xác nhận thay.")},
+    )
+    paper = forms.FileField(
+        label=_("Bản chụp giấy xác nhận có chữ ký (ảnh hoặc PDF)"),
+        widget=forms.FileInput,
+        error_messages={"required": _("Hãy tải lên bản chụp giấy xác nhận có chữ ký của người này.")},
+    )

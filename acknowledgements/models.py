@@ -106,6 +106,98 @@ class Assignment(models.Model):
         return self.acknowledged_at is None and self.closed_at is None
 
 
+class Method(models.TextChoices):
+    """How an acknowledgement was made."""
+
+    ONLINE = "online", _("Trực tuyến")
+    MEETING = "meeting", _("Tại hội nghị quán triệt")
+    ON_BEHALF = "behalf", _("Xác nhận thay")
+
+
+class Meeting(models.Model):
+    """A dissemination session (buổi quán triệt): one or more campaigns read out to
+    the people of some units, proved by the signed attendance sheet. Planned first
+    (the sheet is printed from it), then recorded once with the signed scan."""
+
+    class State(models.TextChoices):
+        PLANNED = "planned", _("Đã lên lịch")
+        RECORDED = "recorded", _("Đã ghi nhận")
+
+    campaigns = models.ManyToManyField(Campaign, related_name="meetings", verbose_name=_("văn bản quán triệt"))
+    units = models.ManyToManyField(Unit, related_name="+", verbose_name=_("đơn vị tham dự"))
+    held_at = models.DateTimeField(_("thời gian"))
+    place = models.CharField(_("địa điểm"), max_length=200)
+    chair = models.CharField(_("người chủ trì"), max_length=150)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.PLANNED)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    # Self check-in by QR code is possible until this time (None: closed).
+    checkin_until = models.DateTimeField(null=True, blank=True)
+    sheet = models.FileField(storage=private_storage, upload_to="meetings/%Y/", blank=True)
+    sheet_name = models.CharField(max_length=200, blank=True)
+    sheet_type = models.CharField(max_length=40, blank=True)
+    sheet_sha256 = models.CharField(max_length=64, blank=True)
+    minutes = models.FileField(storage=private_storage, upload_to="meetings/%Y/", blank=True)
+    minutes_name = models.CharField(max_length=200, blank=True)
+    minutes_type = models.CharField(max_length=100, blank=True)
+    minutes_sha256 = models.CharField(max_length=64, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    recorded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("buổi quán triệt")
+        verbose_name_plural = _("buổi quán triệt")
+        ordering = ["-held_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(state__in=["planned", "recorded"]), name="meeting_state_valid"),
+            # A recorded session has its signed sheet, its hash and who recorded it.
+            models.CheckConstraint(
+                condition=Q(state="planned")
+                | (~Q(sheet="") & ~Q(sheet_sha256="") & Q(recorded_by__isnull=False, recorded_at__isnull=False)),
+                name="meeting_recorded_has_sheet",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.place} – {self.held_at:%d/%m/%Y %H:%M}"
+
+    @property
+    def is_recorded(self) -> bool:
+        return self.state == self.State.RECORDED
+
+
+class Attendee(models.Model):
+    """One line of the attendance sheet: a person of the roster, or a guest by name."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="attendees")
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    guest_name = models.CharField(max_length=150, blank=True)
+    guest_title = models.CharField(max_length=200, blank=True)
+    # None until the session is recorded; then whether the person really was there.
+    present = models.BooleanField(null=True, blank=True)
+    checked_in_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "person"], name="attendee_person_unique"),
+            models.CheckConstraint(
+                condition=(Q(person__isnull=False) & Q(guest_name="")) | (Q(person__isnull=True) & ~Q(guest_name="")),
+                name="attendee_person_or_guest",
+            ),
+            models.CheckConstraint(
+                condition=Q(checked_in_at__isnull=True) | Q(person__isnull=False), name="attendee_checkin_person"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.guest_name or str(self.person)
+
+
 class Acknowledgement(models.Model):
     """Proof that a person read and committed to the exact text of a version.
     Append-only (the model refuses changes; on PostgreSQL a trigger refuses UPDATE and
@@ -122,6 +214,23 @@ class Acknowledgement(models.Model):
     ip_address = models.GenericIPAddressField(null=True, blank=True)
     user_agent = models.CharField(max_length=400, blank=True)
     confirmed_with_password = models.BooleanField(default=False)
+    # How it was made. Online: by the person. At a meeting: recorded by the head from
+    # the signed attendance sheet (its SHA-256 here). On behalf: recorded by a head
+    # with a reason and the signed paper (kept here, its SHA-256 too).
+    method = models.CharField(max_length=10, choices=Method.choices, default=Method.ONLINE)
+    session = models.ForeignKey(
+        Meeting, on_delete=models.PROTECT, related_name="acknowledgements", null=True, blank=True
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    sheet_sha256 = models.CharField(max_length=64, blank=True)
+    reason = models.TextField(blank=True)
+    paper = models.FileField(storage=private_storage, upload_to="behalf/%Y/", blank=True)
+    paper_name = models.CharField(max_length=200, blank=True)
+    paper_type = models.CharField(max_length=40, blank=True)
+    # The field set the MAC covers: 2 for the records before methods, 3 with them.
+    record_version = models.PositiveSmallIntegerField(default=2)
     seq = models.PositiveBigIntegerField(unique=True)
     key_id = models.CharField(max_length=16)
     previous_hash = models.CharField(max_length=64)
@@ -132,6 +241,19 @@ class Acknowledgement(models.Model):
         constraints = [
             models.CheckConstraint(condition=~Q(key_id=""), name="acknowledgement_key_id_set"),
             models.CheckConstraint(condition=Q(seq__gte=1), name="acknowledgement_seq_positive"),
+            models.CheckConstraint(condition=Q(method__in=Method.values), name="acknowledgement_method_valid"),
+            models.CheckConstraint(
+                condition=Q(method="online", session__isnull=True, recorded_by__isnull=True, sheet_sha256="", reason="")
+                | Q(method="meeting", session__isnull=False, recorded_by__isnull=False, reason="") & ~Q(sheet_sha256="")
+                | Q(method="behalf", session__isnull=True, recorded_by__isnull=False)
+                & ~Q(reason="")
+                & ~Q(sheet_sha256="")
+                & ~Q(paper=""),
+                name="acknowledgement_method_fields",
+            ),
+            models.CheckConstraint(
+                condition=Q(method="online") | Q(record_version__gte=3), name="acknowledgement_method_keyed"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from fpdf import FPDF
 
-from acknowledgements.models import Acknowledgement
+from acknowledgements.models import Acknowledgement, Method
 
 
 def receipt_pdf(ack: Acknowledgement) -> bytes:
@@ -22,7 +22,11 @@ def receipt_pdf(ack: Acknowledgement) -> bytes:
     pdf.set_font("DejaVu", "", 11)
     local = timezone.localtime(ack.acknowledged_at)
     lines = [
-        (_("Người xác nhận"), f"{ack.person.full_name} ({ack.person.email})"),
+        (
+            _("Người xác nhận"),
+            f"{ack.person.full_name} ({ack.person.email})" if ack.person.email else ack.person.full_name,
+        ),
+        (_("Hình thức xác nhận"), ack.get_method_display()),
         (_("Văn bản"), f"{directive.get_doc_type_display()} {directive.code or ''} – {directive.subject}"),
         (_("Phiên bản"), str(ack.version.number)),
         (_("Thời điểm"), local.strftime("%H:%M:%S %d/%m/%Y")),
@@ -31,6 +35,19 @@ def receipt_pdf(ack: Acknowledgement) -> bytes:
         (_("Mã băm của bản ghi"), ack.record_hash),
         (_("Mã băm của bản ghi trước"), ack.previous_hash),
     ]
+    if ack.method == Method.MEETING:
+        local_session = timezone.localtime(ack.session.held_at)
+        lines += [
+            (_("Buổi quán triệt"), f"{local_session:%H:%M %d/%m/%Y}, {ack.session.place} (#{ack.session_id})"),
+            (_("Người ghi nhận"), ack.recorded_by.full_name),
+            (_("Mã băm SHA-256 của danh sách ký tên"), ack.sheet_sha256),
+        ]
+    elif ack.method == Method.ON_BEHALF:
+        lines += [
+            (_("Người xác nhận thay"), ack.recorded_by.full_name),
+            (_("Lý do"), ack.reason),
+            (_("Mã băm SHA-256 của giấy xác nhận"), ack.sheet_sha256),
+        ]
     for label, value in lines:
         pdf.set_font("DejaVu", "B", 10)
         pdf.multi_cell(0, 6, label, new_x="LMARGIN", new_y="NEXT")

@@ -56,7 +56,9 @@ def unit_compliance(unit, *, directive_id=None, status=""):
     """Each assignment of people under `unit`: overdue first, then pending, then done."""
     rows = (
         Assignment.objects.filter(person__unit__path__startswith=unit.path, closed_at__isnull=True)
-        .select_related("person__unit", "version__directive")
+        .select_related(
+            "person__unit", "version__directive", "acknowledgement__session", "acknowledgement__recorded_by"
+        )
         .annotate(
             rank=Case(
                 When(acknowledged_at__isnull=False, then=Value(2)),
@@ -211,3 +213,110 @@ def emails_of(person_ids) -> dict[int, str]:
     for start in range(0, len(ids), 10_000):
         found.update(Person.objects.filter(pk__in=ids[start : start + 10_000]).values_list("pk", "email"))
     return found
+
+
+# Meetings and acknowledgements on behalf
+
+
+def meetings_visible_to(user) -> QuerySet:
+    """Sessions with a unit under the user's unit-head, inspector or administrator grants."""
+    from acknowledgements.models import Meeting
+
+    scope = permissions.scope_q(user, Role.UNIT_HEAD, Role.INSPECTOR, Role.ADMINISTRATOR, path_field="units__path")
+    ids = Meeting.objects.filter(scope).values("pk")
+    return Meeting.objects.filter(pk__in=ids).prefetch_related("units", "campaigns__directive")
+
+
+def get_meeting_for(user, pk: int, *, write: bool = False):
+    """The session, if the user sees it (or, with `write`, heads or administers every
+    unit it covers); 404 otherwise."""
+    from acknowledgements.meetings import may_manage_meeting
+
+    meeting = meetings_visible_to(user).filter(pk=pk).first()
+    if meeting is None or (write and not may_manage_meeting(user, meeting)):
+        raise Http404
+    return meeting
+
+
+def get_meeting_for_checkin(user, pk: int):
+    """The session a person may check in to: one whose units cover their unit; 404
+    for anyone else (ids of other units' sessions are not probed here)."""
+    from acknowledgements.meetings import units_q
+    from acknowledgements.models import Meeting
+
+    meeting = Meeting.objects.filter(pk=pk).prefetch_related("units", "campaigns__directive").first()
+    if meeting is None or not user.is_authenticated:
+        raise Http404
+    if not Person.objects.filter(units_q(meeting.units.all()), pk=user.pk, is_active=True).exists():
+        raise Http404
+    return meeting
+
+
+def meeting_units_for(user) -> QuerySet:
+    """Units over which the user may plan a session."""
+    from organization.models import Unit
+
+    return Unit.objects.filter(permissions.scope_q(user, Role.UNIT_HEAD, Role.ADMINISTRATOR)).order_by("path")
+
+
+def meeting_campaigns_for(user):
+    """Campaigns that cover at least one unit the user may plan a session over."""
+    from acknowledgements.meetings import campaign_covers
+    from acknowledgements.models import Campaign
+
+    units = list(meeting_units_for(user))
+    campaigns = Campaign.objects.select_related("directive").prefetch_related("targets__unit").order_by("-created_at")
+    return [c for c in campaigns if any(campaign_covers(c, unit) for unit in units)]
+
+
+def roster(units, *, query: str = "") -> QuerySet[Person]:
+    """Active people of `units` and their subtrees, by unit then name; `query`
+    matches a part of the name, position or e-mail."""
+    from acknowledgements.meetings import units_q
+
+    people = Person.objects.filter(units_q(units), is_active=True).select_related("unit")
+    if query:
+        people = people.filter(Q(full_name__icontains=query) | Q(position__icontains=query) | Q(email__icontains=query))
+    return people.order_by("unit__path", "full_name", "pk")
+
+
+def meeting_attendees(meeting) -> list:
+    return list(
+        meeting.attendees.select_related("person__unit").order_by("person__unit__path", "person__full_name", "pk")
+    )
+
+
+def get_assignment_for_head(user, pk: int) -> Assignment:
+    """An assignment of someone else under the user's unit-head grants; 404 otherwise."""
+    scope = permissions.scope_q(user, Role.UNIT_HEAD, path_field="person__unit__path")
+    assignment = (
+        Assignment.objects.filter(scope, pk=pk)
+        .exclude(person=user)
+        .select_related("person__unit", "version__directive", "campaign")
+        .first()
+    )
+    if assignment is None:
+        raise Http404
+    return assignment
+
+
+def get_behalf_paper_for(user, pk: int):
+    """An on-behalf record whose signed paper the user may download (heads,
+    inspectors and administrators over the person's unit); 404 otherwise."""
+    from acknowledgements.models import Acknowledgement, Method
+
+    scope = permissions.scope_q(
+        user, Role.UNIT_HEAD, Role.INSPECTOR, Role.ADMINISTRATOR, path_field="person__unit__path"
+    )
+    ack = Acknowledgement.objects.filter(scope, pk=pk, method=Method.ON_BEHALF).exclude(paper="").first()
+    if ack is None:
+        raise Http404
+    return ack
+
+
+def meetings_of_unit(unit) -> QuerySet:
+    """Sessions that covered `unit` or a unit under it, the latest first."""
+    from acknowledgements.models import Meeting
+
+    ids = Meeting.objects.filter(units__path__startswith=unit.path).values("pk")
+    return Meeting.objects.filter(pk__in=ids).prefetch_related("units", "campaigns__directive").order_by("-held_at")

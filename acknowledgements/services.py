@@ -216,18 +216,34 @@ def acknowledgement_record(
             if existing:
                 return existing
             raise ValidationError(_("Văn bản này không còn chờ xác nhận."))
-        ack = Acknowledgement(
+        ack = chain_record(
             assignment=assignment,
-            person=by,
-            version=version,
-            text_sha256=version.sha256,
-            acknowledged_at=now,
-            ip_address=_address(request_meta.get("REMOTE_ADDR")),
-            user_agent=(request_meta.get("HTTP_USER_AGENT") or "")[:400],
+            head=head,
+            at=now,
+            request_meta=request_meta,
             confirmed_with_password=assignment.campaign.requires_password,
         )
-        chain.append(ack, head=head)
     return ack
+
+
+def chain_record(
+    *, assignment: Assignment, head, at: datetime.datetime, request_meta: dict | None = None, **fields
+) -> Acknowledgement:
+    """Append the record of an assignment already claimed (marked acknowledged at
+    `at`) to the chain, whose head the caller holds locked: the one way every method
+    (online, at a meeting, on behalf) writes a record."""
+    meta = request_meta or {}
+    ack = Acknowledgement(
+        assignment=assignment,
+        person_id=assignment.person_id,
+        version=assignment.version,
+        text_sha256=assignment.version.sha256,
+        acknowledged_at=at,
+        ip_address=_address(meta.get("REMOTE_ADDR")),
+        user_agent=(meta.get("HTTP_USER_AGENT") or "")[:400],
+        **fields,
+    )
+    return chain.append(ack, head=head)
 
 
 def acknowledgements_verify(*, checkpoint: dict | None = None) -> chain.Verification:

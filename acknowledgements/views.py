@@ -173,6 +173,8 @@ def unit_compliance(request):
     today = selectors.today()
     for row in page:
         row.status = selectors.status_of(row, today)
+        # The reverse one-to-one raises when absent; the template wants None.
+        row.acknowledgement_or_none = getattr(row, "acknowledgement", None) if row.acknowledged_at else None
     context = {
         "unit": unit,
         "units": units,
@@ -186,6 +188,7 @@ def unit_compliance(request):
         .filter(unit__path__startswith=unit.path)
         .order_by("-reported_at"),
         "may_report": permissions.covers(request.user, unit, Role.UNIT_HEAD),
+        "meetings": selectors.meetings_of_unit(unit)[:20],
     }
     return render(request, "acknowledgements/unit.html", context)
 

@@ -42,7 +42,9 @@ class PersonManager(BaseUserManager):
     use_in_migrations = True
 
     def _create(self, email, password, **fields):
-        person = self.model(email=self.normalize_email(email).lower(), **fields)
+        # No address (a driver, a guard): NULL, which the unique constraints allow many times.
+        email = self.normalize_email(email).lower() if email else None
+        person = self.model(email=email, **fields)
         if password:
             person.set_password(password)
         else:
@@ -61,9 +63,11 @@ class PersonManager(BaseUserManager):
 
 
 class Person(AbstractBaseUser, PermissionsMixin):
-    """A member of staff, who is also the account that logs in."""
+    """A member of staff, who is also the account that logs in. A person without an
+    e-mail address (drivers, guards, cleaners) has no login: an unusable password and
+    a NULL address; they are targeted, counted and acknowledge at meetings or on paper."""
 
-    email = models.EmailField(_("e-mail"), unique=True)
+    email = models.EmailField(_("e-mail"), unique=True, null=True, blank=True)
     full_name = models.CharField(_("họ và tên"), max_length=150)
     position = models.CharField(_("chức vụ"), max_length=150, blank=True)
     staff_kind = models.CharField(
@@ -86,7 +90,11 @@ class Person(AbstractBaseUser, PermissionsMixin):
         verbose_name_plural = _("cán bộ")
         ordering = ["full_name"]
         constraints = [
-            models.UniqueConstraint(Lower("email"), name="person_email_ci_unique"),
+            models.UniqueConstraint(
+                Lower("email"), name="person_email_ci_unique", condition=models.Q(email__isnull=False)
+            ),
+            # An empty address is spelled NULL, so it never collides with another.
+            models.CheckConstraint(condition=~models.Q(email=""), name="person_email_not_blank"),
             models.CheckConstraint(
                 condition=models.Q(unit__isnull=False) | models.Q(is_superuser=True),
                 name="person_has_unit_unless_superuser",
@@ -96,6 +104,11 @@ class Person(AbstractBaseUser, PermissionsMixin):
 
     def __str__(self) -> str:
         return self.full_name
+
+    @property
+    def has_account(self) -> bool:
+        """Whether the person can log in at all (an address to log in with)."""
+        return bool(self.email)
 
 
 class Role(models.TextChoices):

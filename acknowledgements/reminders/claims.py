@@ -38,7 +38,7 @@ def claim_reminders(*, today: datetime.date, cadence: Cadence) -> list[tuple[int
     text = CharField()
     reaching = (
         Assignment.objects.open()
-        .filter(person__is_active=True, due_on__in=list(steps))
+        .filter(person__is_active=True, person__email__isnull=False, due_on__in=list(steps))
         .annotate(step=Case(*(When(due_on=day, then=Value(step)) for day, step in steps.items()), output_field=text))
         .annotate(
             okey=Concat(Value("ack-reminder:"), Cast("id", text), Value(":"), F("step"), output_field=text),

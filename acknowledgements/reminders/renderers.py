@@ -67,7 +67,14 @@ def assignment_url(pk: int) -> str:
 
 
 def _recipient(rows: list[OutboxMessage]) -> Person | None:
-    return Person.objects.filter(pk=rows[0].recipient_id, is_active=True).only("email", "full_name").first()
+    """The row's recipient if they can still get e-mail: active, with an address (a
+    person without one, such as a driver, acknowledges at meetings or on paper)."""
+    return (
+        Person.objects.filter(pk=rows[0].recipient_id, is_active=True, email__isnull=False)
+        .exclude(email="")
+        .only("email", "full_name")
+        .first()
+    )
 
 
 def _day(rows: list[OutboxMessage]) -> datetime.date:
@@ -138,7 +145,7 @@ def render_digest(rows: list[OutboxMessage]) -> Rendered:
     people = [
         Overdue(
             full_name=row["person__full_name"],
-            email=row["person__email"],
+            email=row["person__email"] or "",
             unit=row["person__unit__name"],
             count=row["count"],
             oldest_due_on=row["oldest"],

@@ -38,15 +38,41 @@ def test_the_mac_is_hmac_sha256_with_the_key_over_every_field(two_records):
     first = two_records[0]
     payload = json.dumps(
         [
-            "acknowledgement", "k2", 1, "0" * 64, first.assignment_id, first.person_id, first.version_id,
+            "acknowledgement/3", "k2", 1, "0" * 64, first.assignment_id, first.person_id, first.version_id,
             first.text_sha256, first.acknowledged_at.astimezone(datetime.UTC).isoformat(), "10.0.0.7",
-            "Firefox thử nghiệm", False,
+            "Firefox thử nghiệm", False, "online", None, None, "", "", "",
         ],
         ensure_ascii=False,
         separators=(",", ":"),
     )  # fmt: skip
 
     assert first.record_hash == hmac.new(KEY_2, payload.encode(), hashlib.sha256).hexdigest()
+
+
+def test_records_of_the_field_set_before_methods_keep_verifying(cast, campaign, monkeypatch):
+    from acknowledgements import chain
+
+    monkeypatch.setattr(chain, "RECORD_VERSION", 2)
+    old = services.acknowledgement_record(
+        assignment=Assignment.objects.get(person=cast.staff), by=cast.staff, request_meta=META
+    )
+    monkeypatch.setattr(chain, "RECORD_VERSION", 3)
+    new = services.acknowledgement_record(
+        assignment=Assignment.objects.get(person=cast.unit_head), by=cast.unit_head, request_meta=META
+    )
+    payload = json.dumps(
+        [
+            "acknowledgement", "k2", 1, "0" * 64, old.assignment_id, old.person_id, old.version_id,
+            old.text_sha256, old.acknowledged_at.astimezone(datetime.UTC).isoformat(), "10.0.0.7",
+            "Firefox thử nghiệm", False,
+        ],
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )  # fmt: skip
+
+    assert (old.record_version, new.record_version) == (2, 3)
+    assert old.record_hash == hmac.new(KEY_2, payload.encode(), hashlib.sha256).hexdigest()
+    assert problems() == []
 
 
 # (a) ------------------------------------------------------------------------------
