@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 export DJANGO_SETTINGS_MODULE := conduct_portal.settings
 
-.PHONY: run test serve lint audit messages bench clean chromium importer-tools
+.PHONY: run test serve lint audit messages bench clean chromium importer-tools slapd
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -36,12 +36,17 @@ importer-tools:
 	@command -v soffice >/dev/null && command -v tesseract >/dev/null && ls /usr/share/tesseract-ocr/*/tessdata/vie.traineddata >/dev/null 2>&1 || \
 		(apt-get update -qq && apt-get install -y -qq libreoffice-writer-nogui tesseract-ocr tesseract-ocr-vie >/dev/null)
 
+# OpenLDAP's server for the directory-sync tests, which start their own slapd.
+slapd:
+	@command -v slapd >/dev/null || test -x /usr/sbin/slapd || \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq slapd ldap-utils >/dev/null)
+
 # Tests run as production does (DEBUG off), over plain HTTP on localhost.
 test: export DEBUG = false
 test: export SECRET_KEY ?= test-only-secret-key-0123456789abcdefghijklmnopqrstuvwxyz
 test: export SECURE_SSL_REDIRECT = false
 test: export ALLOWED_HOSTS = localhost,127.0.0.1,testserver
-test: $(VENV)/.installed-dev chromium importer-tools
+test: $(VENV)/.installed-dev chromium importer-tools slapd
 	@services="$$($(BIN)/python bin/test_services.py)" || exit 1; eval "$$services"; \
 	$(BIN)/pytest $(PYTEST_ARGS)
 

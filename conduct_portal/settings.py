@@ -518,3 +518,27 @@ if DATABASE_REPLICA_URL:
     )
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
 DATABASE_ROUTERS = ["conduct_portal.routers.ReplicaRouter"]
+
+# Directory sync (organization/directory.py, README "Accounts"): people come from an
+# LDAP directory (Active Directory, OpenLDAP) when LDAP_URL is set. Entries matching
+# LDAP_USER_FILTER under LDAP_BASE_DN map to units by LDAP_UNIT_ATTRIBUTE (its value
+# is a Unit.code) or, when that is empty, by the nearest ou= of their DN. People of
+# the LDAP_SYNC_UNITS subtrees (codes; empty: every unit) who have an address and are
+# no longer in the directory are deactivated, never deleted. Once a day at the first
+# 15-minute tick after LDAP_SYNC_HOUR (core/periodic.py).
+LDAP_URL = env_str("LDAP_URL", "")
+LDAP_BIND_DN = env_str("LDAP_BIND_DN", "")
+LDAP_BIND_PASSWORD = env_str("LDAP_BIND_PASSWORD", "")
+LDAP_BASE_DN = env_str("LDAP_BASE_DN", "")
+LDAP_USER_FILTER = env_str("LDAP_USER_FILTER", "(objectClass=inetOrgPerson)")
+LDAP_UNIT_ATTRIBUTE = env_str("LDAP_UNIT_ATTRIBUTE", "")
+LDAP_NAME_ATTRIBUTE = env_str("LDAP_NAME_ATTRIBUTE", "cn")
+LDAP_EMAIL_ATTRIBUTE = env_str("LDAP_EMAIL_ATTRIBUTE", "mail")
+LDAP_POSITION_ATTRIBUTE = env_str("LDAP_POSITION_ATTRIBUTE", "title")
+LDAP_STAFF_KIND_ATTRIBUTE = env_str("LDAP_STAFF_KIND_ATTRIBUTE", "employeeType")
+LDAP_SYNC_UNITS = env_list("LDAP_SYNC_UNITS", "")
+LDAP_TIMEOUT_S = env_int("LDAP_TIMEOUT_S", 15, minimum=1)
+LDAP_SYNC_HOUR = env_int("LDAP_SYNC_HOUR", 2, minimum=0)
+if LDAP_SYNC_HOUR > 23:
+    raise ImproperlyConfigured(f"LDAP_SYNC_HOUR must be an hour of the day (0-23), not {LDAP_SYNC_HOUR}")
+CELERY_BEAT_SCHEDULE["directory-sync"] = {"task": "organization.directory_sync", "schedule": crontab(minute="*/15")}
