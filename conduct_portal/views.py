@@ -9,6 +9,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from acknowledgements import selectors as ack_selectors
+from core.models import OutboxMessage
 from organization import permissions, selectors
 from organization.models import Role
 
@@ -53,6 +54,11 @@ def home(request):
             ack_selectors.assignments_visible_to(user).open().filter(due_on__lt=ack_selectors.today()).count()
         )
         context["missing_reports"] = len(ack_selectors.units_without_report(user))
+    if permissions.has_role(user, Role.ADMINISTRATOR):
+        context["failed_emails"] = OutboxMessage.objects.filter(
+            permissions.scope_q(user, Role.ADMINISTRATOR, path_field="recipient__unit__path"),
+            state=OutboxMessage.State.FAILED,
+        ).count()
     return render(request, "home.html", context)
 
 
