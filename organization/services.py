@@ -41,14 +41,18 @@ def _check_may_change(by: Person | None, person: Person) -> None:
 
 def _verified_address(person: Person) -> None:
     """The organisation's address is the person's only one, and counts as verified:
-    it came from the organisation, and required MFA can be enrolled at once."""
+    it came from the organisation, and required MFA can be enrolled at once. A person
+    without an address has none."""
+    if not person.email:
+        EmailAddress.objects.filter(user=person).delete()
+        return
     EmailAddress.objects.filter(user=person).exclude(email__iexact=person.email).delete()
     EmailAddress.objects.update_or_create(user=person, email=person.email, defaults={"primary": True, "verified": True})
 
 
 def person_create(
     *,
-    email: str,
+    email: str | None,
     full_name: str,
     unit: Unit,
     position: str = "",
@@ -66,7 +70,7 @@ def person_create(
         raise PermissionDenied(_("Đơn vị này nằm ngoài phạm vi quản lý của bạn."))
     with transaction.atomic():
         person = Person.objects.create_user(
-            email=email,
+            email=email or None,
             password=password,
             full_name=full_name,
             unit=unit,
@@ -75,7 +79,9 @@ def person_create(
             is_active=is_active,
         )
         _verified_address(person)
-        audit_record(action=AuditAction.PERSON_CREATED, actor=by, target=person.email, unit_path=unit.path)
+        audit_record(
+            action=AuditAction.PERSON_CREATED, actor=by, target=person.email or person.full_name, unit_path=unit.path
+        )
         if invite and not password:
             invitations_send(people=[person])
     membership_changed.send(sender=Person, person=person)
@@ -141,7 +147,7 @@ def person_update(*, person: Person, by: Person | None = None, **values) -> Pers
     if by is not None and "unit" in values and not permissions.covers(by, values["unit"], Role.ADMINISTRATOR):
         raise PermissionDenied(_("Đơn vị này nằm ngoài phạm vi quản lý của bạn."))
     if "email" in values:
-        values["email"] = Person.objects.normalize_email(values["email"]).lower()
+        values["email"] = Person.objects.normalize_email(values["email"]).lower() if values["email"] else None
     before = {name: getattr(person, name) for name in _AUDITED_FIELDS}
     for name, value in values.items():
         setattr(person, name, value)
@@ -259,18 +265,39 @@ def _decode(content: bytes) -> str:
         raise ValueError(_("Tệp CSV phải được lưu với mã hóa UTF-8.")) from None
 
 
+def _fold(text: str) -> str:
+    return " ".join(unicodedata.normalize("NFC", text).split()).casefold()
+
+
+def _row_key(row: dict) -> str:
+    """What identifies a row's person in the file: the address, or for a person
+    without one (a driver, a guard) the name, position and unit together."""
+    if row["email"]:
+        return row["email"].lower()
+    return "\x00".join(("", _fold(row["full_name"]), _fold(row["position"]), row["unit_code"]))
+
+
 def _check_row(row: dict, line: int, units: dict[str, Unit], seen: dict[str, int]) -> list[RowError]:
     errors = []
     email = row["email"].lower()
-    try:
-        validate_email(email)
-    except ValidationError:
-        errors.append(RowError(line, _("e-mail “%(email)s” không hợp lệ.") % {"email": row["email"]}))
-    if email in seen:
+    key = _row_key(row)
+    if email:
+        try:
+            validate_email(email)
+        except ValidationError:
+            errors.append(RowError(line, _("e-mail “%(email)s” không hợp lệ.") % {"email": row["email"]}))
+    if key in seen and email:
         errors.append(
-            RowError(line, _("e-mail %(email)s trùng với dòng %(other)d.") % {"email": email, "other": seen[email]})
+            RowError(line, _("e-mail %(email)s trùng với dòng %(other)d.") % {"email": email, "other": seen[key]})
         )
-    seen.setdefault(email, line)
+    elif key in seen:
+        errors.append(
+            RowError(
+                line,
+                _("người không có e-mail trùng họ tên, chức vụ và đơn vị với dòng %(other)d.") % {"other": seen[key]},
+            )
+        )
+    seen.setdefault(key, line)
     if not row["full_name"]:
         errors.append(RowError(line, _("thiếu họ và tên.")))
     for column, label in (("email", _("e-mail")), ("full_name", _("họ và tên")), ("position", _("chức vụ"))):
@@ -301,8 +328,7 @@ def _check_row(row: dict, line: int, units: dict[str, Unit], seen: dict[str, int
 
 
 def _same_name(a: str, b: str) -> bool:
-    fold = lambda text: " ".join(unicodedata.normalize("NFC", text).split()).casefold()  # noqa: E731
-    return fold(a) == fold(b)
+    return _fold(a) == _fold(b)
 
 
 def staff_import_csv(*, content: bytes, by: Person | None = None, confirm: bool = False) -> StaffImportResult:
@@ -344,17 +370,62 @@ def staff_import_csv(*, content: bytes, by: Person | None = None, confirm: bool 
         result.errors.append(RowError(reader.line_num, _("không đọc được dòng CSV (%(error)s).") % {"error": exc}))
     existing = {
         p.email.lower(): p
-        for p in Person.objects.filter(email__in=[row["email"].lower() for row in rows]).select_related("unit")
+        for p in Person.objects.filter(email__in=[row["email"].lower() for row in rows if row["email"]]).select_related(
+            "unit"
+        )
     }
+    # People without an address are never merged silently either: a row without one
+    # creates a person, unless someone with the same name, position and unit (and no
+    # address) exists, which is listed for confirmation like an address conflict.
+    nameless = [row for row in rows if not row["email"]]
+    if nameless:
+        candidates: dict[str, list[Person]] = {}
+        for person in Person.objects.filter(
+            email__isnull=True, unit__in=[units[row["unit_code"]] for row in nameless]
+        ).select_related("unit"):
+            key = "\x00".join(("", _fold(person.full_name), _fold(person.position), person.unit.code))
+            candidates.setdefault(key, []).append(person)
+        for row in nameless:
+            found = candidates.get(_row_key(row), [])
+            if len(found) > 1:
+                result.errors.append(
+                    RowError(
+                        seen[_row_key(row)],
+                        _(
+                            "có %(count)d người không có e-mail cùng họ tên, chức vụ và đơn vị; hãy sửa trong trang quản trị."
+                        )
+                        % {"count": len(found)},
+                    )
+                )
+            elif found:
+                existing[_row_key(row)] = found[0]
     if by is not None:
-        for email, person in existing.items():
+        for key, person in existing.items():
             if not permissions.may_change_person(by, person):
                 result.errors.append(
-                    RowError(seen[email], _("%(email)s thuộc đơn vị ngoài phạm vi quản lý của bạn.") % {"email": email})
+                    RowError(
+                        seen[key],
+                        _("%(email)s thuộc đơn vị ngoài phạm vi quản lý của bạn.") % {"email": person.email or person},
+                    )
                 )
     out_of_scope = {error.line for error in result.errors}
     if not confirm:
+        for row in nameless:
+            person = existing.get(_row_key(row))
+            if person and seen[_row_key(row)] not in out_of_scope:
+                result.conflicts.append(
+                    RowError(
+                        seen[_row_key(row)],
+                        _(
+                            "đã có %(name)s (%(position)s, %(unit)s) không có e-mail. "
+                            "Hãy kiểm tra rồi xác nhận nếu đúng là cùng một người."
+                        )
+                        % {"name": person.full_name, "position": person.position, "unit": person.unit},
+                    )
+                )
         for row in rows:
+            if not row["email"]:
+                continue
             person = existing.get(row["email"].lower())
             if (
                 person
@@ -390,9 +461,9 @@ def staff_import_csv(*, content: bytes, by: Person | None = None, confirm: bool 
                 "unit": units[row["unit_code"]],
                 "is_active": _ACTIVE[row.get("active", "").lower()],
             }
-            person = existing.get(row["email"].lower())
+            person = existing.get(_row_key(row))
             if person is None:
-                created.append(person_create(email=row["email"], by=by, invite=False, **values))
+                created.append(person_create(email=row["email"] or None, by=by, invite=False, **values))
                 result.created += 1
             else:
                 person_update(person=person, by=by, **values)

@@ -164,3 +164,66 @@ def test_a_value_too_long_for_its_column_is_a_row_error_not_a_crash(org):
 
     assert [str(e) for e in result.errors] == ["Dòng 2: họ và tên dài 279 ký tự, tối đa 150."]
     assert not Person.objects.filter(email="dai@example.gov.vn").exists()
+
+
+# People without an address (drivers, guards): no e-mail, no login
+
+
+def test_a_row_without_an_email_creates_a_person_without_a_login(org):
+    content = csv_bytes("canbo@example.gov.vn,Lê Thị Cán Bộ,Chuyên viên,cc,TBC", ",Phạm Văn Lái,Lái xe,nld,TBC")
+
+    result = services.staff_import_csv(content=content)
+
+    assert (result.ok, result.created) == (True, 2)
+    driver = Person.objects.get(full_name="Phạm Văn Lái")
+    assert (driver.email, driver.has_usable_password(), driver.unit.code, driver.staff_kind) == (
+        None, False, "TBC", "nld",
+    )  # fmt: skip
+
+
+def test_two_people_without_an_email_do_not_collide(org):
+    content = csv_bytes(",Phạm Văn Lái,Lái xe,nld,TBC", ",Hồ Văn Bảo,Bảo vệ,nld,TBC")
+
+    result = services.staff_import_csv(content=content)
+
+    assert result.created == 2
+    assert Person.objects.filter(email__isnull=True).count() == 2
+
+
+def test_a_person_without_an_email_already_there_waits_for_confirmation(org):
+    services.staff_import_csv(content=csv_bytes(",Phạm Văn Lái,Lái xe,nld,TBC"))
+
+    again = services.staff_import_csv(content=csv_bytes(",Phạm  văn Lái,Lái xe,nld,TBC,"))
+
+    assert [str(error) for error in again.conflicts] == [
+        "Dòng 2: đã có Phạm Văn Lái (Lái xe, Tổ Báo chí) không có e-mail. "
+        "Hãy kiểm tra rồi xác nhận nếu đúng là cùng một người."
+    ]
+    assert Person.objects.filter(email__isnull=True).count() == 1
+
+
+def test_a_confirmed_person_without_an_email_is_updated_not_duplicated(org):
+    services.staff_import_csv(content=csv_bytes(",Phạm Văn Lái,Lái xe,nld,TBC"))
+
+    result = services.staff_import_csv(content=csv_bytes(",Phạm Văn Lái,Lái xe,cc,TBC"), confirm=True)
+
+    assert (result.created, result.updated) == (0, 1)
+    assert list(Person.objects.filter(email__isnull=True).values_list("staff_kind", flat=True)) == ["cc"]
+
+
+def test_the_same_name_in_another_position_is_another_person(org):
+    services.staff_import_csv(content=csv_bytes(",Phạm Văn Lái,Lái xe,nld,TBC"))
+
+    result = services.staff_import_csv(content=csv_bytes(",Phạm Văn Lái,Bảo vệ,nld,TBC"))
+
+    assert (result.ok, result.created) == (True, 1)
+    assert Person.objects.filter(full_name="Phạm Văn Lái").count() == 2
+
+
+def test_the_same_person_without_an_email_twice_in_a_file_is_refused(org):
+    result = services.staff_import_csv(content=csv_bytes(",Phạm Văn Lái,Lái xe,nld,TBC", ",Phạm Văn Lái,Lái xe,nld,TBC"))
+
+    assert [str(error) for error in result.errors] == [
+        "Dòng 3: người không có e-mail trùng họ tên, chức vụ và đơn vị với dòng 2."
+    ]
+    assert not Person.objects.exists()
