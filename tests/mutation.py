@@ -166,7 +166,8 @@ def main(selected: list[str]) -> int:
         )
     print()
     print(
-        f"{'module':45} {'mutants':>7} {'killed':>6} {'equiv.':>6} {'left':>4} {'kill rate':>9} {'w/o equiv.':>10} {'time':>6}"
+        f"{'module':32} {'mutants':>7} {'killed':>6} {'of which timeouts':>19} {'equiv.':>6} {'left':>4}"
+        f" {'kill rate':>9} {'w/o equiv.':>10} {'time':>6}"
     )
     failed = False
     for r in results:
