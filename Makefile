@@ -65,9 +65,10 @@ lint: $(VENV)/.installed-dev
 audit: $(VENV)/.installed-dev
 	$(BIN)/python bin/audit.py
 
+messages: export DEBUG = true
 messages: $(VENV)/.installed-dev
-	$(BIN)/python manage.py makemessages -l en --no-wrap --no-location --ignore=.venv --ignore=bench --ignore=tests
-	$(BIN)/python manage.py compilemessages --ignore=.venv
+	$(BIN)/python manage.py makemessages -l en --no-wrap --no-location --ignore=.venv --ignore=bench --ignore=tests --ignore=.mutation
+	$(BIN)/python manage.py compilemessages --ignore=.venv --ignore=.mutation
 
 # Benchmarks run by hand against PostgreSQL; see bench/README.md.
 bench: $(VENV)/.installed-dev
