@@ -45,6 +45,10 @@ def test_a_head_logs_a_case_with_a_screenshot_confirms_it_and_the_person_answers
     assert person.get_by_text("Tôi đăng nhầm nhóm, đã gỡ ngay sau 5 phút.").is_visible()
 
     page.reload()
+    # The rule set follows the person's staff kind and the day of the violation.
+    page.get_by_label("Mức độ vi phạm:").select_option(label="Ít nghiêm trọng")
+    page.get_by_role("button", name="Ghi căn cứ xử lý").click()
+    assert "Nghị định số 172/2025/NĐ-CP" in page.locator("main").inner_text()
     page.get_by_role("button", name="Chuyển sang: Đã xác định vi phạm").click()
     page.get_by_label("Biện pháp không phải kỷ luật").select_option(label="Kiểm điểm rút kinh nghiệm")
     page.get_by_role("button", name="Chuyển sang: Đã xử lý, kết thúc").click()
