@@ -434,12 +434,16 @@ def _identity_keys(raw: str | None, secret_key: str) -> dict[str, bytes]:
         key_id, _sep, secret = item.partition(":")
         key_id = key_id.strip()
         if not re.fullmatch(r"[A-Za-z0-9_-]{1,16}", key_id):
-            raise ImproperlyConfigured(f"REPORTER_IDENTITY_KEYS: {key_id!r} is not a key id (1-16 letters, digits, - or _)")
+            raise ImproperlyConfigured(
+                f"REPORTER_IDENTITY_KEYS: {key_id!r} is not a key id (1-16 letters, digits, - or _)"
+            )
         if key_id in keys:
             raise ImproperlyConfigured(f"REPORTER_IDENTITY_KEYS: key id {key_id!r} appears twice")
         if key_id == "s0":
             if secret:
-                raise ImproperlyConfigured("REPORTER_IDENTITY_KEYS: 's0' is derived from SECRET_KEY and takes no secret")
+                raise ImproperlyConfigured(
+                    "REPORTER_IDENTITY_KEYS: 's0' is derived from SECRET_KEY and takes no secret"
+                )
             derived = hmac.new(secret_key.encode(), b"violations.identity.s0", hashlib.sha256).digest()
             keys[key_id] = base64.urlsafe_b64encode(derived)
             continue

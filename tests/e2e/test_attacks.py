@@ -120,7 +120,11 @@ def test_a_reported_head_sees_nothing_of_the_case_about_them(page, browser, live
     head.goto("/violations/")
     assert "Bình luận xúc phạm" not in head.locator("main").inner_text()
     assert f"#{report.pk}" not in head.locator("main").inner_text()
-    for url in (f"/violations/{report.pk}/", f"/violations/files/{evidence.pk}/", f"/violations/files/{evidence.pk}/?original=1"):
+    for url in (
+        f"/violations/{report.pk}/",
+        f"/violations/files/{evidence.pk}/",
+        f"/violations/files/{evidence.pk}/?original=1",
+    ):
         assert head.goto(url).status == 404, url
     token = head.evaluate("document.cookie.split('; ').find(c => c.startsWith('csrftoken=')).split('=')[1]")
     status = head.evaluate(
@@ -133,7 +137,9 @@ def test_a_reported_head_sees_nothing_of_the_case_about_them(page, browser, live
     assert report.state == "submitted"
 
 
-def test_an_anonymous_visitor_gets_a_receipt_that_is_not_cached_and_cannot_plant_a_script(page, org, tmp_path, settings):
+def test_an_anonymous_visitor_gets_a_receipt_that_is_not_cached_and_cannot_plant_a_script(
+    page, org, tmp_path, settings
+):
     settings.PRIVATE_STORAGE_ROOT = tmp_path
     hostile = tmp_path / "bang-chung.pdf"
     hostile.write_bytes(
@@ -154,7 +160,9 @@ def test_an_anonymous_visitor_gets_a_receipt_that_is_not_cached_and_cannot_plant
     assert page.locator(".errorlist").count() >= 1
 
     page.get_by_label("Tệp chứng cứ", exact=False).set_input_files(png(tmp_path / "anh.png"))
-    with page.expect_response(lambda r: r.url.endswith("/violations/anonymous/") and r.request.method == "POST") as sent:
+    with page.expect_response(
+        lambda r: r.url.endswith("/violations/anonymous/") and r.request.method == "POST"
+    ) as sent:
         page.get_by_role("button", name="Gửi phản ánh").click()
     assert "no-store" in sent.value.headers["cache-control"]
     receipt = page.locator("main").inner_text()

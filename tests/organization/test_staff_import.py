@@ -221,7 +221,9 @@ def test_the_same_name_in_another_position_is_another_person(org):
 
 
 def test_the_same_person_without_an_email_twice_in_a_file_is_refused(org):
-    result = services.staff_import_csv(content=csv_bytes(",Phạm Văn Lái,Lái xe,nld,TBC", ",Phạm Văn Lái,Lái xe,nld,TBC"))
+    result = services.staff_import_csv(
+        content=csv_bytes(",Phạm Văn Lái,Lái xe,nld,TBC", ",Phạm Văn Lái,Lái xe,nld,TBC")
+    )
 
     assert [str(error) for error in result.errors] == [
         "Dòng 3: người không có e-mail trùng họ tên, chức vụ và đơn vị với dòng 2."

@@ -134,7 +134,14 @@ def test_filters_stay_in_the_url_and_narrow_the_numbers(client, cast, org, activ
 
 @pytest.mark.parametrize(
     ("who", "status"),
-    [("staff", 403), ("outsider", 404), ("unit_head", 404), ("inspector", 200), ("administrator", 200), ("superuser", 200)],
+    [
+        ("staff", 403),
+        ("outsider", 404),
+        ("unit_head", 404),
+        ("inspector", 200),
+        ("administrator", 200),
+        ("superuser", 200),
+    ],
 )
 def test_who_opens_the_agencys_dashboard(client, cast, org, activity, who, status):
     client.force_login(getattr(cast, who))

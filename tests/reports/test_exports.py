@@ -214,7 +214,10 @@ def test_the_cases_csv_lists_each_case_in_scope_without_naming_anyone(world, org
     stored = Report.objects.filter(unit__path__startswith=org.agency.path)
     assert sorted(int(row[0]) for row in rows[1:]) == sorted(stored.values_list("id", flat=True))
     by_category = {row[2]: row for row in rows[1:]}
-    assert by_category["Dùng mạng xã hội trong giờ làm việc"][4:6] == ["Đã xử lý, kết thúc", "Kiểm điểm rút kinh nghiệm"]
+    assert by_category["Dùng mạng xã hội trong giờ làm việc"][4:6] == [
+        "Đã xử lý, kết thúc",
+        "Kiểm điểm rút kinh nghiệm",
+    ]
     assert by_category["Bí mật nhà nước"][1] == "Phòng Bưu chính"
     text = data.decode("utf-8-sig")
     for person in (cast.staff, cast.unit_head, world.giang):
