@@ -58,3 +58,10 @@ def test_the_anonymous_channel_takes_a_report_with_redis_down(client, org, redis
     page = client.post(reverse("violations:anonymous"), form).content.decode()
 
     assert "Mã tiếp nhận" in page
+
+
+def test_the_anonymous_follow_up_answers_with_redis_down(client, db, redis_down):
+    page = client.post(reverse("violations:anonymous_follow_up"), {"code": "ABCDEFGHJK", "secret": "sai"})
+
+    assert page.status_code == 200
+    assert "Mã tiếp nhận hoặc mã bí mật không đúng." in page.content.decode()
