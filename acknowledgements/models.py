@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core.models import AppendOnly
 from directives.models import Directive, Version
 from organization.models import Unit
 
@@ -198,7 +199,7 @@ class Attendee(models.Model):
         return self.guest_name or str(self.person)
 
 
-class Acknowledgement(models.Model):
+class Acknowledgement(AppendOnly):
     """Proof that a person read and committed to the exact text of a version.
     Append-only (the model refuses changes; on PostgreSQL a trigger refuses UPDATE and
     DELETE): each record carries its place in the chain (`seq`), the MAC of the one
@@ -258,14 +259,6 @@ class Acknowledgement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person} – {self.version} – {self.acknowledged_at:%Y-%m-%d %H:%M}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise ValueError("acknowledgements are immutable")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise ValueError("acknowledgements are immutable")
 
 
 class ChainHead(models.Model):

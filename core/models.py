@@ -24,7 +24,23 @@ class AuditAction(models.TextChoices):
     CHECKPOINT = "checkpoint", _("Mốc kiểm tra chuỗi xác nhận")
 
 
-class AuditEvent(models.Model):
+class AppendOnly(models.Model):
+    """A history row: written once, never changed or deleted through the ORM (on
+    PostgreSQL, core.migrations_sql.append_only adds a trigger for raw SQL too)."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValueError(f"{type(self).__name__} rows are append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError(f"{type(self).__name__} rows are append-only")
+
+
+class AuditEvent(AppendOnly):
     """One security-relevant action: who, when, what, from where. Append-only: the
     model refuses updates and deletes, and on PostgreSQL a trigger refuses them too.
     `unit_path` is the tree path of the unit the action concerns, so administrators
@@ -52,14 +68,6 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.target}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise ValueError("audit events are append-only")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise ValueError("audit events are append-only")
 
 
 class Throttle(models.Model):

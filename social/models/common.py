@@ -14,18 +14,3 @@ class Platform(models.TextChoices):
     X = "x", "X/Twitter"
     INSTAGRAM = "instagram", "Instagram"
     OTHER = "other", _("Khác")
-
-
-class AppendOnly(models.Model):
-    """A history row: written once, never changed or deleted."""
-
-    class Meta:
-        abstract = True
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise ValueError(f"{type(self).__name__} rows are append-only")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise ValueError(f"{type(self).__name__} rows are append-only")

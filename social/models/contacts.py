@@ -5,8 +5,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from core.models import AppendOnly
 from organization.models import Unit
-from social.models.common import AppendOnly
 
 CONTACT_FIELDS = ("hotline", "email", "inspectorate")
 

@@ -4,6 +4,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from core.models import AppendOnly
 from directives.models import Directive, Obligation
 from organization.models import StaffKind, Unit
 from violations.models.rules import Measure, MeasureCode, RuleSet, Severity
@@ -165,7 +166,7 @@ class Report(models.Model):
         return f"#{self.pk} {self.get_category_display()}"
 
 
-class Event(models.Model):
+class Event(AppendOnly):
     """One line of a case's history: a move, a note, a message, a file, an
     explanation. Append-only."""
 
@@ -200,14 +201,6 @@ class Event(models.Model):
 
     def __str__(self) -> str:
         return f"{self.report_id} {self.kind} {self.created_at:%Y-%m-%d %H:%M}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise ValueError("case events are append-only")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise ValueError("case events are append-only")
 
 
 class Evidence(models.Model):

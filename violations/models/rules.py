@@ -13,6 +13,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core.models import AppendOnly
 from organization.models import StaffKind
 
 ANY_KIND = ""  # a measure open to every kind of staff (the non-discipline ones)
@@ -178,7 +179,7 @@ class Clock(models.Model):
         return f"{self.label}: {self.days} {self.get_unit_display()}"
 
 
-class RuleChange(models.Model):
+class RuleChange(AppendOnly):
     """One administrator's edit of a rule set or one of its rules: before and after,
     field by field. Append-only."""
 
@@ -196,11 +197,3 @@ class RuleChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.target}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise ValueError("rule changes are append-only")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise ValueError("rule changes are append-only")
