@@ -5,6 +5,7 @@ from PIL import Image
 
 from tests.e2e.conftest import log_in
 from violations.models import Report
+from violations.rule_data import load_rule_sets
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -13,6 +14,7 @@ def test_a_head_logs_a_case_with_a_screenshot_confirms_it_and_the_person_answers
     page, browser, live_server, cast, tmp_path, settings
 ):
     settings.PRIVATE_STORAGE_ROOT = tmp_path
+    load_rule_sets()  # a transactional test's database was flushed after its migrations
     screenshot = tmp_path / "anh-chup-zalo.png"
     buffer = io.BytesIO()
     Image.new("RGB", (120, 80), (30, 120, 200)).save(buffer, format="PNG")
