@@ -233,6 +233,10 @@ OUTBOX_GIVE_UP_HOURS = env_int("OUTBOX_GIVE_UP_HOURS", 24, minimum=1)
 OUTBOX_RETRY_MAX_MINUTES = env_int("OUTBOX_RETRY_MAX_MINUTES", 120, minimum=1)
 OUTBOX_STUCK_MINUTES = env_int("OUTBOX_STUCK_MINUTES", 10, minimum=1)
 OUTBOX_SWEEP_MINUTES = env_int("OUTBOX_SWEEP_MINUTES", 2, minimum=1)
+CELERY_BEAT_SCHEDULE["import-jobs-sweep"] = {
+    "task": "directives.import_jobs_sweep",
+    "schedule": crontab(minute=f"*/{OUTBOX_SWEEP_MINUTES}"),
+}
 CELERY_BEAT_SCHEDULE["outbox-sweep"] = {
     "task": "core.outbox_sweep",
     "schedule": crontab(minute=f"*/{OUTBOX_SWEEP_MINUTES}"),

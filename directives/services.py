@@ -109,7 +109,25 @@ def import_job_create(*, upload, by: Person) -> ImportJob:
 def _enqueue_import(job_id) -> None:
     from directives.tasks import import_job_run
 
-    import_job_run.delay(str(job_id))
+    try:
+        import_job_run.delay(str(job_id))
+    except Exception:  # the broker is down: the job stays queued for import_jobs_sweep
+        logger.warning("import job %s not handed to a worker; the sweep retries", job_id, exc_info=True)
+
+
+def import_jobs_sweep() -> int:
+    """Hand again to a worker the jobs whose message was lost (queued for a minute, as
+    when the broker was down at upload) or whose worker died (running past the stale
+    time). Safe at any moment: import_job_run claims each job once."""
+    now = timezone.now()
+    lost = ImportJob.objects.filter(
+        Q(state=ImportState.QUEUED, created_at__lt=now - datetime.timedelta(minutes=1))
+        | Q(state=ImportState.RUNNING, started_at__lt=now - _stale_after())
+    ).values_list("pk", flat=True)
+    ids = list(lost[:500])
+    for job_id in ids:
+        _enqueue_import(job_id)
+    return len(ids)
 
 
 def _stale_after() -> datetime.timedelta:

@@ -16,3 +16,9 @@ from directives import services
 def import_job_run(job_id: str) -> bool:
     """Read one uploaded file in the background (services.import_job_run)."""
     return services.import_job_run(job_id=job_id)
+
+
+@shared_task(name="directives.import_jobs_sweep", ignore_result=True)
+def import_jobs_sweep() -> int:
+    """Beat: jobs whose message was lost or whose worker died go to a worker again."""
+    return services.import_jobs_sweep()
