@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from directives.models import Directive, Obligation, Status
 from directives.selectors import directives_visible_to
 from organization.models import Person, StaffKind, Unit
+from violations import selectors
 from violations.models import Category, DeferralCase, Extension, Measure, Platform, Severity
 
 
@@ -102,6 +103,61 @@ class AnonymousReportForm(CaseFields):
         "unit", "subject_description", "subject_is_head", "category", "platform", "url", "seen_at", "description",
         "files",
     ]  # fmt: skip
+
+
+class MonitoringForm(ReportForm):
+    """An inspector's case from their monitoring: the person by e-mail when known,
+    otherwise described with their unit; only units under the inspector's grants."""
+
+    subject_email = forms.EmailField(
+        label=_("E-mail của người bị phản ánh (nếu biết)"),
+        required=False,
+        help_text=_("Khi có e-mail, đơn vị được lấy theo tài khoản của người đó."),
+    )
+    unit = forms.ModelChoiceField(label=_("Đơn vị của người bị phản ánh"), queryset=Unit.objects.none(), required=False)
+    subject_description = forms.CharField(
+        label=_("Họ tên, chức vụ của người bị phản ánh (khi không có e-mail)"), max_length=255, required=False
+    )
+    subject_is_head = forms.BooleanField(
+        label=_("Người bị phản ánh là thủ trưởng hoặc cấp phó của đơn vị này"),
+        help_text=_("Khi đó hồ sơ được chuyển lên thủ trưởng đơn vị cấp trên, không đến người bị phản ánh."),
+        required=False,
+    )
+    confidential = None
+    files = MultipleFileField(label=_("Ảnh chụp màn hình, tệp chứng cứ (PNG/JPEG/WebP, PDF, video MP4)"))
+
+    field_order = [
+        "subject_email", "unit", "subject_description", "subject_is_head", "category", "platform", "url",
+        "seen_at", "description", "directives", "obligations", "files",
+    ]  # fmt: skip
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, user=user, **kwargs)
+        self.user = user
+        self.subject = None
+        self.fields["unit"].queryset = selectors.monitoring_units_for(user)
+
+    def clean_subject_email(self):
+        email = self.cleaned_data["subject_email"].strip().lower()
+        if not email:
+            return ""
+        person = Person.objects.filter(email__iexact=email, is_active=True, unit__isnull=False).first()
+        # Someone outside the inspector's units reads as unknown: no probing of addresses.
+        if person is None or not selectors.may_monitor(self.user, person.unit):
+            raise forms.ValidationError(
+                _("Không có cán bộ đang công tác với e-mail này trong phạm vi giám sát của bạn.")
+            )
+        self.subject = person
+        return email
+
+    def clean(self):
+        cleaned = super().clean()
+        described = cleaned.get("unit") and cleaned.get("subject_description", "").strip()
+        if "subject_email" in cleaned and self.subject is None and not described:
+            raise forms.ValidationError(
+                _("Hãy ghi e-mail của người bị phản ánh, hoặc mô tả người đó và chọn đơn vị của họ.")
+            )
+        return cleaned
 
 
 class TransitionForm(forms.Form):

@@ -202,3 +202,25 @@ def inspection_queue(user) -> QuerySet[Report]:
         .select_related("unit")
         .order_by("created_at")
     )
+
+
+def may_monitor(user, unit: Unit | None = None) -> bool:
+    """Inspectors open cases from their monitoring: over `unit`, or (without one)
+    over any unit, which is who sees the monitoring page."""
+    if not user.is_authenticated:
+        return False
+    if unit is None:
+        return permissions.has_role(user, Role.INSPECTOR)
+    return permissions.covers(user, unit, Role.INSPECTOR)
+
+
+def monitoring_units_for(user) -> QuerySet[Unit]:
+    """The units an inspector may open a monitoring case about."""
+    if not may_monitor(user):
+        return Unit.objects.none()
+    return Unit.objects.filter(permissions.scope_q(user, Role.INSPECTOR)).order_by("path")
+
+
+def monitoring_opened_by(user) -> QuerySet[Report]:
+    """The monitoring cases the user opened (the case list's filter)."""
+    return reports_visible_to(user).filter(channel=Channel.MONITORING, reporter=user)

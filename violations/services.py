@@ -209,6 +209,76 @@ def report_create_anonymous(
     return report, code, secret
 
 
+@transaction.atomic
+def report_create_monitoring(
+    *,
+    by: Person,
+    category: str,
+    platform: str,
+    seen_at: datetime.datetime,
+    description: str,
+    subject: Person | None = None,
+    unit: Unit | None = None,
+    subject_description: str = "",
+    subject_is_head: bool = False,
+    url: str = "",
+    directives=(),
+    obligations=(),
+    files=(),
+) -> Report:
+    """An inspector opens a case from what they found while monitoring (Hạ Lang
+    letter §3): the post, its screenshots, and the person by their account when
+    known (their unit is then the account's), otherwise described, with their unit.
+    Only an inspector over that unit may (PermissionDenied otherwise). It is routed
+    as any report (review_unit_for: never to the person, the unit above when they
+    head the unit), recorded on the MONITORING channel with the inspector as
+    reporter, not confidential (the inspector acts in office), and its new-case
+    e-mails are claimed as for report_create."""
+    if subject is not None:
+        if subject.unit is None or not subject.is_active:
+            raise ValidationError(_("Không thể phản ánh về người này."))
+        if subject.pk == by.pk:
+            raise ValidationError(_("Không thể tự phản ánh về chính mình."))
+        unit, subject_description = subject.unit, ""
+    elif unit is None or not subject_description.strip():
+        raise ValidationError(_("Hãy ghi e-mail của người bị phản ánh, hoặc mô tả người đó và chọn đơn vị của họ."))
+    if not selectors.may_monitor(by, unit):
+        raise PermissionDenied
+    files = list(files or [])
+    _refuse_too_many_files(None, files)
+    if subject is not None:
+        review_unit = selectors.review_unit_for(unit=unit, subject=subject)
+        violated_on = timezone.localtime(seen_at).date()
+        basis = {
+            "staff_kind": subject.staff_kind, "violated_on": violated_on,
+            "rule_set": rules.rule_set_for(staff_kind=subject.staff_kind, violated_on=violated_on),
+        }  # fmt: skip
+    else:
+        review_unit = selectors.review_unit_for(unit=unit, subject_is_head=subject_is_head)
+        basis = {}
+    report = Report.objects.create(
+        unit=unit,
+        review_unit=review_unit,
+        subject=subject,
+        subject_description=subject_description.strip(),
+        channel=Channel.MONITORING,
+        reporter=by,
+        category=category,
+        platform=platform,
+        url=url,
+        seen_at=seen_at,
+        description=description,
+        review_due_on=_review_due(),
+        **basis,
+    )
+    report.directives.set(directives)
+    report.obligations.set(obligations)
+    event_append(report=report, kind=Event.Kind.CREATED, by=by, to_state=report.state)
+    _attach_files(report, files, by)
+    notices.claim_new_case(report)
+    return report
+
+
 def anonymous_lookup(*, code: str, secret: str) -> Report | None:
     """The anonymous case for this receipt, or None; a wrong code and a wrong secret
     look the same, and both cost a password hash."""

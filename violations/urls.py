@@ -12,6 +12,7 @@ urlpatterns = [
     path("<int:pk>/identity/", views.case_identity, name="identity"),
     path("denunciations/new/", views.denunciation_new, name="denunciation_new"),
     path("inspection/", views.inspection_queue, name="inspection_queue"),
+    path("monitoring/new/", views.monitoring_new, name="monitoring_new"),
     path("<int:pk>/<str:kind>/", views.case_post, name="post"),
     path("files/<int:pk>/", views.evidence_file, name="file"),
     path("anonymous/", views.anonymous_new, name="anonymous"),

@@ -26,6 +26,7 @@ from violations.forms import (
     ExtensionForm,
     FollowUpForm,
     MeetingForm,
+    MonitoringForm,
     NotifyForm,
     ReportForm,
     TextForm,
@@ -54,7 +55,10 @@ def case_create_rate(group, request) -> str:
 @login_required
 @never_cache
 def case_list(request):
-    cases = selectors.reports_visible_to(request.user).select_related("unit", "subject")
+    # ?monitoring=mine: the monitoring cases the inspector opened.
+    mine = request.GET.get("monitoring") == "mine"
+    cases = selectors.monitoring_opened_by(request.user) if mine else selectors.reports_visible_to(request.user)
+    cases = cases.select_related("unit", "subject")
     # Filters are taken only when they are one of the choices; PostgreSQL refuses NUL
     # in a string, so it is dropped from the search text rather than raising a 500.
     state, category = request.GET.get("state", ""), request.GET.get("category", "")
@@ -74,6 +78,8 @@ def case_list(request):
         "categories": Category.choices,
         "state": state,
         "category": category,
+        "may_monitor": selectors.may_monitor(request.user),
+        "monitoring_mine": mine,
     }
     return render(request, "violations/list.html", context)
 
@@ -99,6 +105,31 @@ def case_new(request):
             messages.success(request, _("Đã gửi phản ánh. Thủ trưởng đơn vị sẽ xem xét."))
             return redirect("violations:detail", pk=report.pk)
     return render(request, "violations/new.html", {"form": form})
+
+
+@login_required
+@never_cache
+@ratelimit(key="user", rate=case_create_rate, method="POST", block=False)
+def monitoring_new(request):
+    """An inspector opens a case from their monitoring; only inspectors see the page,
+    and only units under their grants can be chosen (the service checks again)."""
+    if not selectors.may_monitor(request.user):
+        raise Http404
+    if request.method == "POST" and rate_limited(request):
+        form = MonitoringForm(user=request.user)
+        error = _("Bạn đã gửi quá nhiều phản ánh trong thời gian ngắn. Hãy thử lại sau.")
+        return render(request, "violations/monitoring_new.html", {"form": form, "limited_error": error}, status=429)
+    form = MonitoringForm(*_posted(request), user=request.user)
+    if request.method == "POST" and form.is_valid():
+        fields = {name: value for name, value in form.cleaned_data.items() if name != "subject_email"}
+        try:
+            report = services.report_create_monitoring(by=request.user, subject=form.subject, **fields)
+        except ValidationError as exc:
+            _errors_to(form, exc)
+        else:
+            messages.success(request, _("Đã mở hồ sơ giám sát. Thủ trưởng đơn vị sẽ xem xét."))
+            return redirect("violations:detail", pk=report.pk)
+    return render(request, "violations/monitoring_new.html", {"form": form})
 
 
 @login_required

@@ -59,6 +59,8 @@ class Channel(models.TextChoices):
     STAFF = "staff", _("Cán bộ phản ánh")
     ANONYMOUS = "anonymous", _("Phản ánh ẩn danh")
     DENUNCIATION = "denunciation", _("Tố cáo có tên (Luật Tố cáo 2018)")
+    # Opened by an inspector from what they found while monitoring (Hạ Lang letter §3).
+    MONITORING = "monitoring", _("Giám sát của tổ kiểm tra")
 
 
 class Report(models.Model):
@@ -135,12 +137,13 @@ class Report(models.Model):
             models.CheckConstraint(condition=Q(staff_kind__in=["", *StaffKind.values]), name="report_staff_kind_valid"),
             # Anonymous reports have a receipt and no reporter; a named denunciation has
             # no receipt and a reporter only when the denouncer has an account; the
-            # others have a reporter and no receipt.
+            # others (a monitoring case's reporter is the inspector who opened it)
+            # have a reporter and no receipt.
             models.CheckConstraint(
                 condition=(Q(channel=Channel.ANONYMOUS) & Q(reporter__isnull=True) & Q(receipt_code__isnull=False))
                 | (Q(channel=Channel.DENUNCIATION) & Q(receipt_code__isnull=True) & Q(received_on__isnull=False))
                 | (
-                    Q(channel__in=[Channel.HEAD, Channel.STAFF])
+                    Q(channel__in=[Channel.HEAD, Channel.STAFF, Channel.MONITORING])
                     & Q(reporter__isnull=False)
                     & Q(receipt_code__isnull=True)
                 ),
