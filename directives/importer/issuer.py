@@ -147,6 +147,35 @@ def recase_agency(name: str) -> str:
     return " ".join(out)
 
 
+# Heads that open the issuing unit after its parent on the same line, as a
+# header cell flattened onto one line writes them ("UBND TỈNH HÀ TĨNH SỞ THÔNG TIN
+# VÀ TRUYỀN THÔNG"). "Bảo", "Ban" or "Trường" may start a place name, so a split
+# needs a place name already under way.
+_UNIT_HEADS = (
+    "so", "phong", "chi cuc", "tong cuc", "cuc", "van phong", "trung tam", "thanh tra", "kho bac",
+    "cong an", "benh vien", "ban", "truong",
+)  # fmt: skip
+
+
+def _split_parent(line: str) -> list[str]:
+    """One header line naming a parent (an agency of a place) and the unit under it.
+
+    The last head with a name after it splits: "UBND THÀNH PHỐ HẢI PHÒNG SỞ Y TẾ"
+    holds "PHÒNG" in the place name, "SỞ TÀI NGUYÊN VÀ MÔI TRƯỜNG" a "TRƯỜNG" at
+    its end."""
+    words = line.split()
+    position = _head_length(words)
+    admin = _admin_length(words[position:]) if position else 0
+    if not admin:
+        return [line]
+    split = None
+    for index in range(position + admin + 1, len(words) - 1):  # a place word before, a name word after
+        folded = f"{fold(words[index])} {fold(words[index + 1])}"
+        if any(folded.startswith(head + " ") or folded == head for head in _UNIT_HEADS):
+            split = index
+    return [line] if split is None else [" ".join(words[:split]), " ".join(words[split:])]
+
+
 def _agency_units(lines: list[str]) -> list[str]:
     """Group header lines into agency names; a line without a head continues one."""
     units: list[str] = []
@@ -197,7 +226,12 @@ def authority_agency(line: str) -> str | None:
 
 def issuer_from_header(header_lines: list[str]) -> str | None:
     """The lowest agency named in the header lines above the motto."""
-    lines = [collapse(line) for line in header_lines if line and _looks_like_agency_line(line)]
+    lines = [
+        part
+        for line in header_lines
+        if line and _looks_like_agency_line(line)
+        for part in _split_parent(collapse(line))
+    ]
     if not lines:
         return None
     units = _agency_units(lines)

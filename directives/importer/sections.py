@@ -26,6 +26,10 @@ NOI_NHAN_RE = re.compile(r"^\W*+Nơi\s*+nhận\s*+:?\s*+", re.IGNORECASE)
 _COLUMN_GAP_RE = re.compile(r"\s{3,}")
 _CLOSING_OPENERS = ("tren day", "tran trong", "noi nhan")
 _ITEM_END_RE = re.compile(r"[;:.]\s++")
+# A distribution list flattened onto one line ("Nơi nhận: - Như trên; - Sở Nội vụ (b/c);
+# - Lưu: VT."): an item ends at its punctuation or closing bracket and the next
+# opens with a dash. A dash inside a name ("Bà Rịa - Vũng Tàu") follows a letter.
+_FLAT_ITEM_RE = re.compile(r"(?<=[;,.)])\s++(?=[-–+]\s)")
 # A signing title is at most 80 characters (is_title_line) and a name six words.
 _BESIDE_MAX = 80
 _SIGNING_TITLE_RE = re.compile(
@@ -194,12 +198,27 @@ def _split_beside(segment: str) -> list[str]:
     return [segment]
 
 
+def _split_title_and_name(segment: str) -> list[str]:
+    """A signature cell flattened onto one line: "TL. GIÁM ĐỐC CHÁNH VĂN PHÒNG Bùi Xuân Thư"
+    is the titles (in capitals) and, after them, the name (capitalised words)."""
+    words = segment.split()
+    first_lower = next((i for i, word in enumerate(words) if any(ch.islower() for ch in word)), None)
+    if not first_lower:
+        return [segment]
+    title, name = " ".join(words[:first_lower]), " ".join(words[first_lower:])
+    if _is_signing_title(title) and is_name_line(name):
+        return [title, name]
+    return [segment]
+
+
 def _segments(lines: list[str]) -> list[str]:
     parts: list[str] = []
     for line in lines:
         for part in _COLUMN_GAP_RE.split(line):
-            if part.strip():
-                parts.extend(_split_beside(part.strip()))
+            for item in _FLAT_ITEM_RE.split(part):
+                if item.strip():
+                    for beside in _split_beside(item.strip()):
+                        parts.extend(_split_title_and_name(beside))
     return parts
 
 

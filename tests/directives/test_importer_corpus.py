@@ -19,8 +19,6 @@ from tests.directives.corpus import CORPUS_NAMES, EXPECTED, corpus_text, field_o
 KNOWN_MISSES = {
     ("d07_qd-30-2019-phu-yen.txt", "references_by_title"):
         "the copied page itself reads 'Luật án bộ, công chức' (a lost 'C'); the importer lists it, the annotation not",
-    ("d11_qd-607-2021-lai-chau.txt", "distribution_count"):
-        "the distribution list flattened onto one line ('nơi nhận: - Như Điều 3; - TT.UBND tỉnh; ...') is one item",
     ("d11_qd-607-2021-lai-chau.txt", "signer_title"):
         "the signature flattened onto one line and followed by the annex: the annex's headings are read as the titles",
     ("d11_qd-607-2021-lai-chau.txt", "signer_name"): "as signer_title",
