@@ -235,3 +235,44 @@ def test_the_head_reviews_a_monitoring_case_and_sees_who_opened_it(client, cast)
 
     assert "Giám sát của tổ kiểm tra" in page and "Phạm Thanh Tra" in page
     assert selectors.role_for(cast.unit_head, report) == "reviewer"
+
+
+# The public reporting page linked from the log-in page and the footer; heads' home page
+
+
+def test_the_log_in_page_and_the_footer_link_the_anonymous_channel(client, cast):
+    anonymous = f'href="{reverse("violations:anonymous")}"'
+
+    login_page = client.get(reverse("account_login")).content.decode()
+    client.force_login(cast.staff)
+    home_page = client.get(reverse("home")).content.decode()
+
+    assert login_page.count(anonymous) == 2  # the page's own link and the footer's
+    assert "Phản ánh vi phạm ẩn danh, không cần tài khoản" in login_page
+    footer = home_page.split('<footer class="site-footer">', 1)[1]
+    assert anonymous in footer and "Phản ánh ẩn danh (không cần đăng nhập)" in footer
+    assert client.get(reverse("violations:anonymous")).status_code == 200
+
+
+def test_the_head_sees_pending_permission_requests_on_the_home_page_with_their_age(client, cast):
+    from social import services as social_services
+    from social.models import PostRequest
+
+    request = social_services.post_request_submit(
+        by=cast.staff, text="Chi cục tổ chức hội nghị đối thoại với người nộp thuế.", platform="facebook",
+        account="Trang Facebook của Phòng", planned_at=timezone.now() + datetime.timedelta(days=1),
+    )  # fmt: skip
+    PostRequest.objects.filter(pk=request.pk).update(waiting_since=timezone.now() - datetime.timedelta(days=3))
+    link = f'href="{reverse("social:request", args=[request.pk])}"'
+
+    client.force_login(cast.unit_head)
+    head_home = client.get(reverse("home")).content.decode()
+    client.force_login(cast.staff)
+    author_home = client.get(reverse("home")).content.decode()
+    client.force_login(cast.outsider)
+    outsider_home = client.get(reverse("home")).content.decode()
+
+    assert "Đề nghị đăng tin chờ quyết định" in head_home and link in head_home
+    assert "đã chờ 3 ngày" in head_home and "Lê Thị Cán Bộ" in head_home
+    assert link not in author_home and "Đề nghị đăng tin chờ quyết định" not in author_home
+    assert link not in outsider_home
