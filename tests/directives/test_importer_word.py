@@ -16,7 +16,7 @@ from docx.oxml import parse_xml
 
 from directives.importer import parse, read_document
 from tests.directives.seeds import SEED_NAMES, expected_summary, seed_text, summary
-from tests.directives.word import DASHES, SYMBOL_BULLETS, W, write_word_letter
+from tests.directives.word import DASHES, SYMBOL_BULLETS, W, write_decree30_docx, write_word_letter
 
 TAX_LETTER = "3821-TCT-KTNB_tong-cuc-thue_2024.txt"
 
@@ -129,3 +129,27 @@ def test_numbering_that_comes_from_the_paragraph_style_is_written_too(tmp_path):
     document.save(path)
 
     assert read(path).split("\n") == ["1. Quán triệt đến toàn thể công chức", "2. Báo cáo kết quả", "- Như trên;"]
+
+
+@pytest.mark.parametrize("numbering", [False, True], ids=["typed-lists", "word-numbering"])
+@pytest.mark.parametrize("name", SEED_NAMES)
+def test_a_decree_30_docx_with_header_and_signature_tables_imports_like_the_text_file(tmp_path, name, numbering):
+    path = write_decree30_docx(tmp_path / "cong-van.docx", seed_text(name), numbering=numbering)
+
+    assert summary(parse(read(path))) == expected_summary(name)
+
+
+def test_the_decree_30_docx_holds_its_header_and_signature_in_borderless_tables_in_times_new_roman(tmp_path):
+    path = write_decree30_docx(tmp_path / "cong-van.docx", seed_text("308-UBND-TH_ha-lang_2017.txt"))
+    document = docx.Document(path)
+
+    header, signature = document.tables
+    assert [cell.text for cell in header.rows[0].cells] == [
+        "ỦY BAN NHÂN DÂN\nHUYỆN HẠ LANG\n",
+        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\n",
+    ]
+    assert header.rows[1].cells[1].text == "Hạ Lang, ngày 19 tháng 9 năm 2017"
+    assert signature.rows[0].cells[0].text.startswith("Nơi nhận:\n- Như kính gửi;")
+    assert signature.rows[0].cells[1].text == "CHỦ TỊCH\n\n\nĐoàn Quốc Chính"
+    assert 'w:val="nil"' in header._tbl.xml
+    assert {run.font.name for paragraph in document.paragraphs for run in paragraph.runs} == {"Times New Roman"}

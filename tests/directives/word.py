@@ -7,7 +7,9 @@ list line of a seed into such a paragraph, with numbering.xml written as Word
 writes it (abstract lists, levels with format, start and level text).
 The extras add what real files carry around the text: a tracked change, a
 "DỰ THẢO" text box, a footnote, hidden text, a page header and footer, soft
-line breaks and non-breaking spaces.
+line breaks and non-breaking spaces. write_decree30_docx() lays a seed out as
+Nghị định 30/2020 has it: header and signature in borderless two-column
+tables, Times New Roman.
 """
 
 from __future__ import annotations
@@ -17,8 +19,10 @@ import re
 from pathlib import Path
 
 import docx
+from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import parse_xml
 from docx.oxml.ns import qn
+from docx.shared import Pt
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 _NUMBERED_RE = re.compile(r"^(\d{1,2})\.\s+(.*)$")
@@ -157,5 +161,76 @@ def write_word_letter(path: Path, lines: list[str], *, bullets: str = DASHES, ex
         section = document.sections[0]
         section.header.paragraphs[0].text = "DỰ THẢO - Trang 1"
         section.footer.paragraphs[0].text = "1"
+    document.save(path)
+    return path
+
+
+def _font(run, size: float, *, bold: bool = False, italic: bool = False) -> None:
+    run.font.name = "Times New Roman"
+    run.font.size = Pt(size)
+    run.bold, run.italic = bold, italic
+    run._r.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), "Times New Roman")
+
+
+def _borderless(table) -> None:
+    borders = "".join(f'<w:{side} w:val="nil"/>' for side in ("top", "left", "bottom", "right", "insideH", "insideV"))
+    table._tbl.tblPr.append(parse_xml(f'<w:tblBorders xmlns:w="{W}">{borders}</w:tblBorders>'))
+
+
+def _cell(cell, paragraphs: list[str], *, size: float, bold: bool = False, centre: bool = True) -> None:
+    """A cell's paragraphs; a rule line becomes the short line drawn under a header name."""
+    cell.paragraphs[0]._p.getparent().remove(cell.paragraphs[0]._p)
+    for text in paragraphs:
+        paragraph = cell.add_paragraph()
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER if centre else WD_ALIGN_PARAGRAPH.LEFT
+        if text.startswith("---"):  # Word draws it as a bottom border, not as text
+            paragraph._p.get_or_add_pPr().append(
+                parse_xml(f'<w:pBdr xmlns:w="{W}"><w:bottom w:val="single" w:sz="6" w:space="1"/></w:pBdr>')
+            )
+            continue
+        _font(paragraph.add_run(text), size, bold=bold or text.isupper(), italic=", ngày" in text)
+    if not cell.paragraphs:
+        cell.add_paragraph()
+
+
+def write_decree30_docx(path: Path, text: str, *, numbering: bool = False) -> Path:
+    """The seed laid out by Nghị định 30/2020: a borderless two-column header table
+    (agency | national name and motto; number and "V/v" subject | place and date),
+    the body in Times New Roman 14, and the signature table ("Nơi nhận" and its
+    list in 12 | the title and the name). With numbering, the body's "1."/"-"/"+"
+    lines are Word list paragraphs as in write_word_letter()."""
+    from tests.directives.legal_db import letter_parts
+
+    letter = letter_parts(text)
+    document = docx.Document()
+    normal = document.styles["Normal"]
+    normal.font.name, normal.font.size = "Times New Roman", Pt(14)
+    normal.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), "Times New Roman")
+    if numbering:
+        element = document.part.numbering_part.element
+        for child in list(element):
+            element.remove(child)
+        first = next((int(m.group(1)) for line in letter.body if (m := _NUMBERED_RE.match(line))), 1)
+        for child in parse_xml(NUMBERING_XML.replace("{start}", str(first))):
+            element.append(child)
+    header = document.add_table(rows=0, cols=2)
+    _borderless(header)
+    for left, right in letter.header_rows():
+        row = header.add_row().cells
+        _cell(row[0], left, size=13)
+        _cell(row[1], right, size=13)
+    for line in letter.body:
+        listed = _list_line(line) if numbering else None
+        paragraph = document.add_paragraph()
+        paragraph.paragraph_format.first_line_indent = Pt(28)
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
+        _font(paragraph.add_run(listed[2] if listed else line), 14)
+        if listed:
+            _number(paragraph, NUMBERED if listed[0] == "numbered" else DASHES, listed[1])
+    signature = document.add_table(rows=1, cols=2)
+    _borderless(signature)
+    distribution, signer = signature.rows[0].cells
+    _cell(distribution, letter.distribution, size=12, centre=False)
+    _cell(signer, letter.signature, size=14, bold=True)
     document.save(path)
     return path
