@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from django_ratelimit.decorators import ratelimit
 
 from core.http import client_ip
+from organization.models import Unit
 from violations import clocks, denunciations, identity, procedure, rules, selectors, services, workflow
 from violations.forms import (
     AnonymousReportForm,
@@ -386,8 +387,14 @@ def anonymous_client_key(group, request) -> str:
 def anonymous_new(request):
     """The public channel: no login, no address stored, a receipt code and a secret
     once. The rate limit is decided before the form (and its files) is read."""
+    # The reporting contacts (hotline, e-mail, inspectorate) of the top of the
+    # organisation, for those who would rather call or write.
+    contacts_unit = Unit.get_first_root_node()
     if request.method == "POST" and rate_limited(request):
-        context = {"form": AnonymousReportForm(), "limited_error": _("Bạn đã gửi quá nhiều lần. Hãy thử lại sau.")}
+        context = {
+            "form": AnonymousReportForm(), "contacts_unit": contacts_unit,
+            "limited_error": _("Bạn đã gửi quá nhiều lần. Hãy thử lại sau."),
+        }  # fmt: skip
         return render(request, "violations/anonymous_new.html", context, status=429)
     form = AnonymousReportForm(*_posted(request))
     if request.method == "POST" and form.is_valid():
@@ -397,7 +404,7 @@ def anonymous_new(request):
             _errors_to(form, exc)
         else:
             return render(request, "violations/anonymous_receipt.html", {"code": code, "secret": secret})
-    return render(request, "violations/anonymous_new.html", {"form": form})
+    return render(request, "violations/anonymous_new.html", {"form": form, "contacts_unit": contacts_unit})
 
 
 @never_cache

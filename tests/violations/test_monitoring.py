@@ -276,3 +276,19 @@ def test_the_head_sees_pending_permission_requests_on_the_home_page_with_their_a
     assert "đã chờ 3 ngày" in head_home and "Lê Thị Cán Bộ" in head_home
     assert link not in author_home and "Đề nghị đăng tin chờ quyết định" not in author_home
     assert link not in outsider_home
+
+
+def test_the_anonymous_page_shows_the_reporting_contacts_of_the_top_unit(client, cast, org):
+    from social import services as social_services
+
+    assert "Đầu mối tiếp nhận phản ánh" not in client.get(reverse("violations:anonymous")).content.decode()
+    social_services.contacts_set(
+        unit=org.agency, by=cast.administrator, hotline="0799.116.888", email="thanhtra@sotttt.gov.vn",
+        inspectorate="Thanh tra Sở Thông tin và Truyền thông",
+    )  # fmt: skip
+
+    page = client.get(reverse("violations:anonymous")).content.decode()
+
+    assert "Đầu mối tiếp nhận phản ánh" in page
+    assert 'href="tel:0799116888"' in page and "0799.116.888" in page
+    assert 'href="mailto:thanhtra@sotttt.gov.vn"' in page and "Thanh tra Sở Thông tin và Truyền thông" in page
