@@ -385,8 +385,9 @@ CELERY_BEAT_SCHEDULE["acknowledgement-checkpoint"] = {
     "task": "acknowledgements.checkpoint",
     "schedule": crontab(minute="*/15"),
 }
-# The password "signature" on acknowledgements: this many wrong passwords per account
-# within the window lock the signature until the oldest of them is out of the window.
+# The password "signature" on acknowledgements (core/throttle.py, like log-in): after
+# this many wrong passwords the account waits ACK_SIGNATURE_WINDOW_MINUTES before the
+# next try, and each further wrong one doubles the wait (at most a day).
 ACK_SIGNATURE_MAX_FAILURES = env_int("ACK_SIGNATURE_MAX_FAILURES", 5, minimum=1)
 ACK_SIGNATURE_WINDOW_MINUTES = env_int("ACK_SIGNATURE_WINDOW_MINUTES", 15, minimum=1)
 # Implementation reports: the attachment's size limit (checked by core/uploads.py).
