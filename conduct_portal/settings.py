@@ -1,6 +1,7 @@
 """The one settings module. Every value that differs between machines comes from the
 environment through the helpers in env.py; README.md lists them all."""
 
+import base64
 from pathlib import Path
 
 import dj_database_url
@@ -8,7 +9,7 @@ from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from conduct_portal.env import env_bool, env_choices, env_int, env_list, env_str
+from conduct_portal.env import env_bool, env_choices, env_int, env_list, env_str, parse_keys
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -344,40 +345,10 @@ CELERY_BEAT_SCHEDULE["reminder-pass"] = {
 # production should set its own key, kept out of the database and its backups.
 # Signed checkpoints of the chain head go to ACK_CHECKPOINT_DIR daily at
 # ACK_CHECKPOINT_HOUR and are e-mailed to the inspectors of the root units.
-def _ack_chain_keys(raw: str | None, secret_key: str) -> dict[str, bytes]:
-    import base64
-    import binascii
-    import hashlib
-    import hmac
-    import re
-
-    derived = hmac.new(secret_key.encode(), b"acknowledgements.chain.s0", hashlib.sha256).digest()
-    keys: dict[str, bytes] = {}
-    for item in [part.strip() for part in (raw or "s0").split(",")]:
-        key_id, _sep, secret = item.partition(":")
-        key_id = key_id.strip()
-        if not re.fullmatch(r"[A-Za-z0-9_-]{1,16}", key_id) or key_id == "v1":
-            raise ImproperlyConfigured(
-                f"ACK_CHAIN_KEYS: {key_id!r} is not a key id (1-16 letters, digits, - or _; 'v1' is reserved)"
-            )
-        if key_id in keys:
-            raise ImproperlyConfigured(f"ACK_CHAIN_KEYS: key id {key_id!r} appears twice")
-        if key_id == "s0":
-            if secret:
-                raise ImproperlyConfigured("ACK_CHAIN_KEYS: 's0' is derived from SECRET_KEY and takes no secret")
-            keys[key_id] = derived
-            continue
-        try:
-            decoded = base64.b64decode(secret.strip().replace("-", "+").replace("_", "/"), validate=True)
-        except (binascii.Error, ValueError):
-            raise ImproperlyConfigured(f"ACK_CHAIN_KEYS: the secret of {key_id!r} is not base64") from None
-        if len(decoded) < 32:
-            raise ImproperlyConfigured(f"ACK_CHAIN_KEYS: the secret of {key_id!r} must be at least 32 bytes")
-        keys[key_id] = decoded
-    return keys
-
-
-ACK_CHAIN_KEYS = _ack_chain_keys(env_str("ACK_CHAIN_KEYS"), SECRET_KEY)
+ACK_CHAIN_KEYS = parse_keys(
+    env_str("ACK_CHAIN_KEYS"), name="ACK_CHAIN_KEYS", secret_key=SECRET_KEY,
+    derive=b"acknowledgements.chain.s0", reserved=("v1",),
+)  # fmt: skip
 ACK_CHECKPOINT_DIR = Path(env_str("ACK_CHECKPOINT_DIR", str(PRIVATE_STORAGE_ROOT / "checkpoints")))
 ACK_CHECKPOINT_HOUR = env_int("ACK_CHECKPOINT_HOUR", 1, minimum=0)
 # Like the reminder pass: a tick every 15 minutes, the checkpoint once a day after the hour.
@@ -427,42 +398,14 @@ VIOLATION_DOCUMENT_MAX_MB = env_int("VIOLATION_DOCUMENT_MAX_MB", 20, minimum=1)
 # of the database: "id:urlsafe-base64-32-bytes,…", the first seals, all open. The
 # plain id "s0" (the default) is derived from SECRET_KEY, so `make run` needs
 # nothing; production sets its own and keeps the old ones after it to rotate.
-def _identity_keys(raw: str | None, secret_key: str) -> dict[str, bytes]:
-    import base64
-    import binascii
-    import hashlib
-    import hmac
-    import re
-
-    keys: dict[str, bytes] = {}
-    for item in [part.strip() for part in (raw or "s0").split(",")]:
-        key_id, _sep, secret = item.partition(":")
-        key_id = key_id.strip()
-        if not re.fullmatch(r"[A-Za-z0-9_-]{1,16}", key_id):
-            raise ImproperlyConfigured(
-                f"REPORTER_IDENTITY_KEYS: {key_id!r} is not a key id (1-16 letters, digits, - or _)"
-            )
-        if key_id in keys:
-            raise ImproperlyConfigured(f"REPORTER_IDENTITY_KEYS: key id {key_id!r} appears twice")
-        if key_id == "s0":
-            if secret:
-                raise ImproperlyConfigured(
-                    "REPORTER_IDENTITY_KEYS: 's0' is derived from SECRET_KEY and takes no secret"
-                )
-            derived = hmac.new(secret_key.encode(), b"violations.identity.s0", hashlib.sha256).digest()
-            keys[key_id] = base64.urlsafe_b64encode(derived)
-            continue
-        try:
-            decoded = base64.urlsafe_b64decode(secret.strip().encode())
-        except (binascii.Error, ValueError):
-            raise ImproperlyConfigured(f"REPORTER_IDENTITY_KEYS: the secret of {key_id!r} is not base64") from None
-        if len(decoded) != 32:
-            raise ImproperlyConfigured(f"REPORTER_IDENTITY_KEYS: the secret of {key_id!r} must be 32 bytes")
-        keys[key_id] = base64.urlsafe_b64encode(decoded)
-    return keys
-
-
-REPORTER_IDENTITY_KEYS = _identity_keys(env_str("REPORTER_IDENTITY_KEYS"), SECRET_KEY)
+# Fernet wants its 32-byte keys urlsafe-base64 encoded.
+REPORTER_IDENTITY_KEYS = {
+    key_id: base64.urlsafe_b64encode(secret)
+    for key_id, secret in parse_keys(
+        env_str("REPORTER_IDENTITY_KEYS"), name="REPORTER_IDENTITY_KEYS", secret_key=SECRET_KEY,
+        derive=b"violations.identity.s0", exact=True,
+    ).items()
+}  # fmt: skip
 # Without Redis (the embedded default: one process) the local-memory cache is the
 # rate limiter's store; with REDIS_URL the shared Redis cache is, and the checks run.
 SILENCED_SYSTEM_CHECKS = [] if REDIS_URL else ["django_ratelimit.E003", "django_ratelimit.W001"]

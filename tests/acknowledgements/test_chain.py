@@ -15,7 +15,7 @@ from django.db import DatabaseError, connection, transaction
 
 from acknowledgements import services
 from acknowledgements.models import Acknowledgement, Assignment, ChainHead
-from conduct_portal.settings import _ack_chain_keys
+from conduct_portal.env import parse_keys
 from core.models import AuditEvent
 from tests.acknowledgements.conftest import KEY_1, KEY_2, META, TABLE, tamper
 
@@ -280,6 +280,12 @@ def test_records_of_the_old_sha256_scheme_verify_the_old_way(two_records):
     )
     # ...while the first, alone, verifies under the old scheme.
     assert not any(f"#{first.pk} " in problem for problem in problems())
+
+
+def _ack_chain_keys(raw, secret_key):
+    return parse_keys(
+        raw, name="ACK_CHAIN_KEYS", secret_key=secret_key, derive=b"acknowledgements.chain.s0", reserved=("v1",)
+    )
 
 
 def test_the_key_setting_fails_loudly_on_malformed_values():
