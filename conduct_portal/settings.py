@@ -462,14 +462,14 @@ EXPORT_DIR = Path(env_str("EXPORT_DIR", str(PRIVATE_STORAGE_ROOT / "exports")))
 EXPORT_STALE_SECONDS = env_int("EXPORT_STALE_SECONDS", 300, minimum=10)
 CELERY_BEAT_SCHEDULE["reports-export-sweep"] = {"task": "reports.export_sweep", "schedule": crontab(minute="*/10")}
 # Dashboards and exports read from a streaming replica when DATABASE_REPLICA_URL is
-# set (conduct_portal/routers.py); everything else stays on the primary.
+# set (core/routers.py); everything else stays on the primary.
 DATABASE_REPLICA_URL = env_str("DATABASE_REPLICA_URL")
 if DATABASE_REPLICA_URL:
     DATABASES["replica"] = dj_database_url.parse(
         DATABASE_REPLICA_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 60, minimum=0), conn_health_checks=True
     )
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
-DATABASE_ROUTERS = ["conduct_portal.routers.ReplicaRouter"]
+DATABASE_ROUTERS = ["core.routers.ReplicaRouter"]
 
 # Directory sync (organization/directory.py, README "Accounts"): people come from an
 # LDAP directory (Active Directory, OpenLDAP) when LDAP_URL is set. Entries matching

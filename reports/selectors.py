@@ -124,7 +124,7 @@ def assignment_count(filters: Filters) -> int:
 def replication_lag() -> float | None:
     """Seconds the replica the dashboards read is behind the primary (0 when it has
     replayed everything it received), or None when they read the primary."""
-    from conduct_portal.routers import REPLICA, reading_replica
+    from core.routers import REPLICA, reading_replica
 
     if not reading_replica() or connections[REPLICA].vendor != "postgresql":
         return None

@@ -13,10 +13,10 @@ from django.db import IntegrityError, connections, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from conduct_portal.routers import replica_reads
 from core import outbox
 from core.audit import audit_record
 from core.models import AuditAction
+from core.routers import replica_reads
 from organization.models import Person
 from reports import exports, selectors
 from reports.models import ExportJob, ExportLog

@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from conduct_portal.routers import replica_reads
+from core.routers import replica_reads
 from directives.selectors import directives_visible_to
 from reports import charts, exports, selectors, services
 
