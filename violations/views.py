@@ -85,27 +85,35 @@ def case_list(request):
     return render(request, "violations/list.html", context)
 
 
+def _intake(request, *, form_class, template: str, create, success: str):
+    """A signed-in intake page: the rate limit decided before the form reads a file
+    (a flood costs no checking), then the form's fields — the subject's e-mail aside,
+    which the form resolves to `form.subject` — passed straight to the service."""
+    if request.method == "POST" and rate_limited(request):
+        error = _("Bạn đã gửi quá nhiều phản ánh trong thời gian ngắn. Hãy thử lại sau.")
+        context = {"form": form_class(user=request.user), "limited_error": error}
+        return render(request, template, context, status=429)
+    form = form_class(*_posted(request), user=request.user)
+    if request.method == "POST" and form.is_valid():
+        fields = {name: value for name, value in form.cleaned_data.items() if name != "subject_email"}
+        try:
+            report = create(by=request.user, subject=form.subject, **fields)
+        except ValidationError as exc:
+            _errors_to(form, exc)
+        else:
+            messages.success(request, success)
+            return redirect("violations:detail", pk=report.pk)
+    return render(request, template, {"form": form})
+
+
 @login_required
 @never_cache
 @ratelimit(key="user", rate=case_create_rate, method="POST", block=False)
 def case_new(request):
-    if request.method == "POST" and rate_limited(request):
-        # Decided before the form reads a file: a flood costs no checking.
-        form = ReportForm(user=request.user)
-        error = _("Bạn đã gửi quá nhiều phản ánh trong thời gian ngắn. Hãy thử lại sau.")
-        return render(request, "violations/new.html", {"form": form, "limited_error": error}, status=429)
-    form = ReportForm(*_posted(request), user=request.user)
-    if request.method == "POST" and form.is_valid():
-        # The form's fields are the service's arguments, the subject's e-mail aside.
-        fields = {name: value for name, value in form.cleaned_data.items() if name != "subject_email"}
-        try:
-            report = services.report_create(by=request.user, subject=form.subject, **fields)
-        except ValidationError as exc:
-            _errors_to(form, exc)
-        else:
-            messages.success(request, _("Đã gửi phản ánh. Thủ trưởng đơn vị sẽ xem xét."))
-            return redirect("violations:detail", pk=report.pk)
-    return render(request, "violations/new.html", {"form": form})
+    return _intake(
+        request, form_class=ReportForm, template="violations/new.html", create=services.report_create,
+        success=_("Đã gửi phản ánh. Thủ trưởng đơn vị sẽ xem xét."),
+    )  # fmt: skip
 
 
 @login_required
@@ -116,21 +124,10 @@ def monitoring_new(request):
     and only units under their grants can be chosen (the service checks again)."""
     if not selectors.may_monitor(request.user):
         raise Http404
-    if request.method == "POST" and rate_limited(request):
-        form = MonitoringForm(user=request.user)
-        error = _("Bạn đã gửi quá nhiều phản ánh trong thời gian ngắn. Hãy thử lại sau.")
-        return render(request, "violations/monitoring_new.html", {"form": form, "limited_error": error}, status=429)
-    form = MonitoringForm(*_posted(request), user=request.user)
-    if request.method == "POST" and form.is_valid():
-        fields = {name: value for name, value in form.cleaned_data.items() if name != "subject_email"}
-        try:
-            report = services.report_create_monitoring(by=request.user, subject=form.subject, **fields)
-        except ValidationError as exc:
-            _errors_to(form, exc)
-        else:
-            messages.success(request, _("Đã mở hồ sơ giám sát. Thủ trưởng đơn vị sẽ xem xét."))
-            return redirect("violations:detail", pk=report.pk)
-    return render(request, "violations/monitoring_new.html", {"form": form})
+    return _intake(
+        request, form_class=MonitoringForm, template="violations/monitoring_new.html",
+        create=services.report_create_monitoring, success=_("Đã mở hồ sơ giám sát. Thủ trưởng đơn vị sẽ xem xét."),
+    )  # fmt: skip
 
 
 @login_required
