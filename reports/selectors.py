@@ -80,27 +80,27 @@ def _count_kwargs(today: datetime.date) -> dict:
     }
 
 
-def assignments_for(filters: Filters) -> QuerySet[Assignment]:
-    """Current (not closed) assignments of people under the unit, within the filters."""
-    rows = Assignment.objects.filter(closed_at__isnull=True, person__unit__path__startswith=filters.unit.path)
+def _within(rows: QuerySet, filters: Filters, *, unit: str, directive: str, day: str) -> QuerySet:
+    """`rows` under the filters' unit subtree, of its directive, in its period; the
+    field names differ per model (`unit` is a path field, `day` a date lookup)."""
+    rows = rows.filter(**{f"{unit}__startswith": filters.unit.path})
     if filters.directive:
-        rows = rows.filter(version__directive=filters.directive)
+        rows = rows.filter(**{directive: filters.directive})
     if filters.start:
-        rows = rows.filter(assigned_at__date__gte=filters.start)
+        rows = rows.filter(**{f"{day}__gte": filters.start})
     if filters.end:
-        rows = rows.filter(assigned_at__date__lte=filters.end)
+        rows = rows.filter(**{f"{day}__lte": filters.end})
     return rows
 
 
+def assignments_for(filters: Filters) -> QuerySet[Assignment]:
+    """Current (not closed) assignments of people under the unit, within the filters."""
+    rows = Assignment.objects.filter(closed_at__isnull=True)
+    return _within(rows, filters, unit="person__unit__path", directive="version__directive", day="assigned_at__date")
+
+
 def cases_for(filters: Filters) -> QuerySet[Report]:
-    cases = Report.objects.filter(unit__path__startswith=filters.unit.path)
-    if filters.directive:
-        cases = cases.filter(directives=filters.directive)
-    if filters.start:
-        cases = cases.filter(created_at__date__gte=filters.start)
-    if filters.end:
-        cases = cases.filter(created_at__date__lte=filters.end)
-    return cases
+    return _within(Report.objects.all(), filters, unit="unit__path", directive="directives", day="created_at__date")
 
 
 def uses_rollup() -> bool:
@@ -147,14 +147,7 @@ def export_jobs_for(user) -> QuerySet:
 
 
 def rollup_for(filters: Filters) -> QuerySet[AssignmentRollup]:
-    rows = AssignmentRollup.objects.filter(unit__path__startswith=filters.unit.path)
-    if filters.directive:
-        rows = rows.filter(directive=filters.directive)
-    if filters.start:
-        rows = rows.filter(assigned_on__gte=filters.start)
-    if filters.end:
-        rows = rows.filter(assigned_on__lte=filters.end)
-    return rows
+    return _within(AssignmentRollup.objects.all(), filters, unit="unit__path", directive="directive", day="assigned_on")
 
 
 def _rollup_kwargs(today: datetime.date) -> dict:
