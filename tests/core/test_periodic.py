@@ -59,3 +59,34 @@ def test_each_day_runs_once(db):
         run_daily(name="pass", hour=8, job=lambda today: runs.append(today.day) or {}, now=at(9, day=day))
 
     assert runs == [1, 2, 3]
+
+
+def test_the_run_is_recorded_with_the_pass_name_the_day_and_its_summary(db):
+    run_daily(name="reminders", hour=8, job=lambda today: {"sent": 3, "skipped": 1}, now=at(8, 5))
+
+    assert list(PeriodicRun.objects.values_list("name", "day", "result")) == [
+        ("reminders", datetime.date(2026, 12, 1), {"sent": 3, "skipped": 1})
+    ]
+
+
+def test_a_pass_that_returns_no_summary_still_runs_once_and_keeps_its_writes(db):
+    runs = []
+
+    def job(today):
+        runs.append(today.day)
+        PeriodicRun.objects.create(name="written by the pass", day=today)
+
+    assert run_daily(name="pass", hour=8, job=job, now=at(8, 0)) is None
+    run_daily(name="pass", hour=8, job=job, now=at(8, 15))
+
+    assert runs == [1]
+    assert sorted(PeriodicRun.objects.values_list("name", "result")) == [("pass", {}), ("written by the pass", {})]
+
+
+def test_two_passes_run_the_same_day_each_once(db):
+    runs = []
+
+    for name in ("reminders", "digests", "reminders", "digests"):
+        run_daily(name=name, hour=8, job=lambda today, name=name: runs.append(name) or {}, now=at(9))
+
+    assert runs == ["reminders", "digests"]
