@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 export DJANGO_SETTINGS_MODULE := conduct_portal.settings
 
-.PHONY: run test serve lint audit messages bench clean chromium importer-tools slapd
+.PHONY: run test serve lint audit messages bench bench-scale clean chromium importer-tools slapd
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -74,6 +74,11 @@ messages: $(VENV)/.installed-dev
 bench: $(VENV)/.installed-dev
 	DATABASE_URL=$${BENCH_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/conduct_bench} \
 	$(BIN)/python bench/bench_acknowledgements.py --people 100000 --units 1000 --directives 50
+
+# The portal at a ministry's scale (issue 15), each figure beside its limit; see bench/README.md.
+bench-scale: $(VENV)/.installed-dev
+	DATABASE_URL=$${BENCH_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/conduct_bench} \
+	$(BIN)/python bench/bench_scale.py --people 100000 --units 1000 --directives 50 $(SCALE_ARGS)
 
 # Load test of gunicorn + Celery + Redis (db 9) + PostgreSQL on this machine; see bench/README.md.
 load: $(VENV)/.installed-dev

@@ -8,6 +8,7 @@ Nothing here imports Django at module level, so a benchmark can start the SMTP s
 import contextlib
 import datetime
 import gc
+import math
 import multiprocessing
 import os
 import platform
@@ -522,3 +523,42 @@ def write_result(name: str, text: str) -> Path:
         path = RESULTS / f"{stem}-{number}.md"
     path.write_text(text, encoding="utf-8")
     return path
+
+
+# --- the scale benchmark's arithmetic (bench/bench_scale.py) -----------------------------
+
+
+def sizes(text: str) -> list[int]:
+    """An argparse type: "5000,20000" → [5000, 20000], ascending, each positive."""
+    values = sorted(int(part.replace("_", "")) for part in text.split(",") if part.strip())
+    if not values or values[0] <= 0:
+        raise ValueError(f"expected positive sizes separated by commas, not {text!r}")
+    return values
+
+
+def percentile(values: list[float], share: float) -> float:
+    """The nearest-rank percentile (share 0.5: the median, 0.95: p95) of a non-empty list."""
+    ordered = sorted(values)
+    rank = max(1, min(len(ordered), math.ceil(share * len(ordered))))
+    return ordered[rank - 1]
+
+
+def growth_kb(small: tuple[int, float], large: tuple[int, float]) -> float:
+    """KB more memory per item between two sizes: (items, MB) at each. Flat memory
+    shows as a figure near 0 whatever the sizes."""
+    (n_small, mb_small), (n_large, mb_large) = small, large
+    if n_large == n_small:
+        raise ValueError("two different sizes are needed")
+    return (mb_large - mb_small) * 1024 / (n_large - n_small)
+
+
+def verdict(value: float | None, goal: float, *, at_most: bool) -> str:
+    """ "met" or "missed" for a ratio and its goal (at most `goal`, or at least)."""
+    if value is None:
+        return "–"
+    return "met" if (value <= goal if at_most else value >= goal) else "missed"
+
+
+def load_now() -> str:
+    """The load average (1, 5, 15 minutes) now, as the reports print it."""
+    return " / ".join(f"{load:.2f}" for load in os.getloadavg())

@@ -1,0 +1,52 @@
+"""The arithmetic of bench/bench_scale.py's report (benchlib): literal values, no timing."""
+
+import importlib.util
+from pathlib import Path
+
+import pytest
+
+BENCHLIB = Path(__file__).resolve().parents[2] / "bench" / "benchlib.py"
+
+
+@pytest.fixture(scope="module")
+def benchlib():
+    spec = importlib.util.spec_from_file_location("benchlib", BENCHLIB)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_sizes_are_sorted_and_accept_underscores(benchlib):
+    assert benchlib.sizes("20_000,5000") == [5000, 20000]
+
+
+@pytest.mark.parametrize("text", ["", "0,10", "-5"])
+def test_sizes_refuse_nothing_and_non_positive_sizes(benchlib, text):
+    with pytest.raises(ValueError):
+        benchlib.sizes(text)
+
+
+def test_percentile_is_the_nearest_rank(benchlib):
+    values = [0.4, 0.1, 0.3, 0.2, 1.0]
+    assert benchlib.percentile(values, 0.5) == 0.3
+    assert benchlib.percentile(values, 0.95) == 1.0
+    assert benchlib.percentile([7.0], 0.5) == 7.0
+
+
+def test_growth_kb_per_item_between_two_sizes(benchlib):
+    # 5,000 → 20,000 recipients, 10 MB → 19.5 MB of peak: 9.5 MB for 15,000 more.
+    assert benchlib.growth_kb((5000, 10.0), (20000, 19.5)) == pytest.approx(0.648533, abs=1e-6)
+    assert benchlib.growth_kb((5000, 12.0), (20000, 12.0)) == 0.0
+
+
+def test_growth_kb_needs_two_sizes(benchlib):
+    with pytest.raises(ValueError):
+        benchlib.growth_kb((5000, 1.0), (5000, 2.0))
+
+
+def test_verdict_at_most_and_at_least(benchlib):
+    assert benchlib.verdict(1.5, 1.5, at_most=True) == "met"
+    assert benchlib.verdict(1.51, 1.5, at_most=True) == "missed"
+    assert benchlib.verdict(0.49, 0.5, at_most=False) == "missed"
+    assert benchlib.verdict(0.5, 0.5, at_most=False) == "met"
+    assert benchlib.verdict(None, 2, at_most=True) == "–"
