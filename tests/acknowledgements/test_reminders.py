@@ -125,6 +125,18 @@ def test_the_steps_follow_the_cadence_in_the_settings(days_left, step):
     assert reminder_step(due_on=today + days_left * DAY, today=today, cadence=cadence) == step
 
 
+def test_the_cadence_is_read_from_the_settings(settings):
+    settings.REMINDER_DAYS_BEFORE = [10, 2]
+    settings.REMINDER_OVERDUE_EVERY_DAYS = 4
+    settings.REMINDER_OVERDUE_MAX = 6
+    settings.ESCALATION_AFTER_DAYS = 5
+    settings.ESCALATION_EVERY_DAYS = 14
+
+    assert Cadence.from_settings() == Cadence(
+        days_before=(10, 2), overdue_every=4, overdue_max=6, escalate_after=5, escalate_every=14
+    )
+
+
 @pytest.mark.parametrize("cadence", [DEFAULTS, Cadence(days_before=(14, 3, 1), overdue_every=1, overdue_max=10)])
 def test_the_pass_selects_exactly_the_due_dates_that_reach_a_step_today(cadence):
     today = datetime.date(2024, 9, 5)
