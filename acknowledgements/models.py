@@ -111,8 +111,8 @@ class Method(models.TextChoices):
     """How an acknowledgement was made."""
 
     ONLINE = "online", _("Trực tuyến")
-    MEETING = "meeting", _("Tại hội nghị quán triệt")
-    ON_BEHALF = "behalf", _("Xác nhận thay")
+    MEETING = "meeting", _("Tại buổi quán triệt")
+    ON_BEHALF = "behalf", _("Thay mặt")
 
 
 class Meeting(models.Model):

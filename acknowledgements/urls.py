@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.my_assignments, name="mine"),
     path("<int:pk>/", views.read, name="read"),
     path("<int:pk>/receipt/", views.receipt, name="receipt"),
+    path("<int:pk>/attachments/<int:attachment_pk>/", views.read_attachment, name="attachment"),
     path("launch/<int:directive_pk>/", views.launch, name="launch"),
     path("unit/", views.unit_compliance, name="unit"),
     path("nudge/", views.nudge, name="nudge"),

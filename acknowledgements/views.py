@@ -15,6 +15,7 @@ from acknowledgements.models import Acknowledgement, ImplementationReport
 from acknowledgements.receipt import receipt_pdf
 from core.http import client_ip
 from directives.selectors import get_directive_for
+from directives.views import attachment_response, with_download_urls
 from organization import permissions
 from organization.models import Person, Role, Unit
 from organization.selectors import units_visible_to
@@ -69,9 +70,13 @@ def read(request, pk):
                 answers=form.answers(),
                 password=form.cleaned_data.get("password"),
             )
+        except services.WrongAnswers as exc:
+            form.mark_wrong(exc.positions)
         except ValidationError as exc:
+            # A wrong or locked signature belongs to the password box.
+            on_password = getattr(exc, "code", None) in ("signature_wrong", "signature_locked")
             for message in exc.messages:
-                form.add_error(None, message)
+                form.add_error("password" if on_password and "password" in form.fields else None, message)
         else:
             messages.success(request, _("Đã ghi nhận xác nhận của bạn."))
             return redirect("acknowledgements:read", pk=pk)
@@ -87,11 +92,27 @@ def read(request, pk):
         "assignment": assignment,
         "version": version,
         "directive": version.directive,
+        "attachments": with_download_urls(
+            version.attachments.all(),
+            url=lambda attachment: reverse("acknowledgements:attachment", args=[assignment.pk, attachment.pk]),
+        ),
+        "days_left": (assignment.due_on - selectors.today()).days,
         "form": form,
         "acknowledgement": Acknowledgement.objects.filter(assignment=assignment).first(),
         "previous": previous,
     }
     return render(request, "acknowledgements/read.html", context)
+
+
+@login_required
+def read_attachment(request, pk, attachment_pk):
+    """A document sent along with the version the person is asked to acknowledge:
+    their own assignment only (404 for anyone else's)."""
+    assignment = selectors.get_assignment_for(request.user, pk)
+    attachment = assignment.version.attachments.filter(pk=attachment_pk).first()
+    if attachment is None:
+        raise Http404
+    return attachment_response(attachment)
 
 
 @login_required

@@ -152,6 +152,22 @@ class DirectiveForm(forms.ModelForm):
         return Draft(fields=fields, text=data["text"], obligations=obligations_from_text(data.get("obligations") or ""))
 
 
+class AttachmentForm(forms.Form):
+    """One document sent along with a draft version; core.uploads checks it."""
+
+    file = forms.FileField(
+        label=_("Tài liệu gửi kèm"),
+        help_text=_("Tệp PDF, Word (.docx) hoặc ảnh chụp; tối đa %(limit)s MB.")
+        % {"limit": settings.DIRECTIVE_MAX_UPLOAD_MB},
+    )
+    title = forms.CharField(
+        label=_("Tên tài liệu"),
+        max_length=255,
+        required=False,
+        help_text=_("Ví dụ: Cẩm nang hướng dẫn sử dụng mạng xã hội. Bỏ trống thì lấy tên tệp."),
+    )
+
+
 class VersionForm(forms.Form):
     text = forms.CharField(label=_("Toàn văn của phiên bản mới"), widget=forms.Textarea(attrs={"rows": 16}))
     change_note = forms.CharField(label=_("Nội dung thay đổi"), widget=forms.Textarea(attrs={"rows": 2}))
@@ -164,6 +180,23 @@ class VersionForm(forms.Form):
         coerce=lambda value: value == "1",
         widget=forms.RadioSelect,
     )
+    drop = forms.MultipleChoiceField(
+        label=_("Bỏ tài liệu gửi kèm"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Thay đổi tài liệu gửi kèm là thay đổi nội dung: mọi người phải quán triệt lại."),
+    )
+    attachment = forms.FileField(label=_("Thêm tài liệu gửi kèm"), required=False)
+    attachment_title = forms.CharField(label=_("Tên tài liệu thêm"), max_length=255, required=False)
+
+    def __init__(self, *args, attachments=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["drop"].choices = [(str(a.pk), a.title) for a in attachments]
+        if not attachments:
+            del self.fields["drop"]
+
+    def clean_drop(self):
+        return [int(pk) for pk in self.cleaned_data.get("drop") or []]
 
     def clean_text(self):
         text = self.cleaned_data["text"]

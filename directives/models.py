@@ -1,6 +1,7 @@
 import hashlib
 import os
 import uuid
+from collections.abc import Iterable
 
 from django.conf import settings
 from django.core.files.storage import FileSystemStorage
@@ -122,8 +123,17 @@ class Version(models.Model):
         return self.published_at is not None
 
     @staticmethod
-    def digest(text: str) -> str:
-        return hashlib.sha256(text.encode("utf-8")).hexdigest()
+    def digest(text: str, attachments: Iterable[tuple[str, str]] = ()) -> str:
+        """SHA-256 of what is acknowledged: the text, then, when the version sends
+        documents along, one line per attachment (its SHA-256 and title, in order)
+        after a NUL byte, which no stored text holds. A version without attachments
+        keeps the hash of its text alone."""
+        lines = [f"{sha256} {title}" for sha256, title in attachments]
+        payload = text + ("\n\x00" + "\n".join(lines) if lines else "")
+        return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+    def attachment_digests(self) -> list[tuple[str, str]]:
+        return list(self.attachments.order_by("position").values_list("sha256", "title"))
 
 
 class Obligation(models.Model):
@@ -188,21 +198,67 @@ class Question(models.Model):
         return self.prompt[:80]
 
 
-class _ImportStorage(FileSystemStorage):
-    """PRIVATE_STORAGE_ROOT/imports, read at each use rather than when models load."""
+class _PrivateFolder(FileSystemStorage):
+    """A folder of PRIVATE_STORAGE_ROOT, read at each use rather than when models load."""
+
+    folder = ""
 
     @property
     def base_location(self):
-        return str(settings.PRIVATE_STORAGE_ROOT / "imports")
+        return str(settings.PRIVATE_STORAGE_ROOT / self.folder)
 
     @property
     def location(self):
         return os.path.abspath(self.base_location)
 
 
+class _ImportStorage(_PrivateFolder):
+    folder = "imports"
+
+
+class _AttachmentStorage(_PrivateFolder):
+    folder = "directives"
+
+
 def import_storage():
     """Uploaded files wait for their import here, outside every served URL."""
     return _ImportStorage()
+
+
+def attachment_storage():
+    """Documents sent along with a directive, served only through a scope-checked view."""
+    return _AttachmentStorage()
+
+
+class Attachment(models.Model):
+    """A document a version sends along (an annex, "Tài liệu gửi kèm theo: Cẩm nang…"),
+    checked by core.uploads. Its SHA-256 enters the version's digest, so what a
+    person acknowledges covers it; a published version's attachments never change.
+    A new version starts with the rows of the one before, pointing at the same files."""
+
+    version = models.ForeignKey(Version, on_delete=models.CASCADE, related_name="attachments")
+    position = models.PositiveSmallIntegerField()
+    title = models.CharField(_("tên tài liệu"), max_length=255)
+    file = models.FileField(storage=attachment_storage, max_length=255)
+    name = models.CharField(_("tên tệp"), max_length=200)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveBigIntegerField()
+    sha256 = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("tài liệu gửi kèm")
+        verbose_name_plural = _("tài liệu gửi kèm")
+        ordering = ["version", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["version", "position"], name="attachment_position_unique"),
+            models.UniqueConstraint(fields=["version", "sha256"], name="attachment_file_once_per_version"),
+            models.CheckConstraint(condition=Q(sha256__regex=r"^[0-9a-f]{64}$"), name="attachment_sha256_hex"),
+            models.CheckConstraint(condition=~Q(title="") & ~Q(file=""), name="attachment_title_and_file"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
 
 
 def _import_path(job: "ImportJob", filename: str) -> str:

@@ -7,7 +7,7 @@ from django.http import Http404
 from directives.importer import load_catalogue
 from directives.importer.cleaning import fold
 from directives.importer.references import resolve_references
-from directives.models import Directive, DocType, ImportJob, Status
+from directives.models import Attachment, Directive, DocType, ImportJob, Status
 from organization import permissions
 from organization.models import Role
 from organization.selectors import ancestor_paths
@@ -35,6 +35,19 @@ def get_directive_for(user, pk: int, *, manage: bool = False) -> Directive:
 
 def may_manage(user, directive: Directive) -> bool:
     return permissions.covers(user, directive.owner_unit, Role.ADMINISTRATOR)
+
+
+def get_attachment_for(user, pk: int) -> Attachment:
+    """A document sent along with a version the user may read: of a published
+    version of a directive they see, or of a draft they manage; 404 otherwise."""
+    attachment = (
+        Attachment.objects.filter(pk=pk, version__directive__in=directives_visible_to(user))
+        .select_related("version__directive__owner_unit")
+        .first()
+    )
+    if attachment is None or not (attachment.version.is_published or may_manage(user, attachment.version.directive)):
+        raise Http404
+    return attachment
 
 
 def directives_citable_by(user) -> QuerySet[Directive]:

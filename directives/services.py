@@ -1,18 +1,22 @@
 """Business actions on directives: import, edit a draft, publish, add questions."""
 
 import datetime
+import hashlib
 import logging
 import os
+import uuid
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from core.uploads import DOCUMENT_TYPES, CheckedFile, check_upload
 from directives import selectors
 from directives.importer import DocumentError, parse
 from directives.importer.cleaning import fold
@@ -20,6 +24,7 @@ from directives.importer.isolated import read_and_parse_isolated
 from directives.importer.reading import Limits, read_document_with_notes
 from directives.importer.references import find_references, resolve_references
 from directives.models import (
+    Attachment,
     Directive,
     DocType,
     ImportJob,
@@ -31,7 +36,8 @@ from directives.models import (
     Version,
 )
 from directives.signals import version_published
-from organization.models import Person, Unit
+from organization import permissions
+from organization.models import Person, Role, Unit
 
 logger = logging.getLogger(__name__)
 _MEGABYTE = 1024 * 1024
@@ -215,7 +221,7 @@ def _check_reference_lengths(references: list[dict]) -> None:
 def _fill_version(version: Version, draft: Draft, by: Person | None) -> None:
     """Store the text, its digest, obligations and resolved references."""
     version.text = draft.text
-    version.sha256 = Version.digest(draft.text)
+    version.sha256 = Version.digest(draft.text, version.attachment_digests() if version.pk else [])
     version.save()
     version.obligations.all().delete()
     Obligation.objects.bulk_create(
@@ -279,36 +285,166 @@ def directive_update(*, directive: Directive, draft: Draft, by: Person | None = 
     return directive
 
 
-@transaction.atomic
 def version_create(
-    *, directive: Directive, text: str, change_note: str, is_material: bool, by: Person | None = None
+    *,
+    directive: Directive,
+    text: str,
+    change_note: str,
+    is_material: bool,
+    by: Person | None = None,
+    attachment=None,
+    attachment_title: str = "",
+    drop: tuple[int, ...] | list[int] = (),
 ) -> Version:
     """Open a new draft version of a published directive, with its obligations re-read.
-    Citations link only to what `by` may cite."""
+    It keeps the attachments of the version before except those in `drop` (ids),
+    and adds `attachment` (an upload checked by core.uploads) if given; a change of
+    attachments is material whatever `is_material` says. A version identical to the
+    one before (text and attachments) is refused. Citations link only to what `by`
+    may cite."""
     if directive.versions.filter(published_at__isnull=True).exists():
         raise ValidationError(_("Văn bản đã có một phiên bản nháp chưa ban hành."))
     if not change_note.strip():
         raise ValidationError(_("Hãy ghi rõ nội dung thay đổi."))
     last = directive.versions.order_by("-number").first()
-    if last is not None and last.sha256 == Version.digest(text):
+    kept = list(last.attachments.exclude(pk__in=list(drop)).order_by("position")) if last else []
+    checked = _check_attachment(attachment) if attachment else None
+    added = [(_kept_sha256(checked), _attachment_title(attachment_title, checked))] if checked else []
+    if last is not None and last.sha256 == Version.digest(text, [(a.sha256, a.title) for a in kept] + added):
         raise ValidationError(_("Nội dung mới giống hệt phiên bản trước."))
-    version = Version(
-        directive=directive,
-        number=(last.number + 1) if last else 1,
-        change_note=change_note.strip(),
-        is_material=is_material,
-    )
-    result = parse(text, known={})  # only the obligations are used; _fill_version resolves citations
-    _fill_version(version, Draft(fields={}, text=text, obligations=result["obligations"]), by)
+    with transaction.atomic():
+        version = Version(
+            directive=directive,
+            number=(last.number + 1) if last else 1,
+            change_note=change_note.strip(),
+            is_material=is_material,
+        )
+        result = parse(text, known={})  # only the obligations are used; _fill_version resolves citations
+        _fill_version(version, Draft(fields={}, text=text, obligations=result["obligations"]), by)
+        Attachment.objects.bulk_create(
+            Attachment(
+                version=version,
+                position=i,
+                title=a.title,
+                file=a.file.name,
+                name=a.name,
+                content_type=a.content_type,
+                size=a.size,
+                sha256=a.sha256,
+            )  # fmt: skip
+            for i, a in enumerate(kept)
+        )
+        if checked:
+            _attach(version, checked, attachment_title)
+        _refresh_digest(version)
     return version
+
+
+# Attachments (annexes, handbooks sent along)
+
+
+def _check_attachment(upload) -> CheckedFile:
+    return check_upload(upload, max_bytes=settings.DIRECTIVE_MAX_UPLOAD_MB * _MEGABYTE, kinds=DOCUMENT_TYPES)
+
+
+def _kept_sha256(checked: CheckedFile) -> str:
+    # The hash of the bytes stored and served (a PNG with markup keeps only its pixels).
+    return hashlib.sha256(checked.data).hexdigest()
+
+
+def _attachment_title(title: str, checked: CheckedFile) -> str:
+    return (title or "").strip()[:255] or os.path.splitext(checked.name)[0] or checked.name
+
+
+def _attach(version: Version, checked: CheckedFile, title: str) -> Attachment:
+    sha256 = _kept_sha256(checked)
+    if version.attachments.filter(sha256=sha256).exists():
+        raise ValidationError(_("Tệp %(name)s đã được gửi kèm phiên bản này.") % {"name": checked.name})
+    last = version.attachments.aggregate(last=Max("position"))["last"]
+    attachment = Attachment(
+        version=version,
+        position=0 if last is None else last + 1,
+        title=_attachment_title(title, checked),
+        name=checked.name,
+        content_type=checked.content_type,
+        size=len(checked.data),
+        sha256=sha256,
+    )
+    attachment.file.save(f"{uuid.uuid4().hex}{checked.extension}", ContentFile(checked.data), save=False)
+    attachment.save()
+    return attachment
+
+
+def _previous_published(version: Version) -> Version | None:
+    return (
+        Version.objects.filter(directive_id=version.directive_id, published_at__isnull=False, number__lt=version.number)
+        .order_by("-number")
+        .first()
+    )
+
+
+def _attachments_changed(version: Version) -> bool:
+    previous = _previous_published(version)
+    return previous is not None and previous.attachment_digests() != version.attachment_digests()
+
+
+def _refresh_digest(version: Version) -> None:
+    """The draft's digest after its attachments changed; attachments other than the
+    published version's make the change material."""
+    version.sha256 = Version.digest(version.text, version.attachment_digests())
+    version.is_material = version.is_material or _attachments_changed(version)
+    version.save(update_fields=["sha256", "is_material"])
+
+
+def _draft_for_change(version: Version, by: Person | None) -> Version:
+    version = Version.objects.select_for_update().select_related("directive__owner_unit").get(pk=version.pk)
+    if by is not None and not permissions.covers(by, version.directive.owner_unit, Role.ADMINISTRATOR):
+        raise PermissionDenied
+    if version.is_published:
+        raise ValidationError(_("Phiên bản đã ban hành không được thay đổi tài liệu gửi kèm; hãy tạo phiên bản mới."))
+    return version
+
+
+def attachment_add(*, version: Version, upload, title: str = "", by: Person | None = None) -> Attachment:
+    """Send a document along with a draft version. Guarantees: only an administrator
+    over the owner unit (with `by`), only on a draft; the file passes core.uploads
+    (DOCUMENT_TYPES, at most DIRECTIVE_MAX_UPLOAD_MB) before anything is stored, under
+    a random name; the same file twice is refused; the version's digest covers it,
+    and on a new version a change of attachments is material."""
+    if not upload:
+        raise ValidationError(_("Hãy chọn tệp tài liệu gửi kèm."))
+    checked = _check_attachment(upload)
+    with transaction.atomic():
+        version = _draft_for_change(version, by)
+        attachment = _attach(version, checked, title)
+        _refresh_digest(version)
+    return attachment
+
+
+def attachment_remove(*, attachment: Attachment, by: Person | None = None) -> None:
+    """Take a document off a draft version (same guarantees as attachment_add). The
+    file is deleted after commit unless a published version still sends it."""
+    with transaction.atomic():
+        version = _draft_for_change(attachment.version, by)
+        name = attachment.file.name
+        Attachment.objects.filter(pk=attachment.pk, version=version).delete()
+        _refresh_digest(version)
+        if not Attachment.objects.filter(file=name).exists():
+            transaction.on_commit(lambda: Attachment._meta.get_field("file").storage.delete(name))
 
 
 def version_publish(*, version: Version, by: Person) -> bool:
     """Publish a draft version. Safe to call twice: only the call that flips the
-    row publishes, and the function says whether it was that call."""
+    row publishes, and the function says whether it was that call. A draft identical
+    to the version before (text and attachments) is refused; one whose attachments
+    differ from it is published as a material change."""
+    previous = _previous_published(version)
+    if previous is not None and previous.sha256 == version.sha256:
+        raise ValidationError(_("Phiên bản nháp giống hệt phiên bản trước; hãy sửa nội dung hoặc tài liệu gửi kèm."))
+    material = {"is_material": True} if _attachments_changed(version) else {}
     with transaction.atomic():
         claimed = Version.objects.filter(pk=version.pk, published_at__isnull=True).update(
-            published_at=timezone.now(), published_by=by
+            published_at=timezone.now(), published_by=by, **material
         )
         if claimed:
             Directive.objects.filter(pk=version.directive_id).update(status=Status.PUBLISHED, updated_at=timezone.now())

@@ -13,4 +13,7 @@ urlpatterns = [
     path("<int:pk>/versions/new/", views.version_new, name="version_new"),
     path("<int:pk>/questions/new/", views.question_new, name="question_new"),
     path("<int:pk>/diff/", views.version_diff, name="diff"),
+    path("<int:pk>/attachments/", views.attachment_add, name="attachment_add"),
+    path("<int:pk>/attachments/<int:attachment_pk>/remove/", views.attachment_remove, name="attachment_remove"),
+    path("attachments/<int:pk>/", views.attachment_download, name="attachment"),
 ]

@@ -4,13 +4,21 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from directives import selectors, services
-from directives.forms import DirectiveForm, QuestionForm, UploadForm, VersionForm, obligations_to_text
+from directives.forms import (
+    AttachmentForm,
+    DirectiveForm,
+    QuestionForm,
+    UploadForm,
+    VersionForm,
+    obligations_to_text,
+)
 from directives.models import DocType, ImportState, Status
 from organization import permissions
 from organization.models import Role
@@ -121,8 +129,71 @@ def directive_detail(request, pk):
             pk__in=selectors.citing(directive).values("pk")
         ),
         "has_draft": any(not v.is_published for v in versions),
+        "attachments": with_download_urls(shown.attachments.all()),
     }
     return render(request, "directives/detail.html", context)
+
+
+def with_download_urls(attachments, url=None) -> list:
+    """The attachments, each with the address of its download: the directive's own
+    view, or the one `url(attachment)` gives (the reading page's, by assignment)."""
+    rows = list(attachments)
+    for attachment in rows:
+        attachment.download_url = url(attachment) if url else reverse("directives:attachment", args=[attachment.pk])
+    return rows
+
+
+def attachment_response(attachment) -> FileResponse:
+    """The stored file as a download that no browser runs or keeps."""
+    response = FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=attachment.name,
+        content_type=attachment.content_type or "application/octet-stream",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+def attachment_download(request, pk):
+    return attachment_response(selectors.get_attachment_for(request.user, pk))
+
+
+def _draft_version(directive):
+    return get_object_or_404(directive.versions, published_at__isnull=True)
+
+
+@login_required
+@require_POST
+def attachment_add(request, pk):
+    directive = selectors.get_directive_for(request.user, pk, manage=True)
+    version = _draft_version(directive)
+    form = AttachmentForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.attachment_add(
+                version=version, upload=form.cleaned_data["file"], title=form.cleaned_data["title"], by=request.user
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("Đã thêm tài liệu gửi kèm."))
+    else:
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+    return redirect(f"{reverse('directives:edit', args=[pk])}#attachments")
+
+
+@login_required
+@require_POST
+def attachment_remove(request, pk, attachment_pk):
+    directive = selectors.get_directive_for(request.user, pk, manage=True)
+    attachment = get_object_or_404(_draft_version(directive).attachments, pk=attachment_pk)
+    services.attachment_remove(attachment=attachment, by=request.user)
+    messages.success(request, _("Đã bỏ tài liệu gửi kèm “%(title)s”.") % {"title": attachment.title})
+    return redirect(f"{reverse('directives:edit', args=[pk])}#attachments")
 
 
 @login_required
@@ -149,7 +220,14 @@ def directive_edit(request, pk):
             "obligations": obligations_to_text(version.obligations.values("label", "text")),
         }
         form = DirectiveForm(instance=directive, initial=initial, units=units)
-    return render(request, "directives/review.html", {"form": form, "result": None, "directive": directive})
+    context = {
+        "form": form,
+        "result": None,
+        "directive": directive,
+        "attachments": with_download_urls(version.attachments.all()),
+        "attachment_form": AttachmentForm(),
+    }
+    return render(request, "directives/review.html", context)
 
 
 @login_required
@@ -157,7 +235,12 @@ def directive_edit(request, pk):
 def version_publish(request, pk):
     directive = selectors.get_directive_for(request.user, pk, manage=True)
     version = directive.versions.filter(published_at__isnull=True).first()
-    if version is None or not services.version_publish(version=version, by=request.user):
+    try:
+        published = version is not None and services.version_publish(version=version, by=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("directives:detail", pk=pk)
+    if not published:
         messages.info(request, _("Không có phiên bản nháp nào để ban hành."))
     else:
         messages.success(request, _("Đã ban hành phiên bản %(number)d.") % {"number": version.number})
@@ -168,8 +251,12 @@ def version_publish(request, pk):
 def version_new(request, pk):
     directive = selectors.get_directive_for(request.user, pk, manage=True)
     current = directive.versions.order_by("-number").first()
+    post = request.method == "POST"
     form = VersionForm(
-        request.POST if request.method == "POST" else None, initial={"text": current.text, "is_material": "1"}
+        request.POST if post else None,
+        request.FILES if post else None,
+        initial={"text": current.text, "is_material": "1"},
+        attachments=list(current.attachments.all()),
     )
     if request.method == "POST" and form.is_valid():
         try:

@@ -85,7 +85,7 @@ def test_a_head_records_a_meeting_through_the_page(client, cast, planned):
 
     assert "Đã ghi nhận 1 lượt xác nhận tại hội nghị." in page.content.decode()
     unit_page = client.get(reverse("acknowledgements:unit")).content.decode()
-    assert "Tại hội nghị quán triệt" in unit_page
+    assert "Tại buổi quán triệt" in unit_page
     assert "Buổi quán triệt đã tổ chức" in unit_page
 
 

@@ -142,7 +142,7 @@ def test_a_person_without_an_account_is_acknowledged_at_the_meeting(cast, planne
         "meeting", planned.pk, None, False,
     )  # fmt: skip
     text = PdfReader(io.BytesIO(receipt_pdf(ack))).pages[0].extract_text()
-    assert "Tại hội nghị quán triệt" in text
+    assert "Tại buổi quán triệt" in text
     assert "Lái Xe Không Thư" in text
 
 
@@ -231,7 +231,7 @@ def test_on_behalf_is_recorded_with_the_head_the_reason_and_the_papers_hash(cast
     assert ack.paper.read() == data
     assert chain.verify().ok
     text = PdfReader(io.BytesIO(receipt_pdf(ack))).pages[0].extract_text()
-    assert "Xác nhận thay" in text
+    assert "Thay mặt" in text
     assert "Trần Văn Trưởng" in text
 
 
