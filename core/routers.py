@@ -30,6 +30,21 @@ def replica_reads():
         _on_replica.reset(token)
 
 
+def replica_stream(chunks):
+    """`chunks` (a lazy iterator, such as a streamed response's body) with each step
+    computed under replica_reads(): a `with` around the view would be over before
+    the server asks for the first chunk, and one around the whole generator would
+    leave the flag set in the server's context between chunks."""
+    iterator = iter(chunks)
+    while True:
+        with replica_reads():
+            try:
+                chunk = next(iterator)
+            except StopIteration:
+                return
+        yield chunk
+
+
 def reading_replica() -> bool:
     return _on_replica.get() and replica_configured()
 

@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from core.routers import replica_reads
+from core.routers import replica_reads, replica_stream
 from directives.selectors import directives_visible_to
 from reports import charts, exports, selectors, services
 
@@ -83,7 +83,9 @@ EXPORTS = {
 @login_required
 def export(request, kind, fmt):
     """Downloads for the dashboard's scope and filters. CSV streams row chunks as they
-    are read; the workbook is written in constant memory to a temporary file first."""
+    are read; the workbook is written in constant memory to a temporary file first.
+    The rows are read from the replica when one is configured; the log is written to
+    the primary."""
     if (kind, fmt) not in EXPORTS:
         raise Http404
     filters = filters_from(request)
@@ -96,24 +98,25 @@ def export(request, kind, fmt):
     services.export_log_record(person=request.user, kind=kind, format=fmt, filters=filters)
     filename = f"bao-cao-{kind}-{filters.unit.code}-{timezone.localdate():%Y%m%d}.{fmt}"
     content_type = EXPORTS[(kind, fmt)]
-    if fmt == "csv":
-        rows = {
-            "assignments": lambda: exports.csv_assignments(filters),
-            "cases": lambda: exports.csv_cases(filters),
-            "summary": lambda: exports.csv_summary(selectors.summary(filters)),
-        }[kind]()
-        response = StreamingHttpResponse(rows, content_type=content_type)
-    elif fmt == "xlsx":
-        workbook = tempfile.TemporaryFile()  # noqa: SIM115 (FileResponse closes it after sending)
-        exports.xlsx_workbook(selectors.summary(filters), filters, workbook)
-        workbook.seek(0)
-        response = FileResponse(workbook, content_type=content_type)
-    elif fmt == "pdf":
-        response = HttpResponse(exports.pdf_summary(selectors.summary(filters)), content_type=content_type)
-    else:
-        response = JsonResponse(
-            exports.json_summary(selectors.summary(filters)), json_dumps_params={"ensure_ascii": False}
-        )
+    with replica_reads():
+        if fmt == "csv":
+            rows = {
+                "assignments": lambda: exports.csv_assignments(filters),
+                "cases": lambda: exports.csv_cases(filters),
+                "summary": lambda: exports.csv_summary(selectors.summary(filters)),
+            }[kind]()
+            response = StreamingHttpResponse(replica_stream(rows), content_type=content_type)
+        elif fmt == "xlsx":
+            workbook = tempfile.TemporaryFile()  # noqa: SIM115 (FileResponse closes it after sending)
+            exports.xlsx_workbook(selectors.summary(filters), filters, workbook)
+            workbook.seek(0)
+            response = FileResponse(workbook, content_type=content_type)
+        elif fmt == "pdf":
+            response = HttpResponse(exports.pdf_summary(selectors.summary(filters)), content_type=content_type)
+        else:
+            response = JsonResponse(
+                exports.json_summary(selectors.summary(filters)), json_dumps_params={"ensure_ascii": False}
+            )
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response["Cache-Control"] = "no-store"  # personal data: no browser or proxy keeps a copy
     return response
