@@ -41,6 +41,17 @@ def pytest_runtest_setup(item):
         pytest.skip(message)
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker, request):
+    """Under --nomigrations (the mutation run, tests/MUTATION.md) the tables come from
+    the models, without the rule sets the data migration ships: load them as it does."""
+    if request.config.getoption("nomigrations", False):
+        from violations.rule_data import load_rule_sets
+
+        with django_db_blocker.unblock():
+            load_rule_sets()
+
+
 @pytest.fixture(autouse=True)
 def test_settings(settings):
     # PBKDF2 is slow on purpose; the tests check behaviour, not hash strength.
