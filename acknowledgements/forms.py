@@ -9,7 +9,9 @@ COMMITMENT = _("Tôi đã đọc, hiểu và cam kết thực hiện nghiêm tú
 
 
 class AcknowledgeForm(forms.Form):
-    commitment = forms.BooleanField(label=COMMITMENT, error_messages={"required": _("Hãy đánh dấu cam kết.")})
+    commitment = forms.BooleanField(
+        label=COMMITMENT, error_messages={"required": _("Hãy đánh dấu cam kết: tôi đã đọc, hiểu và cam kết thực hiện.")}
+    )
 
     def __init__(self, *args, version, requires_password: bool, **kwargs):
         super().__init__(*args, **kwargs)
@@ -19,13 +21,26 @@ class AcknowledgeForm(forms.Form):
                 choices=list(enumerate(question.choices)),
                 coerce=int,
                 widget=forms.RadioSelect,
-                error_messages={"required": _("Hãy trả lời câu hỏi này.")},
+                error_messages={
+                    "required": _("Chọn câu trả lời cho câu hỏi: %(question)s") % {"question": question.prompt}
+                },
             )
         if requires_password:
             self.fields["password"] = forms.CharField(
                 label=_("Mật khẩu của bạn (chữ ký điện tử)"),
                 widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+                error_messages={"required": _("Nhập mật khẩu đăng nhập của bạn để ký xác nhận.")},
             )
+        # The commitment comes last on the page: so it does in the error summary.
+        self.fields["commitment"] = self.fields.pop("commitment")
+
+    def mark_wrong(self, positions) -> None:
+        """Tie "wrong answer" to each question answered wrongly, naming it."""
+        for position in positions:
+            name = f"q{position}"
+            if name in self.fields:
+                message = _("Câu trả lời cho câu hỏi “%(question)s” chưa đúng. Hãy đọc lại văn bản và chọn lại.")
+                self.add_error(name, message % {"question": self.fields[name].label})
 
     def answers(self) -> dict[int, int]:
         return {int(name[1:]): value for name, value in self.cleaned_data.items() if name.startswith("q")}
@@ -33,10 +48,20 @@ class AcknowledgeForm(forms.Form):
 
 class LaunchForm(forms.Form):
     units = forms.ModelMultipleChoiceField(
-        queryset=Unit.objects.none(), label=_("Đơn vị áp dụng"), widget=forms.CheckboxSelectMultiple
+        queryset=Unit.objects.none(),
+        label=_("Đơn vị áp dụng"),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Chọn ít nhất một đơn vị áp dụng.")},
     )
     include_subtree = forms.BooleanField(label=_("Gồm cả các đơn vị trực thuộc"), required=False, initial=True)
-    due_on = forms.DateField(label=_("Hạn xác nhận"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    due_on = forms.DateField(
+        label=_("Hạn xác nhận"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={
+            "required": _("Nhập hạn xác nhận."),
+            "invalid": _("Hạn xác nhận chưa đúng; hãy chọn lại trên lịch."),
+        },
+    )
     requires_password = forms.BooleanField(label=_("Yêu cầu xác nhận bằng mật khẩu"), required=False)
 
     def __init__(self, *args, units, **kwargs):
@@ -61,6 +86,13 @@ class ImplementationReportForm(forms.ModelForm):
             "attachment": forms.FileInput,
         }
         help_texts = {"attachment": _("Ảnh PNG, JPEG, WebP, tệp PDF hoặc video MP4 (biên bản, danh sách ký tên).")}
+        error_messages = {
+            "method": {"required": _("Chọn hình thức triển khai.")},
+            "held_on": {
+                "required": _("Nhập ngày triển khai."),
+                "invalid": _("Ngày chưa đúng; hãy chọn lại trên lịch."),
+            },
+        }
 
 
 class PersonChoiceField(forms.ModelMultipleChoiceField):
@@ -73,7 +105,11 @@ class MeetingForm(forms.Form):
     """Plan a session. The roster shown is that of the units in the query string
     (a GET form picks them, with a search box), so no script is needed."""
 
-    campaigns = forms.MultipleChoiceField(label=_("Văn bản quán triệt"), widget=forms.CheckboxSelectMultiple)
+    campaigns = forms.MultipleChoiceField(
+        label=_("Văn bản quán triệt"),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Chọn ít nhất một văn bản quán triệt.")},
+    )
     units = forms.ModelMultipleChoiceField(
         queryset=Unit.objects.none(), label=_("Đơn vị tham dự"), widget=forms.MultipleHiddenInput
     )
@@ -81,9 +117,17 @@ class MeetingForm(forms.Form):
         label=_("Thời gian"),
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        error_messages={
+            "required": _("Nhập ngày giờ buổi quán triệt."),
+            "invalid": _("Ngày giờ chưa đúng; hãy chọn lại trên lịch."),
+        },
     )
-    place = forms.CharField(label=_("Địa điểm"), max_length=200)
-    chair = forms.CharField(label=_("Người chủ trì"), max_length=150)
+    place = forms.CharField(
+        label=_("Địa điểm"), max_length=200, error_messages={"required": _("Nhập địa điểm buổi quán triệt.")}
+    )
+    chair = forms.CharField(
+        label=_("Người chủ trì"), max_length=150, error_messages={"required": _("Nhập họ tên người chủ trì.")}
+    )
     people = PersonChoiceField(
         queryset=Person.objects.none(), label=_("Người tham dự"), required=False, widget=forms.CheckboxSelectMultiple
     )
@@ -138,7 +182,13 @@ class MeetingRecordForm(forms.Form):
 
 
 class CheckinOpenForm(forms.Form):
-    minutes = forms.IntegerField(label=_("Mở điểm danh trong (phút)"), min_value=1, max_value=24 * 60, initial=30)
+    minutes = forms.IntegerField(
+        label=_("Mở điểm danh trong (phút)"),
+        min_value=1,
+        max_value=24 * 60,
+        initial=30,
+        error_messages={"required": _("Nhập số phút mở điểm danh."), "invalid": _("Nhập một số phút, ví dụ: 30.")},
+    )
 
 
 class OnBehalfForm(forms.Form):

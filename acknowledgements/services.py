@@ -40,6 +40,14 @@ OUTSIDE_SCOPE = gettext_lazy("Một số người được chọn không thuộc
 PROBLEMS_KEPT = 10_000
 
 
+class WrongAnswers(ValidationError):
+    """Some quiz questions were answered wrongly: `positions` says which."""
+
+    def __init__(self, positions: list[int]):
+        super().__init__(_("Một số câu trả lời chưa đúng. Hãy đọc lại văn bản và trả lời lại."), code="wrong_answers")
+        self.positions = positions
+
+
 class CampaignAlreadyLaunched(ValidationError):
     """The directive has its campaign already (maybe launched a moment ago by someone
     else): `campaign` is that one."""
@@ -202,8 +210,8 @@ def acknowledgement_record(
     if assignment.closed_at is not None:
         raise ValidationError(_("Văn bản này đã có phiên bản mới; hãy đọc và xác nhận phiên bản mới."))
     version = assignment.version
-    if check_answers(version, answers or {}):
-        raise ValidationError(_("Một số câu trả lời chưa đúng. Hãy đọc lại văn bản và trả lời lại."))
+    if wrong := check_answers(version, answers or {}):
+        raise WrongAnswers(wrong)
     if assignment.campaign.requires_password:
         signature_check(person=by, password=password or "")
 

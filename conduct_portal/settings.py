@@ -89,6 +89,8 @@ TEMPLATES = [
         },
     },
 ]
+# Every form gets an error summary linked to its fields (core/forms.py).
+FORM_RENDERER = "core.forms.PortalFormRenderer"
 
 # The embedded default is SQLite, so `make run` needs no server.
 DATABASES = {

@@ -102,6 +102,14 @@ class UploadForm(forms.Form):
         return data
 
 
+REVIEW_REQUIRED = {
+    "owner_unit": _("Chọn đơn vị quản lý."),
+    "doc_type": _("Chọn loại văn bản."),
+    "subject": _("Nhập trích yếu (tiêu đề) của văn bản."),
+    "text": _("Dán hoặc nhập toàn văn của văn bản."),
+}
+
+
 class DirectiveForm(forms.ModelForm):
     """The review form: every field the importer read, for a person to check."""
 
@@ -129,6 +137,8 @@ class DirectiveForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["owner_unit"].queryset = units
         self.fields["doc_type"].choices = DocType.choices
+        for name, message in REVIEW_REQUIRED.items():
+            self.fields[name].error_messages = {**self.fields[name].error_messages, "required": message}
         name_length_errors(self)
 
     def clean_text(self):
@@ -169,8 +179,16 @@ class AttachmentForm(forms.Form):
 
 
 class VersionForm(forms.Form):
-    text = forms.CharField(label=_("Toàn văn của phiên bản mới"), widget=forms.Textarea(attrs={"rows": 16}))
-    change_note = forms.CharField(label=_("Nội dung thay đổi"), widget=forms.Textarea(attrs={"rows": 2}))
+    text = forms.CharField(
+        label=_("Toàn văn của phiên bản mới"),
+        widget=forms.Textarea(attrs={"rows": 16}),
+        error_messages={"required": _("Dán hoặc nhập toàn văn của phiên bản mới.")},
+    )
+    change_note = forms.CharField(
+        label=_("Nội dung thay đổi"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": _("Ghi nội dung thay đổi so với phiên bản trước.")},
+    )
     is_material = forms.TypedChoiceField(
         label=_("Loại thay đổi"),
         choices=[
@@ -179,6 +197,7 @@ class VersionForm(forms.Form):
         ],
         coerce=lambda value: value == "1",
         widget=forms.RadioSelect,
+        error_messages={"required": _("Chọn loại thay đổi: thay đổi nội dung hay sửa lỗi trình bày.")},
     )
     drop = forms.MultipleChoiceField(
         label=_("Bỏ tài liệu gửi kèm"),
@@ -205,6 +224,15 @@ class VersionForm(forms.Form):
 
 
 class QuestionForm(forms.Form):
-    prompt = forms.CharField(label=_("Câu hỏi"), widget=forms.Textarea(attrs={"rows": 2}))
-    choices = LinesField(label=_("Các phương án (mỗi dòng một phương án)"))
-    answer = forms.IntegerField(label=_("Số thứ tự phương án đúng"), min_value=1)
+    prompt = forms.CharField(
+        label=_("Câu hỏi"), widget=forms.Textarea(attrs={"rows": 2}), error_messages={"required": _("Nhập câu hỏi.")}
+    )
+    choices = LinesField(
+        label=_("Các phương án (mỗi dòng một phương án)"),
+        error_messages={"required": _("Nhập các phương án trả lời, mỗi dòng một phương án.")},
+    )
+    answer = forms.IntegerField(
+        label=_("Số thứ tự phương án đúng"),
+        min_value=1,
+        error_messages={"required": _("Nhập số thứ tự của phương án đúng, ví dụ: 2."), "invalid": _("Nhập một số.")},
+    )

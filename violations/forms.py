@@ -31,15 +31,33 @@ class MultipleFileField(forms.FileField):
         return [single(item, initial) for item in items]
 
 
+URL_INVALID = _("Đường dẫn chưa đúng; hãy sao chép đường dẫn của bài đăng, ví dụ: facebook.com/…")
+
+
 class CaseFields(forms.Form):
-    category = forms.ChoiceField(label=_("Loại vi phạm"), choices=Category.choices)
-    platform = forms.ChoiceField(label=_("Nền tảng"), choices=Platform.choices)
-    url = forms.URLField(label=_("Đường dẫn bài đăng"), required=False, max_length=500, assume_scheme="https")
+    category = forms.ChoiceField(
+        label=_("Loại vi phạm"), choices=Category.choices, error_messages={"required": _("Chọn loại vi phạm.")}
+    )
+    platform = forms.ChoiceField(
+        label=_("Nền tảng"), choices=Platform.choices, error_messages={"required": _("Chọn nền tảng.")}
+    )
+    url = forms.URLField(
+        label=_("Đường dẫn bài đăng"), required=False, max_length=500, assume_scheme="https",
+        error_messages={"invalid": URL_INVALID},
+    )  # fmt: skip
     seen_at = forms.DateTimeField(
         label=_("Thời điểm phát hiện"),
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        error_messages={
+            "required": _("Nhập thời điểm phát hiện vi phạm."),
+            "invalid": _("Thời điểm phát hiện chưa đúng; hãy chọn lại ngày giờ."),
+        },
     )
-    description = forms.CharField(label=_("Mô tả"), widget=forms.Textarea(attrs={"rows": 5}))
+    description = forms.CharField(
+        label=_("Mô tả"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        error_messages={"required": _("Mô tả vi phạm: ai, đăng gì, ở đâu.")},
+    )
     files = MultipleFileField(label=_("Tệp chứng cứ (ảnh PNG/JPEG/WebP, PDF, video MP4)"))
 
     def clean_seen_at(self):
@@ -56,7 +74,13 @@ class ObligationChoice(forms.ModelMultipleChoiceField):
 
 
 class ReportForm(CaseFields):
-    subject_email = forms.EmailField(label=_("E-mail của người bị phản ánh"))
+    subject_email = forms.EmailField(
+        label=_("E-mail của người bị phản ánh"),
+        error_messages={
+            "required": _("Nhập e-mail của người bị phản ánh."),
+            "invalid": _("E-mail chưa đúng, ví dụ: nguyenvana@coquan.gov.vn."),
+        },
+    )
     directives = forms.ModelMultipleChoiceField(
         label=_("Văn bản bị vi phạm"),
         queryset=Directive.objects.none(),
@@ -91,8 +115,16 @@ class ReportForm(CaseFields):
 
 
 class AnonymousReportForm(CaseFields):
-    unit = forms.ModelChoiceField(label=_("Đơn vị của người bị phản ánh"), queryset=Unit.objects.order_by("path"))
-    subject_description = forms.CharField(label=_("Họ tên, chức vụ của người bị phản ánh (nếu biết)"), max_length=255)
+    unit = forms.ModelChoiceField(
+        label=_("Đơn vị của người bị phản ánh"),
+        queryset=Unit.objects.order_by("path"),
+        error_messages={"required": _("Chọn đơn vị của người bị phản ánh.")},
+    )
+    subject_description = forms.CharField(
+        label=_("Họ tên, chức vụ của người bị phản ánh (nếu biết)"),
+        max_length=255,
+        error_messages={"required": _("Nhập họ tên hoặc chức vụ của người bị phản ánh.")},
+    )
     subject_is_head = forms.BooleanField(
         label=_("Người bị phản ánh là thủ trưởng hoặc cấp phó của đơn vị này"),
         help_text=_("Khi đó phản ánh được chuyển lên thủ trưởng đơn vị cấp trên, không đến người bị phản ánh."),
@@ -113,6 +145,7 @@ class MonitoringForm(ReportForm):
         label=_("E-mail của người bị phản ánh (nếu biết)"),
         required=False,
         help_text=_("Khi có e-mail, đơn vị được lấy theo tài khoản của người đó."),
+        error_messages={"invalid": _("E-mail chưa đúng, ví dụ: nguyenvana@coquan.gov.vn.")},
     )
     unit = forms.ModelChoiceField(label=_("Đơn vị của người bị phản ánh"), queryset=Unit.objects.none(), required=False)
     subject_description = forms.CharField(
@@ -167,13 +200,18 @@ class TransitionForm(forms.Form):
     outcome = forms.CharField(label=_("Biện pháp xử lý"), required=False, max_length=40)
 
 
-def _date(label):
-    return forms.DateField(label=label, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+def _date(label, required):
+    return forms.DateField(
+        label=label,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={"required": required, "invalid": _("Ngày chưa đúng; hãy chọn lại trên lịch.")},
+    )
 
 
-def _document(label):
+def _document(label, required):
     return forms.FileField(
         label=label,
+        error_messages={"required": required},
         widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,.docx,image/png,image/jpeg,image/webp"}),
     )
 
@@ -181,7 +219,7 @@ def _document(label):
 class ClassifyForm(forms.Form):
     staff_kind = forms.ChoiceField(label=_("Loại cán bộ"), choices=StaffKind.choices)
     holds_management_post = forms.BooleanField(label=_("Giữ chức vụ lãnh đạo, quản lý"), required=False)
-    violated_on = _date(_("Ngày vi phạm"))
+    violated_on = _date(_("Ngày vi phạm"), _("Nhập ngày vi phạm."))
     severity = forms.ModelChoiceField(label=_("Mức độ vi phạm"), queryset=Severity.objects.none(), required=False)
 
     def __init__(self, *args, report=None, **kwargs):
@@ -193,13 +231,13 @@ class ClassifyForm(forms.Form):
 
 
 class MeetingForm(forms.Form):
-    held_on = _date(_("Ngày họp kiểm điểm"))
+    held_on = _date(_("Ngày họp kiểm điểm"), _("Nhập ngày họp kiểm điểm."))
     chair = forms.CharField(label=_("Người chủ trì"), max_length=255)
     attendees = forms.CharField(label=_("Thành phần tham dự"), widget=forms.Textarea(attrs={"rows": 2}))
     conclusion = forms.CharField(
         label=_("Kết luận, kiến nghị"), widget=forms.Textarea(attrs={"rows": 2}), required=False
     )
-    minutes = _document(_("Biên bản họp (PDF, Word hoặc ảnh)"))
+    minutes = _document(_("Biên bản họp (PDF, Word hoặc ảnh)"), _("Tải lên biên bản họp kiểm điểm."))
 
 
 class _MeasureChoice(forms.ModelChoiceField):
@@ -208,12 +246,12 @@ class _MeasureChoice(forms.ModelChoiceField):
 
 
 class CouncilForm(forms.Form):
-    held_on = _date(_("Ngày họp Hội đồng"))
+    held_on = _date(_("Ngày họp Hội đồng"), _("Nhập ngày họp Hội đồng."))
     members = forms.CharField(label=_("Thành viên Hội đồng"), widget=forms.Textarea(attrs={"rows": 2}))
     recommendation = _MeasureChoice(label=_("Kiến nghị hình thức kỷ luật"), queryset=Measure.objects.none())
     votes_for = forms.IntegerField(label=_("Số phiếu đồng ý"), min_value=0)
     votes_against = forms.IntegerField(label=_("Số phiếu không đồng ý"), min_value=0)
-    minutes = _document(_("Biên bản họp Hội đồng"))
+    minutes = _document(_("Biên bản họp Hội đồng"), _("Tải lên biên bản họp Hội đồng."))
 
     def __init__(self, *args, measures=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -222,10 +260,10 @@ class CouncilForm(forms.Form):
 
 class DecisionForm(forms.Form):
     number = forms.CharField(label=_("Số quyết định"), max_length=60)
-    signed_on = _date(_("Ngày ký"))
+    signed_on = _date(_("Ngày ký"), _("Nhập ngày ký quyết định."))
     signer = forms.CharField(label=_("Người ký"), max_length=255)
     measure = _MeasureChoice(label=_("Hình thức kỷ luật"), queryset=Measure.objects.none())
-    document = _document(_("Quyết định đã ký"))
+    document = _document(_("Quyết định đã ký"), _("Tải lên quyết định đã ký."))
 
     def __init__(self, *args, measures=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -233,12 +271,12 @@ class DecisionForm(forms.Form):
 
 
 class NotifyForm(forms.Form):
-    notified_on = _date(_("Ngày thông báo"))
+    notified_on = _date(_("Ngày thông báo"), _("Nhập ngày thông báo quyết định."))
 
 
 class DeferralForm(forms.Form):
     case = forms.ModelChoiceField(label=_("Trường hợp"), queryset=DeferralCase.objects.none())
-    started_on = _date(_("Từ ngày"))
+    started_on = _date(_("Từ ngày"), _("Nhập ngày bắt đầu."))
     note = forms.CharField(label=_("Căn cứ, giấy tờ"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
 
     def __init__(self, *args, report=None, **kwargs):
@@ -248,26 +286,40 @@ class DeferralForm(forms.Form):
 
 
 class DeferralEndForm(forms.Form):
-    ended_on = _date(_("Đến ngày"))
+    ended_on = _date(_("Đến ngày"), _("Nhập ngày tiếp tục xem xét."))
 
 
 class ExtensionForm(forms.Form):
     clock = forms.ChoiceField(label=_("Thời hạn"), choices=Extension.Clock.choices)
-    decided_on = _date(_("Ngày văn bản gia hạn"))
+    decided_on = _date(_("Ngày văn bản gia hạn"), _("Nhập ngày của văn bản gia hạn."))
     document = forms.CharField(label=_("Số văn bản gia hạn"), max_length=80)
     reason = forms.CharField(label=_("Lý do"), widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class DenunciationForm(forms.Form):
-    subject_email = forms.EmailField(label=_("E-mail của người bị tố cáo"))
-    denouncer_name = forms.CharField(label=_("Họ tên người tố cáo"), max_length=255)
-    denouncer_address = forms.CharField(label=_("Địa chỉ người tố cáo"), max_length=500)
+    subject_email = forms.EmailField(
+        label=_("E-mail của người bị tố cáo"),
+        error_messages={
+            "required": _("Nhập e-mail của người bị tố cáo."),
+            "invalid": _("E-mail chưa đúng, ví dụ: nguyenvana@coquan.gov.vn."),
+        },
+    )
+    denouncer_name = forms.CharField(
+        label=_("Họ tên người tố cáo"), max_length=255, error_messages={"required": _("Nhập họ tên người tố cáo.")}
+    )
+    denouncer_address = forms.CharField(
+        label=_("Địa chỉ người tố cáo"), max_length=500, error_messages={"required": _("Nhập địa chỉ người tố cáo.")}
+    )
     denouncer_contact = forms.CharField(label=_("Điện thoại, e-mail người tố cáo"), max_length=255, required=False)
-    received_on = _date(_("Ngày nhận tố cáo"))
-    category = forms.ChoiceField(label=_("Loại vi phạm"), choices=Category.choices)
-    platform = forms.ChoiceField(label=_("Nền tảng"), choices=Platform.choices)
-    url = forms.URLField(label=_("Đường dẫn bài đăng"), required=False, max_length=500, assume_scheme="https")
-    description = forms.CharField(label=_("Nội dung tố cáo"), widget=forms.Textarea(attrs={"rows": 5}))
+    received_on = _date(_("Ngày nhận tố cáo"), _("Nhập ngày nhận tố cáo."))
+    category = CaseFields.base_fields["category"]
+    platform = CaseFields.base_fields["platform"]
+    url = CaseFields.base_fields["url"]
+    description = forms.CharField(
+        label=_("Nội dung tố cáo"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        error_messages={"required": _("Nhập nội dung tố cáo.")},
+    )
 
     def clean_subject_email(self):
         email = self.cleaned_data["subject_email"].strip().lower()
@@ -279,13 +331,22 @@ class DenunciationForm(forms.Form):
 
 
 class TextForm(forms.Form):
-    text = forms.CharField(label=_("Nội dung"), widget=forms.Textarea(attrs={"rows": 3}))
+    text = forms.CharField(
+        label=_("Nội dung"), widget=forms.Textarea(attrs={"rows": 3}), error_messages={"required": _("Nhập nội dung.")}
+    )
     files = MultipleFileField(label=_("Tệp đính kèm"))
 
 
 class FollowUpForm(forms.Form):
-    code = forms.CharField(label=_("Mã tiếp nhận"), max_length=16)
-    secret = forms.CharField(label=_("Mã bí mật"), max_length=64, widget=forms.PasswordInput(render_value=False))
+    code = forms.CharField(
+        label=_("Mã tiếp nhận"), max_length=16, error_messages={"required": _("Nhập mã tiếp nhận ghi trên biên nhận.")}
+    )
+    secret = forms.CharField(
+        label=_("Mã bí mật"),
+        max_length=64,
+        widget=forms.PasswordInput(render_value=False),
+        error_messages={"required": _("Nhập mã bí mật ghi trên biên nhận.")},
+    )
     text = forms.CharField(
         label=_("Gửi thêm thông tin (không bắt buộc)"), widget=forms.Textarea(attrs={"rows": 3}), required=False
     )

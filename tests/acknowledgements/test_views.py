@@ -37,7 +37,10 @@ def test_a_staff_member_acknowledges_on_the_reading_page(client, cast, campaign)
     url = reverse("acknowledgements:read", args=[assignment.pk])
 
     without_tick = client.post(url, {}).content.decode()
-    assert "Hãy đánh dấu cam kết." in without_tick and not Acknowledgement.objects.exists()
+    assert (
+        "Hãy đánh dấu cam kết: tôi đã đọc, hiểu và cam kết thực hiện." in without_tick
+        and not Acknowledgement.objects.exists()
+    )
 
     client.post(url, {"commitment": "on"}, HTTP_USER_AGENT="Chromium thử", REMOTE_ADDR="10.1.2.3")
     page = client.get(url).content.decode()

@@ -1,0 +1,199 @@
+"""Errors you cannot miss: each main form, sent empty, comes back with a summary at
+the top of the form linking to each field in error, "Lỗi: " before the page title,
+and each message tied to its field, in Vietnamese and saying what to do."""
+
+import lxml.html
+import pytest
+from django.urls import reverse
+
+from acknowledgements.models import Assignment
+
+
+def errors_of(response):
+    """What the user meets: the title, the summary's entries (text, link target),
+    and the field each target names, with its aria-invalid and aria-describedby."""
+    assert response.status_code == 200
+    page = lxml.html.fromstring(response.content.decode())
+    summaries = page.xpath("//*[@data-error-summary]")
+    assert len(summaries) == 1, "one error summary"
+    summary = summaries[0]
+    assert summary.get("tabindex") == "-1" and summary.xpath("ancestor::form"), "focusable, inside the form"
+    assert summary.xpath(".//h2")[0].text_content().strip() == "Có lỗi cần sửa"
+    entries = []
+    for item in summary.xpath(".//li"):
+        links = item.xpath(".//a")
+        entries.append((item.text_content().strip(), links[0].get("href")[1:] if links else None))
+    return page.findtext(".//title"), entries, page
+
+
+def assert_tied(page, field_id, message):
+    """The field is marked invalid and described by the message shown beside it."""
+    field = page.get_element_by_id(field_id)
+    # A group of radios or checkboxes is described on its fieldset.
+    described = field.get("aria-describedby") or field.xpath("ancestor::fieldset")[0].get("aria-describedby", "")
+    shown = " ".join(page.get_element_by_id(part).text_content() for part in described.split())
+    assert message in shown, f"{field_id} is described by {shown!r}"
+    assert field.get("aria-invalid") == "true"
+
+
+def test_an_empty_acknowledgement_names_the_question_and_the_commitment(client, cast, org, quiz_directive, due_on):
+    from acknowledgements import services
+
+    services.campaign_launch(
+        directive=quiz_directive, targets=[(org.team, False)], due_on=due_on, by=cast.administrator
+    )
+    assignment = Assignment.objects.get(person=cast.staff)
+    client.force_login(cast.staff)
+
+    title, entries, page = errors_of(client.post(reverse("acknowledgements:read", args=[assignment.pk]), {}))
+
+    assert title.startswith("Lỗi: ")
+    assert entries == [
+        ("Chọn câu trả lời cho câu hỏi: Được đăng bí mật nhà nước lên mạng xã hội không?", "id_q0_0"),
+        ("Hãy đánh dấu cam kết: tôi đã đọc, hiểu và cam kết thực hiện.", "id_commitment"),
+    ]
+    assert_tied(page, "id_q0_0", "Chọn câu trả lời cho câu hỏi")
+    assert_tied(page, "id_commitment", "Hãy đánh dấu cam kết")
+    assert page.xpath("//form[@novalidate]//fieldset/legend")[0].text_content().startswith("Được đăng bí mật")
+
+
+def submit_empty(client, person, url, data=None):
+    if person is not None:
+        client.force_login(person)
+    return errors_of(client.post(url, data or {}))
+
+
+CASE_FIELDS = [
+    ("Chọn loại vi phạm.", "id_category"),
+    ("Chọn nền tảng.", "id_platform"),
+    ("Nhập thời điểm phát hiện vi phạm.", "id_seen_at"),
+    ("Mô tả vi phạm: ai, đăng gì, ở đâu.", "id_description"),
+]
+
+
+@pytest.mark.parametrize("who", ["staff", "unit_head"])
+def test_an_empty_case_says_what_to_fill_in(client, cast, who):
+    title, entries, page = submit_empty(client, getattr(cast, who), reverse("violations:new"))
+
+    assert title.startswith("Lỗi: ")
+    assert entries == [("Nhập e-mail của người bị phản ánh.", "id_subject_email"), *CASE_FIELDS]
+    assert_tied(page, "id_subject_email", "Nhập e-mail của người bị phản ánh.")
+    assert_tied(page, "id_category", "Chọn loại vi phạm.")
+    assert "Trường này là bắt buộc." not in page.text_content()
+
+
+def test_an_empty_anonymous_report_says_what_to_fill_in(client, cast):
+    title, entries, page = submit_empty(client, None, reverse("violations:anonymous"))
+
+    assert title.startswith("Lỗi: ")
+    assert entries[0] == ("Chọn đơn vị của người bị phản ánh.", "id_unit")
+    assert entries[-4:] == CASE_FIELDS
+    assert_tied(page, "id_unit", "Chọn đơn vị của người bị phản ánh.")
+
+
+def test_an_empty_monitoring_case_says_what_to_fill_in(client, cast):
+    title, entries, _page = submit_empty(client, cast.inspector, reverse("violations:monitoring_new"))
+
+    assert title.startswith("Lỗi: ")
+    assert entries == [
+        ("Hãy ghi e-mail của người bị phản ánh, hoặc mô tả người đó và chọn đơn vị của họ.", None),
+        *CASE_FIELDS,
+    ]
+
+
+def test_a_wrong_quiz_answer_names_the_question(client, cast, org, quiz_directive, due_on):
+    from acknowledgements import services
+
+    services.campaign_launch(
+        directive=quiz_directive, targets=[(org.team, False)], due_on=due_on, by=cast.administrator
+    )
+    assignment = Assignment.objects.get(person=cast.staff)
+
+    _title, entries, page = submit_empty(
+        client, cast.staff, reverse("acknowledgements:read", args=[assignment.pk]), {"q0": "0", "commitment": "on"}
+    )
+
+    message = (
+        "Câu trả lời cho câu hỏi “Được đăng bí mật nhà nước lên mạng xã hội không?” chưa đúng. "
+        "Hãy đọc lại văn bản và chọn lại."
+    )
+    assert entries == [(message, "id_q0_0")]
+    assert_tied(page, "id_q0_0", message)
+
+
+def test_a_wrong_signature_password_is_tied_to_the_password_box(client, cast, org, tax_letter, due_on):
+    from acknowledgements import services
+
+    services.campaign_launch(
+        directive=tax_letter, targets=[(org.team, False)], due_on=due_on, by=cast.administrator, requires_password=True
+    )
+    assignment = Assignment.objects.get(person=cast.staff)
+    url = reverse("acknowledgements:read", args=[assignment.pk])
+
+    _title, empty, _page = submit_empty(client, cast.staff, url)
+    _title, wrong, page = submit_empty(client, cast.staff, url, {"commitment": "on", "password": "sai-mat-khau"})
+
+    assert empty[0] == ("Nhập mật khẩu đăng nhập của bạn để ký xác nhận.", "id_password")
+    assert wrong == [("Mật khẩu không đúng.", "id_password")]
+    assert_tied(page, "id_password", "Mật khẩu không đúng.")
+
+
+def test_an_empty_import_review_asks_for_the_unit_the_title_and_the_text(client, cast):
+    _title, entries, page = submit_empty(client, cast.administrator, reverse("directives:import"), {"review": "1"})
+
+    assert ("Chọn đơn vị quản lý.", "id_owner_unit") in entries
+    assert ("Nhập trích yếu (tiêu đề) của văn bản.", "id_subject") in entries
+    assert ("Dán hoặc nhập toàn văn của văn bản.", "id_text") in entries
+    assert_tied(page, "id_owner_unit", "Chọn đơn vị quản lý.")
+
+
+def test_an_empty_upload_says_to_choose_a_file_or_paste_text(client, cast):
+    title, entries, _page = submit_empty(client, cast.administrator, reverse("directives:import"))
+
+    assert title.startswith("Lỗi: Nhập văn bản")
+    assert entries == [("Hãy chọn một tệp hoặc dán nội dung văn bản.", None)]
+
+
+def test_an_empty_meeting_asks_for_the_directive_time_place_and_chair(client, cast, org, campaign):
+    _title, entries, _page = submit_empty(
+        client, cast.unit_head, reverse("acknowledgements:meeting_new"), {"units": [org.department.pk]}
+    )
+
+    assert entries == [
+        ("Chọn ít nhất một văn bản quán triệt.", "id_campaigns_0"),
+        ("Nhập ngày giờ buổi quán triệt.", "id_held_at"),
+        ("Nhập địa điểm buổi quán triệt.", "id_place"),
+        ("Nhập họ tên người chủ trì.", "id_chair"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("social:check", [("Hãy dán nội dung bài viết cần kiểm tra.", "id_text")]),
+        (
+            "social:request_new",
+            [
+                ("Hãy nhập nội dung dự kiến đăng.", "id_text"),
+                ("Hãy chọn nền tảng sẽ đăng.", "id_platform"),
+                ("Hãy ghi tài khoản hoặc trang sẽ đăng.", "id_account"),
+                ("Hãy chọn ngày giờ dự kiến đăng.", "id_planned_at"),
+            ],
+        ),
+        (
+            "social:incident_new",
+            [
+                ("Hãy chọn sự việc.", "id_kind"),
+                ("Hãy chọn nền tảng.", "id_platform"),
+                ("Hãy ghi tên hoặc đường dẫn của tài khoản.", "id_account_name"),
+                ("Hãy kể ngắn gọn chuyện gì đã xảy ra.", "id_what_happened"),
+                ("Hãy chọn thời điểm phát hiện.", "id_noticed_at"),
+            ],
+        ),
+    ],
+)
+def test_empty_social_forms_say_what_to_fill_in(client, cast, url, expected):
+    title, entries, _page = submit_empty(client, cast.staff, reverse(url))
+
+    assert title.startswith("Lỗi: ")
+    assert entries == expected
