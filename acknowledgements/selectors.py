@@ -5,7 +5,7 @@ from django.db.models import Case, Count, IntegerField, Min, Q, QuerySet, Value,
 from django.http import Http404
 from django.utils import timezone
 
-from acknowledgements.models import OPEN, Assignment
+from acknowledgements.models import OPEN, Assignment, Method
 from organization import permissions
 from organization.models import Person, Role, RoleGrant
 
@@ -81,12 +81,14 @@ def unit_compliance(unit, *, directive_id=None, status=""):
 
 
 def compliance_counts(rows) -> dict[str, int]:
+    """Totals of `rows`, and the acknowledged ones by method (online, meeting, behalf)."""
     on = today()
     return rows.order_by().aggregate(
         total=Count("id"),
         done=Count("id", filter=Q(acknowledged_at__isnull=False)),
         pending=Count("id", filter=OPEN),
         overdue=Count("id", filter=OPEN & Q(due_on__lt=on)),
+        **{method: Count("id", filter=Q(acknowledgement__method=method)) for method in Method.values},
     )
 
 

@@ -10,6 +10,7 @@ import datetime
 
 from django.conf import settings
 
+from acknowledgements.models import Method
 from reports.selectors import Filters
 
 FROM = """
@@ -18,6 +19,7 @@ FROM = """
     JOIN organization_unit u ON u.id = p.unit_id
     JOIN directives_version v ON v.id = a.version_id
     JOIN directives_directive d ON d.id = v.directive_id
+    LEFT JOIN acknowledgements_acknowledgement k ON k.assignment_id = a.id
     WHERE a.closed_at IS NULL AND u.path LIKE %(path)s"""
 ORDER = " ORDER BY u.path, p.full_name, a.id"
 DIRECTIVE = "CASE WHEN d.number <> '' THEN d.number || '/' || d.symbol ELSE left(d.subject, 80) END"
@@ -50,13 +52,23 @@ def _status(labels: dict[str, str], params: dict) -> str:
         WHEN a.due_on < %(today)s THEN %(label_overdue)s ELSE %(label_pending)s END"""
 
 
+def _method(methods: dict[str, str] | None, params: dict) -> str:
+    """The acknowledgement's method as its label; NULL for an open assignment."""
+    methods = methods or {value: str(label) for value, label in Method.choices}
+    params.update({f"method_{key}": methods.get(key, "") for key in Method.values})
+    cases = " ".join(f"WHEN '{key}' THEN %(method_{key})s" for key in Method.values)
+    return f"CASE k.method {cases} END"
+
+
 def count_sql(filters: Filters) -> tuple[str, dict]:
     where, params = _where(filters)
     return "SELECT count(*)" + where, params
 
 
-def csv_sql(filters: Filters, *, labels: dict[str, str], today: datetime.date) -> tuple[str, dict]:
-    """Nine columns as exports._csv_text writes them: empty for none (NULL, so COPY
+def csv_sql(
+    filters: Filters, *, labels: dict[str, str], today: datetime.date, methods: dict[str, str] | None = None
+) -> tuple[str, dict]:
+    """Ten columns as exports._csv_text writes them: empty for none (NULL, so COPY
     leaves it unquoted), dates in ISO form, times to the minute, a quote before any
     text a spreadsheet would run as a formula."""
     where, params = _where(filters)
@@ -68,7 +80,7 @@ def csv_sql(filters: Filters, *, labels: dict[str, str], today: datetime.date) -
     columns = [
         text("u.code"), text("u.name"), text("p.email"), text("p.full_name"), text(DIRECTIVE), "v.number",
         "to_char(a.due_on, 'YYYY-MM-DD')", f"to_char({_tz('a.acknowledged_at')}, 'YYYY-MM-DD HH24:MI')",
-        _status(labels, params),
+        _status(labels, params), text(_method(methods, params)),
     ]  # fmt: skip
     return "SELECT " + ", ".join(columns) + where + ORDER, params
 
@@ -92,7 +104,9 @@ def _string_cell(expression: str) -> str:
     )
 
 
-def xlsx_sql(filters: Filters, *, labels: dict[str, str], today: datetime.date) -> tuple[str, dict]:
+def xlsx_sql(
+    filters: Filters, *, labels: dict[str, str], today: datetime.date, methods: dict[str, str] | None = None
+) -> tuple[str, dict]:
     """One `<row>` of sheet XML per assignment, cells in column order without
     references (optional in SpreadsheetML), dates as serial numbers in the styles
     reports.xlsx defines (2: date, 3: date and time)."""
@@ -104,6 +118,6 @@ def xlsx_sql(filters: Filters, *, labels: dict[str, str], today: datetime.date) 
         _string_cell(DIRECTIVE), "'<c><v>' || v.number || '</v></c>'",
         "'<c s=\"2\"><v>' || (a.due_on - DATE '1899-12-30') || '</v></c>'",
         f"coalesce('<c s=\"3\"><v>' || round({acknowledged}, 8) || '</v></c>', '<c/>')",
-        _string_cell(_status(labels, params)),
+        _string_cell(_status(labels, params)), _string_cell(_method(methods, params)),
     ]  # fmt: skip
     return "SELECT '<row>' || " + " || ".join(cells) + " || '</row>'" + where + ORDER, params

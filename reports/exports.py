@@ -15,7 +15,7 @@ from django.db import connections, router
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from acknowledgements.models import Assignment
+from acknowledgements.models import Assignment, Method
 from reports import copy, selectors, xlsx
 from reports.pdf import pdf_summary
 from reports.selectors import Counts, Filters, Summary
@@ -41,10 +41,15 @@ def status_labels() -> dict[str, str]:
     return {"on_time": _("Đúng hạn"), "late": _("Muộn"), "pending": _("Chưa xác nhận"), "overdue": _("Quá hạn")}
 
 
+def method_labels() -> dict[str, str]:
+    """How each acknowledgement was made: trực tuyến, tại buổi quán triệt, thay mặt."""
+    return {value: str(label) for value, label in Method.choices}
+
+
 def assignment_headers() -> list[str]:
     return [
         _("Mã đơn vị"), _("Đơn vị"), _("E-mail"), _("Họ và tên"), _("Văn bản"), _("Phiên bản"),
-        _("Hạn xác nhận"), _("Thời điểm xác nhận"), _("Trạng thái"),
+        _("Hạn xác nhận"), _("Thời điểm xác nhận"), _("Trạng thái"), _("Hình thức xác nhận"),
     ]  # fmt: skip
 
 
@@ -70,9 +75,9 @@ def count_values(counts: Counts) -> list[int]:
 
 
 def _assignment_rows(filters: Filters) -> Iterator[tuple]:
-    labels = status_labels()
+    labels, methods = status_labels(), method_labels()
     for row in selectors.assignment_rows(filters):
-        yield (*row[:-1], labels[row[-1]])
+        yield (*row[:-2], labels[row[-2]], methods.get(row[-1], ""))
 
 
 # CSV
@@ -129,7 +134,7 @@ def csv_summary(summary: Summary) -> Iterator[bytes]:
 
 
 SHEET_ROWS = 1_048_575  # Excel's row limit, less the header
-PEOPLE_WIDTHS = [14, 32, 32, 28, 18, 9, 13, 17, 15]
+PEOPLE_WIDTHS = [14, 32, 32, 28, 18, 9, 13, 17, 15, 20]
 COPY_BUFFER = 1 << 20  # bytes handed on at a time from a COPY
 
 
@@ -172,7 +177,9 @@ def xlsx_workbook(summary: Summary, filters: Filters, out, *, progress: Progress
     people = _PeopleSheets(book, progress)
     using = router.db_for_read(Assignment)
     if connections[using].vendor == "postgresql":
-        sql, params = copy.xlsx_sql(filters, labels=status_labels(), today=timezone.localdate())
+        sql, params = copy.xlsx_sql(
+            filters, labels=status_labels(), methods=method_labels(), today=timezone.localdate()
+        )
         _copy_to(using, sql, params, people)
     else:
         for values in _assignment_rows(filters):
@@ -241,12 +248,14 @@ class _PeopleSheets(io.RawIOBase):
         self.sheet.set_filter(1, len(assignment_headers()))
 
 
-def _copy_to(using: str, sql: str, params: dict, sink: io.RawIOBase) -> int:
-    """COPY the statement's rows into `sink`, a megabyte at a time; the row count."""
+def _copy_to(using: str, sql: str, params: dict, sink: io.RawIOBase, *, csv_format: bool = False) -> int:
+    """COPY the statement's rows into `sink`, a megabyte at a time; the row count.
+    The text format (one line per row) for sheet XML; CSV for the CSV export."""
     buffered = io.BufferedWriter(sink, buffer_size=COPY_BUFFER)
     with connections[using].cursor() as cursor:
         statement = cursor.mogrify(sql, params).decode()
-        cursor.copy_expert(f"COPY ({statement}) TO STDOUT", buffered)
+        options = " WITH (FORMAT csv)" if csv_format else ""
+        cursor.copy_expert(f"COPY ({statement}) TO STDOUT{options}", buffered)
         rows = cursor.rowcount
     buffered.flush()
     return rows
@@ -276,9 +285,9 @@ def csv_assignments_copy(filters: Filters, out, *, progress: Progress | None = N
     buffer = io.StringIO()
     csv.writer(buffer, lineterminator="\n").writerow([_csv_text(v) for v in assignment_headers()])
     out.write(BOM + buffer.getvalue().encode("utf-8"))
-    sql, params = copy.csv_sql(filters, labels=status_labels(), today=timezone.localdate())
+    sql, params = copy.csv_sql(filters, labels=status_labels(), methods=method_labels(), today=timezone.localdate())
     using = router.db_for_read(Assignment)
-    return _copy_to(using, sql, params, _CountingSink(out, progress))
+    return _copy_to(using, sql, params, _CountingSink(out, progress), csv_format=True)
 
 
 # JSON

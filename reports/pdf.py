@@ -12,7 +12,7 @@ from fpdf import FPDF
 from fpdf.fonts import FontFace
 
 from organization.models import Unit
-from reports.selectors import Counts, Filters, Summary
+from reports.selectors import Counts, Filters, Summary, method_counts
 
 FONT = "DejaVu"
 # Nghị định 30: left margin 30-35 mm, right 15-20 mm, top and bottom 20-25 mm.
@@ -207,6 +207,8 @@ def pdf_summary(
         )
         % {**vars(total), "percent": total.percent},
     )
+    methods = "; ".join(f"{label}: {n}" for label, n in method_counts(filters))
+    _paragraph(pdf, _("Theo hình thức xác nhận: %(methods)s.") % {"methods": methods})
 
     _section(pdf, _("II. KẾT QUẢ THEO VĂN BẢN"))
     rows = [(d.code or d.subject[:80], c) for d, c in summary.by_directive]

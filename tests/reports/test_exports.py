@@ -170,7 +170,7 @@ def test_the_assignments_csv_has_a_bom_and_round_trips_every_stored_assignment(w
 
     assert rows[0] == [
         "Mã đơn vị", "Đơn vị", "E-mail", "Họ và tên", "Văn bản", "Phiên bản", "Hạn xác nhận",
-        "Thời điểm xác nhận", "Trạng thái",
+        "Thời điểm xác nhận", "Trạng thái", "Hình thức xác nhận",
     ]  # fmt: skip
     today = timezone.localdate()
     expected = [
@@ -178,7 +178,7 @@ def test_the_assignments_csv_has_a_bom_and_round_trips_every_stored_assignment(w
             a.person.unit.code, a.person.unit.name, a.person.email, a.person.full_name, a.version.directive.code,
             str(a.version.number), a.due_on.isoformat(),
             timezone.localtime(a.acknowledged_at).strftime("%Y-%m-%d %H:%M") if a.acknowledged_at else "",
-            STATUS_WORDS[status_of(a, today)],
+            STATUS_WORDS[status_of(a, today)], "Trực tuyến" if a.acknowledged_at else "",
         ]
         for a in stored_assignments(org.agency)
     ]  # fmt: skip
