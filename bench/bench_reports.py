@@ -333,6 +333,9 @@ def copy_sql(unit) -> str:
         "CASE WHEN a.acknowledged_at IS NOT NULL THEN "
         "  CASE WHEN (a.acknowledged_at AT TIME ZONE %(tz)s)::date > a.due_on THEN %(late)s ELSE %(on_time)s END "
         "WHEN a.due_on < %(today)s THEN %(overdue)s ELSE %(pending)s END",
+        "CASE (SELECT k.method FROM acknowledgements_acknowledgement k WHERE k.assignment_id = a.id) "
+        "WHEN 'online' THEN %(method_online)s WHEN 'meeting' THEN %(method_meeting)s "
+        "WHEN 'behalf' THEN %(method_behalf)s END",
     ]
     select = ", ".join(f"{column} AS {header}" for column, header in zip(columns, headers, strict=True))
     sql = (
@@ -340,7 +343,8 @@ def copy_sql(unit) -> str:
         "JOIN directives_version v ON v.id = a.version_id JOIN directives_directive d ON d.id = v.directive_id "
         f"{WHERE_SCOPE} ORDER BY u.path, p.full_name, a.id) TO STDOUT WITH (FORMAT csv, HEADER)"
     )
-    params = {**_scope_params(unit), **labels}
+    methods = {f"method_{key}": label for key, label in exports.method_labels().items()}
+    params = {**_scope_params(unit), **labels, **methods}
     with connection.cursor() as cursor:
         return cursor.cursor.mogrify(sql, params).decode()
 
