@@ -22,6 +22,10 @@ class AuditAction(models.TextChoices):
     ORIGINAL_DOWNLOADED = "original_downloaded", _("Tải bản gốc chứng cứ")
     EXPORT = "export", _("Xuất dữ liệu")
     CHECKPOINT = "checkpoint", _("Mốc kiểm tra chuỗi xác nhận")
+    MEETING_RECORDED = "meeting_recorded", _("Ghi nhận buổi quán triệt")
+    ACK_ON_BEHALF = "ack_on_behalf", _("Xác nhận thay mặt")
+    INVITATION_SENT = "invitation_sent", _("Gửi thư mời đặt mật khẩu")
+    INVITATION_RESENT = "invitation_resent", _("Gửi lại thư mời đặt mật khẩu")
 
 
 class AppendOnly(models.Model):
