@@ -11,7 +11,7 @@ class ExportLog(models.Model):
     """Who exported what, when, with which filters."""
 
     person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
-    kind = models.CharField(max_length=20)  # summary, assignments, cases
+    kind = models.CharField(max_length=20)  # summary, assignments, cases, implementation
     format = models.CharField(max_length=5)
     filters = models.JSONField(default=dict)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -20,7 +20,7 @@ class ExportLog(models.Model):
         ordering = ["-created_at"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(format__in=["csv", "xlsx", "pdf", "json"]), name="exportlog_format_valid"
+                condition=Q(format__in=["csv", "xlsx", "pdf", "json", "docx"]), name="exportlog_format_valid"
             ),
         ]
 

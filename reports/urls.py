@@ -1,6 +1,6 @@
 from django.urls import path
 
-from reports import views
+from reports import implementation_views, views
 
 app_name = "reports"
 urlpatterns = [
@@ -10,4 +10,7 @@ urlpatterns = [
     path("jobs/<int:pk>/status.json", views.job_status, name="job_status"),
     path("jobs/<int:pk>/cancel", views.job_cancel, name="job_cancel"),
     path("jobs/<int:pk>/file", views.job_download, name="job_download"),
+    path("implementation/", implementation_views.implementation_form, name="implementation"),
+    path("implementation/report.docx", implementation_views.implementation_docx_download, name="implementation_docx"),
+    path("implementation/report.pdf", implementation_views.implementation_pdf_download, name="implementation_pdf"),
 ]
