@@ -1,11 +1,8 @@
-"""The bare views of the deadline-day rush (bench/bench_scale.py), served by the same
-gunicorn as the portal (DJANGO_SETTINGS_MODULE=bench_settings, bench/ on the path):
-
-- /bench/bare/: a Django view behind the portal's whole middleware (session, CSRF,
-  log-in required, POST only) that does no work: what the framework costs per request.
-- /bench/wsgi/: answered by `application` before Django sees it: what gunicorn
-  itself costs per request.
-Everything else goes to the portal's own URLs."""
+"""The URLs of the deadline-day rush's gunicorn (bench/bench_scale.py; with
+DJANGO_SETTINGS_MODULE=bench_settings): the portal's own, and /bench/bare/, a Django
+view behind the portal's whole middleware (session, CSRF, log-in required, POST only)
+that does no work: what the framework costs per request. bench/bench_wsgi.py answers
+/bench/wsgi/ before Django sees it."""
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
@@ -22,17 +19,3 @@ def bare(request):
 
 
 urlpatterns = [path("bench/bare/", bare), *portal]
-
-_django = None
-
-
-def application(environ, start_response):
-    global _django
-    if environ.get("PATH_INFO") == "/bench/wsgi/":
-        start_response("200 OK", [("Content-Type", "text/plain"), ("Content-Length", "2")])
-        return [b"ok"]
-    if _django is None:
-        from django.core.wsgi import get_wsgi_application
-
-        _django = get_wsgi_application()
-    return _django(environ, start_response)
