@@ -19,6 +19,8 @@ from django.utils.translation import gettext as _
 from acknowledgements import chain
 from acknowledgements.models import Acknowledgement, Assignment, Attendee, Campaign, Meeting, Method
 from acknowledgements.services import OUTSIDE_SCOPE, chain_record
+from core.audit import audit_record
+from core.models import AuditAction
 from core.uploads import ALLOWED_TYPES, DOCUMENT_TYPES, CheckedFile, check_upload
 from organization import permissions
 from organization.models import Person, Role, Unit
@@ -131,7 +133,7 @@ def meeting_record(
     ticked present has every open assignment of the session's campaigns closed as
     acknowledged at the meeting, each record in the chain with the session, the
     recorder and the sheet's SHA-256; everyone else keeps their open assignments
-    (and their reminders). Returns the records made."""
+    (and their reminders); an audit row records the session. Returns the records made."""
     _check_manager(by, meeting)
     if meeting.is_recorded:
         raise ValidationError(_("Buổi quán triệt này đã được ghi nhận."))
@@ -191,6 +193,20 @@ def meeting_record(
                         sheet_sha256=checked_sheet.sha256,
                     )
                 )
+        units = sorted(meeting.units.all(), key=lambda unit: unit.path)
+        audit_record(
+            action=AuditAction.MEETING_RECORDED,
+            actor=by,
+            target=f"acknowledgements.meeting:{meeting.pk}",
+            unit_path=units[0].path if units else "",
+            data={
+                "units": [unit.code for unit in units],
+                "present": len(present),
+                "attendees": len(attendees),
+                "acknowledgements": len(records),
+                "sheet_sha256": checked_sheet.sha256,
+            },
+        )
     meeting.refresh_from_db()
     return records
 
@@ -202,7 +218,7 @@ def acknowledgement_on_behalf(
     on paper. Guarantees: only a head over the person's unit, never for themselves;
     a reason and the signed paper (checked by core.uploads, kept, its SHA-256 in the
     record) are required; the assignment must be open; the record joins the chain
-    marked "on behalf", naming the head."""
+    marked "on behalf", naming the head, and an audit row says who did it for whom."""
     person = assignment.person
     if person.pk == by.pk or not permissions.covers(by, person.unit, Role.UNIT_HEAD):
         raise ValidationError(str(OUTSIDE_SCOPE))
@@ -221,7 +237,7 @@ def acknowledgement_on_behalf(
             raise ValidationError(_("Văn bản này không còn chờ xác nhận."))
         paper_file = Acknowledgement(method=Method.ON_BEHALF).paper
         _store(paper_file, checked)
-        return chain_record(
+        ack = chain_record(
             assignment=assignment,
             head=head,
             at=now,
@@ -234,6 +250,19 @@ def acknowledgement_on_behalf(
             paper_name=checked.name,
             paper_type=checked.content_type,
         )
+        audit_record(
+            action=AuditAction.ACK_ON_BEHALF,
+            actor=by,
+            target=f"acknowledgements.acknowledgement:{ack.pk}",
+            unit_path=person.unit.path,
+            data={
+                "person": person.pk,
+                "assignment": assignment.pk,
+                "reason": ack.reason,
+                "paper_sha256": checked.sha256,
+            },
+        )
+    return ack
 
 
 # QR check-in

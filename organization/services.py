@@ -104,7 +104,8 @@ def invitations_send(*, people, by: Person | None = None) -> InvitationResult:
     person's invitations, so the same request claimed twice (a retried task, two
     workers) is sent once, and a resend is a new request. With `by`, people they may
     not change are refused, never invited: the link sets the account's password.
-    The rows carry no token; the link is made when the e-mail is rendered."""
+    The rows carry no token; the link is made when the e-mail is rendered. Each
+    request is audited: the first as sent, the next ones as resent."""
     from organization.invitations import INVITATION, needs_invitation
 
     result = InvitationResult()
@@ -123,15 +124,25 @@ def invitations_send(*, people, by: Person | None = None) -> InvitationResult:
         .annotate(count=models.Count("pk"))
         .values_list("recipient_id", "count")
     )
-    outbox_claim(
-        new_message(
-            kind=INVITATION,
-            key=f"invitation:{person.pk}:{sent_before.get(person.pk, 0) + 1}",
-            recipient_id=person.pk,
-            data={"by": by.pk if by else None},
-        )  # fmt: skip
-        for person in result.queued
-    )
+    with transaction.atomic():
+        outbox_claim(
+            new_message(
+                kind=INVITATION,
+                key=f"invitation:{person.pk}:{sent_before.get(person.pk, 0) + 1}",
+                recipient_id=person.pk,
+                data={"by": by.pk if by else None},
+            )  # fmt: skip
+            for person in result.queued
+        )
+        for person in result.queued:
+            number = sent_before.get(person.pk, 0) + 1
+            audit_record(
+                action=AuditAction.INVITATION_SENT if number == 1 else AuditAction.INVITATION_RESENT,
+                actor=by,
+                target=person.email,
+                unit_path=person.unit.path if person.unit_id else "",
+                data={"invitation": number},
+            )
     return result
 
 
