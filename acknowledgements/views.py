@@ -43,8 +43,15 @@ def _no_store(response):
 def my_assignments(request):
     assignments = list(selectors.assignments_of(request.user))
     today = selectors.today()
+    # A material new version adds a row for the same directive: each row names its
+    # version, and the older one says which version replaced it.
+    latest: dict[int, int] = {}
+    for assignment in assignments:
+        latest[assignment.campaign_id] = max(latest.get(assignment.campaign_id, 0), assignment.version.number)
     for assignment in assignments:
         assignment.status = selectors.status_of(assignment, today)
+        newer = latest[assignment.campaign_id]
+        assignment.superseded_by = newer if newer > assignment.version.number else None
     return render(request, "acknowledgements/mine.html", {"assignments": assignments})
 
 
