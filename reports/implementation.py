@@ -254,7 +254,7 @@ def report_blocks(data: ImplementationData, texts: Texts) -> list[tuple[str, obj
             for i, d in enumerate(data.directives, 1)
         ]
         blocks.append(("table", Table([_("STT"), _("Số, ký hiệu"), _("Ngày ban hành"), _("Trích yếu")], rows,
-                                      (10, 35, 25, 95), (0,))))  # fmt: skip
+                                      (12, 35, 25, 93), (0,))))  # fmt: skip
     else:
         paragraph(_("Trong kỳ, đơn vị không tiếp nhận văn bản mới."))
 
@@ -276,7 +276,7 @@ def report_blocks(data: ImplementationData, texts: Texts) -> list[tuple[str, obj
             for i, s in enumerate(data.sessions, 1)
         ]  # fmt: skip
         headings = [_("STT"), _("Ngày"), _("Đơn vị"), _("Văn bản"), _("Có mặt/triệu tập"), _("Xác nhận tại buổi")]
-        blocks.append(("table", Table(headings, rows, (10, 22, 50, 38, 22, 23), (0, 4, 5))))
+        blocks.append(("table", Table(headings, rows, (12, 22, 48, 38, 22, 23), (0, 4, 5))))
     else:
         paragraph(_("Trong kỳ, chưa có buổi quán triệt nào được ghi nhận trên Cổng."))
     if data.disseminations:
@@ -286,7 +286,7 @@ def report_blocks(data: ImplementationData, texts: Texts) -> list[tuple[str, obj
             for i, d in enumerate(data.disseminations, 1)
         ]
         headings = [_("STT"), _("Đơn vị"), _("Văn bản"), _("Hình thức"), _("Ngày"), _("Số người")]
-        blocks.append(("table", Table(headings, rows, (10, 45, 35, 35, 22, 18), (0, 5))))
+        blocks.append(("table", Table(headings, rows, (12, 43, 35, 35, 22, 18), (0, 5))))
 
     section(_("III. KẾT QUẢ XÁC NHẬN CỦA CÁN BỘ, CÔNG CHỨC"))
     total = data.total
@@ -305,7 +305,7 @@ def report_blocks(data: ImplementationData, texts: Texts) -> list[tuple[str, obj
         rows = [[str(i), unit.name, *numbers(c)] for i, (unit, c) in enumerate(data.by_unit, 1)]
         headings = [_("STT"), _("Đơn vị"), _("Số lượt giao"), _("Đúng hạn"), _("Muộn"), _("Chưa xác nhận"),
                     _("Tỷ lệ đã xác nhận")]  # fmt: skip
-        blocks.append(("table", Table(headings, rows, (10, 55, 20, 20, 16, 22, 22), (0, 2, 3, 4, 5, 6),
+        blocks.append(("table", Table(headings, rows, (12, 53, 20, 20, 16, 22, 22), (0, 2, 3, 4, 5, 6),
                                       ["", _("Tổng cộng"), *numbers(total)])))  # fmt: skip
     else:
         paragraph(_("Trong kỳ, không có lượt giao quán triệt nào."))
@@ -325,11 +325,11 @@ def report_blocks(data: ImplementationData, texts: Texts) -> list[tuple[str, obj
             }
         )
         rows = [[str(i), label, str(n)] for i, (label, n) in enumerate(data.categories, 1)]
-        blocks.append(("table", Table([_("STT"), _("Loại vi phạm"), _("Số hồ sơ")], rows, (10, 130, 25), (0, 2))))
+        blocks.append(("table", Table([_("STT"), _("Loại vi phạm"), _("Số hồ sơ")], rows, (12, 128, 25), (0, 2))))
         if data.outcomes:
             rows = [[str(i), label, str(n)] for i, (label, n) in enumerate(data.outcomes, 1)]
             headings = [_("STT"), _("Hình thức xử lý"), _("Số hồ sơ")]
-            blocks.append(("table", Table(headings, rows, (10, 130, 25), (0, 2))))
+            blocks.append(("table", Table(headings, rows, (12, 128, 25), (0, 2))))
     else:
         paragraph(_("Trong kỳ, không có hồ sơ phản ánh vi phạm."))
 

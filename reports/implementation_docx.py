@@ -21,6 +21,14 @@ AGENCY_WIDTH, MOTTO_WIDTH = Mm(70), Mm(95)
 CENTER, JUSTIFY, RIGHT = WD_ALIGN_PARAGRAPH.CENTER, WD_ALIGN_PARAGRAPH.JUSTIFY, WD_ALIGN_PARAGRAPH.RIGHT
 
 
+def _widths(table, widths) -> None:
+    """Column widths both as the grid (LibreOffice reads it) and on every cell (Word does)."""
+    for column, width in zip(table.columns, widths, strict=True):
+        column.width = width
+        for cell in column.cells:
+            cell.width = width
+
+
 def _line(container, text: str, *, size: float = 13, bold=False, italic=False, align=CENTER, indent=False):
     paragraph = container.add_paragraph()
     paragraph.alignment = align
@@ -59,8 +67,8 @@ def _setup(document) -> None:
 def _heading(document, data: ImplementationData, texts: Texts, today: datetime.date) -> None:
     table = document.add_table(rows=1, cols=2)
     table.autofit = False
+    _widths(table, (AGENCY_WIDTH, MOTTO_WIDTH))
     agency, nation = table.rows[0].cells
-    agency.width, nation.width = AGENCY_WIDTH, MOTTO_WIDTH
     lines = [(data.parent.name.upper(), {"size": 12})] if data.parent else []
     lines += [(data.unit.name.upper(), {"size": 12, "bold": True}), (report.number_line(data.unit), {"size": 13})]
     _cell_lines(agency, lines)
@@ -92,7 +100,6 @@ def _table(document, table: Table) -> None:
 
     def fill(cells, values, *, bold=False, heading=False):
         for column, (cell, value) in enumerate(zip(cells, values, strict=True)):
-            cell.width = Mm(table.widths[column])
             paragraph = cell.paragraphs[0]
             paragraph.alignment = align(column, heading)
             run = paragraph.add_run(value)
@@ -103,6 +110,7 @@ def _table(document, table: Table) -> None:
         fill(grid.add_row().cells, values)
     if table.total is not None:
         fill(grid.add_row().cells, table.total, bold=True)
+    _widths(grid, [Mm(width) for width in table.widths])
     _line(document, "", size=6)
 
 
@@ -110,8 +118,8 @@ def _closing(document, data: ImplementationData, texts: Texts) -> None:
     _line(document, "")
     table = document.add_table(rows=1, cols=2)
     table.autofit = False
+    _widths(table, (Mm(80), Mm(85)))
     recipients, signer = table.rows[0].cells
-    recipients.width, signer.width = Mm(80), Mm(85)
     left = WD_ALIGN_PARAGRAPH.LEFT
     _cell_lines(recipients, [(_("Nơi nhận:"), {"size": 12, "bold": True, "italic": True, "align": left})]
                 + [(line, {"size": 11, "align": left}) for line in report.recipient_lines(data, texts)])  # fmt: skip
