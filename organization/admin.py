@@ -1,12 +1,15 @@
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.widgets import AutocompleteSelect
+from django.forms.models import BaseInlineFormSet
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from organization import permissions, selectors, services
-from organization.models import Person, Role, RoleGrant, Unit
+from organization.models import Person, Role, RoleGrant, StaffKind, Unit
 
 
 class ScopedAdminMixin:
@@ -98,12 +101,54 @@ class UnitAdmin(ScopedAdminMixin, admin.ModelAdmin):
             services.unit_move(unit=obj, parent=parent)
 
 
-class RoleGrantInline(admin.TabularInline):
+class NamedAutocompleteSelect(AutocompleteSelect):
+    """Django's autocomplete box, named for screen readers: select2 labels its combobox
+    with the box's own text, which is empty until a value is chosen, so the empty box
+    shows (and is named by) "Chọn <field>"."""
+
+    def __init__(self, *args, placeholder: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.placeholder = placeholder
+
+    def build_attrs(self, base_attrs, extra_attrs=None):
+        attrs = super().build_attrs(base_attrs, extra_attrs)
+        attrs["data-placeholder"] = str(self.placeholder)
+        return attrs
+
+
+class NamedFieldsMixin:
+    """Every control of a grant named for screen readers (axe: label, select-name,
+    aria-input-field-name): a tabular inline shows its labels only as column headers."""
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = NamedAutocompleteSelect(
+                db_field, self.admin_site, using=kwargs.get("using"),
+                placeholder=_("Chọn %(field)s") % {"field": db_field.verbose_name},
+            )  # fmt: skip
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if formfield is not None and isinstance(self, admin.options.InlineModelAdmin):
+            widget = getattr(formfield.widget, "widget", formfield.widget)
+            widget.attrs.setdefault("aria-label", str(db_field.verbose_name).capitalize())
+        return formfield
+
+
+class RoleGrantFormSet(BaseInlineFormSet):
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        if "DELETE" in form.fields:
+            form.fields["DELETE"].widget.attrs["aria-label"] = _("Thu hồi vai trò này")
+
+
+class RoleGrantInline(NamedFieldsMixin, admin.TabularInline):
     """The person's grants that the editor covers; others are not shown. The parent
     PersonAdmin writes them through the services (save_formset)."""
 
     model = RoleGrant
+    formset = RoleGrantFormSet
     extra = 0
+    fields = ["role", "unit", "granted_at"]
+    readonly_fields = ["granted_at"]
     autocomplete_fields = ["unit"]
 
     def get_queryset(self, request):
@@ -214,8 +259,32 @@ class PersonAdmin(ScopedAdminMixin, admin.ModelAdmin):
             super().save_formset(request, form, formset, change)
 
     def get_urls(self):
-        extra = [path("import/", self.admin_site.admin_view(self.import_view), name="organization_person_import")]
+        extra = [
+            path("import/", self.admin_site.admin_view(self.import_view), name="organization_person_import"),
+            path(
+                "import/sample.csv",
+                self.admin_site.admin_view(self.import_sample),
+                name="organization_person_import_sample",
+            ),
+        ]
         return extra + super().get_urls()
+
+    def import_sample(self, request):
+        """A file the import accepts as it is: the header and two people in the first
+        unit this administrator manages, one per common staff kind."""
+        if not self._allowed(request):
+            return redirect("admin:index")
+        unit = selectors.units_visible_to(request.user, Role.ADMINISTRATOR).order_by("path").first()
+        code = unit.code if unit else "MA-DON-VI"
+        rows = [
+            ",".join(services.REQUIRED_COLUMNS) + ",active",
+            f"nguyen.van.a@example.gov.vn,Nguyễn Văn A,Chuyên viên,{StaffKind.CIVIL_SERVANT.value},{code},1",
+            f"tran.thi.b@example.gov.vn,Trần Thị B,Nhân viên hợp đồng,{StaffKind.WORKER.value},{code},1",
+        ]
+        # The byte-order mark lets Excel open the UTF-8 file with its accents intact.
+        response = HttpResponse("\ufeff" + "\r\n".join(rows) + "\r\n", content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="mau-nhap-can-bo.csv"'
+        return response
 
     def import_view(self, request):
         if not self._allowed(request):
@@ -240,6 +309,7 @@ class PersonAdmin(ScopedAdminMixin, admin.ModelAdmin):
             "form": form,
             "result": result,
             "title": _("Nhập cán bộ từ tệp CSV"),
+            "staff_kinds": StaffKind.choices,
             "opts": self.model._meta,
         }
         return render(request, "admin/organization/person/import.html", context)
@@ -265,7 +335,7 @@ class RoleGrantForm(forms.ModelForm):
 
 
 @admin.register(RoleGrant)
-class RoleGrantAdmin(ScopedAdminMixin, admin.ModelAdmin):
+class RoleGrantAdmin(NamedFieldsMixin, ScopedAdminMixin, admin.ModelAdmin):
     """Grants are written only through the services, which check both the unit and the
     person and write the audit trail."""
 
