@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "violations",
     "social",
     "reports",
+    "privacy",
 ]
 
 MIDDLEWARE = [
@@ -414,6 +415,21 @@ SILENCED_SYSTEM_CHECKS = [] if REDIS_URL else ["django_ratelimit.E003", "django_
 # With the cache down, django-ratelimit would refuse everyone ("too many reports");
 # the anonymous channel and case intake must keep working through a Redis outage.
 RATELIMIT_FAIL_OPEN = True
+# Retention of personal data (Law 91/2025/QH15; privacy/retention.py gives each
+# period's basis, README "Discipline and denunciations" the table), in years from
+# the day the period starts. The purge runs once a day after PRIVACY_PURGE_HOUR.
+RETENTION_CASE_DISCIPLINE_YEARS = env_int("RETENTION_CASE_DISCIPLINE_YEARS", 10, minimum=1)
+RETENTION_CASE_OTHER_YEARS = env_int("RETENTION_CASE_OTHER_YEARS", 5, minimum=1)
+RETENTION_CASE_DISMISSED_YEARS = env_int("RETENTION_CASE_DISMISSED_YEARS", 2, minimum=1)
+RETENTION_ANONYMOUS_YEARS = env_int("RETENTION_ANONYMOUS_YEARS", 1, minimum=1)
+RETENTION_EVIDENCE_YEARS = env_int("RETENTION_EVIDENCE_YEARS", 2, minimum=1)
+RETENTION_ACKNOWLEDGEMENT_YEARS = env_int("RETENTION_ACKNOWLEDGEMENT_YEARS", 5, minimum=1)
+# At least 1: the audit trail's trigger refuses to delete a row younger than a year.
+RETENTION_AUDIT_YEARS = env_int("RETENTION_AUDIT_YEARS", 5, minimum=1)
+PRIVACY_PURGE_HOUR = env_int("PRIVACY_PURGE_HOUR", 3, minimum=0)
+if PRIVACY_PURGE_HOUR > 23:
+    raise ImproperlyConfigured(f"PRIVACY_PURGE_HOUR must be an hour of the day (0-23), not {PRIVACY_PURGE_HOUR}")
+CELERY_BEAT_SCHEDULE["privacy-purge"] = {"task": "privacy.purge_pass", "schedule": crontab(minute="*/15")}
 
 # Social media (social/). Permission to post agency work (3821/TCT-KTNB §2): a
 # request unanswered for SOCIAL_REQUEST_ESCALATE_DAYS goes to the unit above. Images

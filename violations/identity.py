@@ -7,8 +7,18 @@ is derived from SECRET_KEY so `make run` needs nothing (production sets its own,
 as for ACK_CHAIN_KEYS). Only designated handlers of the case's unit (an
 IdentityHandler row over it) may open it, and each opening is an audit row
 (REPORTER_VIEWED). The identity appears in no e-mail, export, history line, search
-or admin page: those never call `identity_open`."""
+or admin page: those never call `identity_open`.
 
+A confidential staff reporter is not a column either: the case keeps their sealed
+identity and `reporter_tag`, an HMAC-SHA256 of their account id under a key derived
+from the same keys (so, like them, not in the database). A tag lets the reporter's
+own queries find their cases with an index lookup, which a randomised Fernet token
+cannot; it is keyed because account ids are small integers anyone with the database
+could hash one by one. Every configured key is tried, so rotating keeps old tags
+findable."""
+
+import hashlib
+import hmac
 import json
 
 from cryptography.fernet import Fernet, InvalidToken
@@ -22,6 +32,34 @@ from violations.models import IdentityHandler, Report, SealedIdentity
 
 def _fernet(key_id: str) -> Fernet:
     return Fernet(settings.REPORTER_IDENTITY_KEYS[key_id])
+
+
+def _tag(key: bytes, person_id: int) -> str:
+    tag_key = hmac.new(key, b"violations.reporter-tag", hashlib.sha256).digest()
+    return hmac.new(tag_key, f"person:{person_id}".encode(), hashlib.sha256).hexdigest()
+
+
+def reporter_tag(person) -> str:
+    """The tag a new confidential report stores for its reporter (first key)."""
+    return _tag(next(iter(settings.REPORTER_IDENTITY_KEYS.values())), person.pk)
+
+
+def reporter_tags(person) -> list[str]:
+    """The person's tag under every configured key (old ones too, for rotation)."""
+    if person is None or not getattr(person, "is_authenticated", False):
+        return []
+    return [_tag(key, person.pk) for key in settings.REPORTER_IDENTITY_KEYS.values()]
+
+
+def is_sealed_reporter(person, report: Report) -> bool:
+    return bool(report.reporter_tag) and report.reporter_tag in reporter_tags(person)
+
+
+def person_identity(person) -> dict:
+    """What a handler is shown of a confidential staff reporter."""
+    unit = person.unit.name if person.unit_id else ""
+    return {"name": person.full_name, "email": person.email, "position": person.position, "unit": unit,
+            "person": person.pk}  # fmt: skip
 
 
 def seal(*, report: Report, identity: dict) -> SealedIdentity:

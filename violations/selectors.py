@@ -4,7 +4,7 @@ from django.http import Http404
 from organization import permissions
 from organization.models import Person, Role, RoleGrant, Unit
 from organization.selectors import ancestor_paths, holders_over
-from violations import workflow
+from violations import identity, workflow
 from violations.models import Channel, Event, IdentityHandler, Report, State
 
 
@@ -68,8 +68,26 @@ def reports_visible_to(user) -> QuerySet[Report]:
     heads = permissions.scope_q(user, Role.UNIT_HEAD, path_field="review_unit__path")
     inspectors = permissions.scope_q(user, Role.INSPECTOR, path_field="unit__path")
     as_reviewer = (heads | inspectors | _handler_q(user)) & ~Q(subject=user)
-    mine = Q(reporter=user) | Q(subject=user, state__in=workflow.SUBJECT_STATES)
+    mine = reported_by_q(user) | Q(subject=user, state__in=workflow.SUBJECT_STATES)
     return Report.objects.filter(as_reviewer | mine)
+
+
+def reported_by_q(user) -> Q:
+    """The cases the user reported: by name, or confidentially (their sealed tag)."""
+    return Q(reporter=user) | Q(reporter_tag__in=identity.reporter_tags(user))
+
+
+def is_reporter(user, report: Report) -> bool:
+    if not user.is_authenticated:
+        return False
+    return report.reporter_id == user.pk or identity.is_sealed_reporter(user, report)
+
+
+def own_event(user, report: Report, event: Event) -> bool:
+    """The user wrote this line (or file): by account, or as the case's sealed reporter."""
+    if not user.is_authenticated:
+        return False
+    return event.actor_id == user.pk or (event.by_reporter and identity.is_sealed_reporter(user, report))
 
 
 def _handler_q(user) -> Q:
@@ -101,7 +119,7 @@ def role_for(user, report: Report) -> str | None:
         return workflow.REVIEWER
     if permissions.covers(user, report.unit, Role.INSPECTOR):
         return workflow.INSPECTOR
-    if report.reporter_id is not None and report.reporter_id == user.pk:
+    if is_reporter(user, report):
         return workflow.REPORTER
     return None
 
@@ -177,7 +195,7 @@ def history_for(report: Report, role: str, viewer=None) -> list[Event]:
     visible = [
         e for e in events
         if kinds is None or e.kind in kinds
-        or (e.kind == Event.Kind.FILE and viewer is not None and e.actor_id == viewer.pk)
+        or (e.kind == Event.Kind.FILE and viewer is not None and own_event(viewer, report, e))
         or (e.kind == Event.Kind.FILE and role == workflow.SUBJECT and subject_may_see_file(report, e))
     ]  # fmt: skip
     hide_reporter = not shows_reporter(report, role, viewer)
@@ -186,6 +204,8 @@ def history_for(report: Report, role: str, viewer=None) -> list[Event]:
         event.from_label, event.to_label = labels.get(event.from_state, ""), labels.get(event.to_state, "")
         hidden = hide_reporter and report.reporter_id is not None and event.actor_id == report.reporter_id
         event.shown_actor = None if hidden else event.actor
+        # The sealed reporter's own lines are marked as theirs only for them.
+        event.yours = event.by_reporter and role == workflow.REPORTER
     return visible
 
 
@@ -223,4 +243,4 @@ def monitoring_units_for(user) -> QuerySet[Unit]:
 
 def monitoring_opened_by(user) -> QuerySet[Report]:
     """The monitoring cases the user opened (the case list's filter)."""
-    return reports_visible_to(user).filter(channel=Channel.MONITORING, reporter=user)
+    return reports_visible_to(user).filter(channel=Channel.MONITORING, reporter=user)  # never confidential

@@ -20,7 +20,7 @@ from core.models import AuditAction
 from core.uploads import check_upload
 from organization import permissions
 from organization.models import Person, Role, Unit
-from violations import notices, rules, selectors, workflow
+from violations import identity, notices, rules, selectors, workflow
 from violations.models import Channel, Event, Evidence, Report, State
 
 EXPLAIN_STATES = (State.HEARING, State.CONFIRMED, State.MEETING, State.COUNCIL)
@@ -42,6 +42,8 @@ def _anonymous_sender(report: Report, by: Person | None) -> bool:
 def event_append(*, report: Report, kind: str, by: Person | None, **fields) -> Event:
     """Append one history line. A line written by an anonymous sender keeps only its
     day, so its time cannot be matched against a proxy's log."""
+    if by is not None and identity.is_sealed_reporter(by, report):
+        by, fields = None, {**fields, "by_reporter": True}  # the line links to nobody
     event = Event.objects.create(report=report, kind=kind, actor=by, **fields)
     if _anonymous_sender(report, by):
         day = _day_start()
@@ -138,13 +140,15 @@ def report_create(
     _refuse_too_many_files(None, files)
     review_unit = selectors.review_unit_for(unit=subject.unit, subject=subject)
     is_head = review_unit is not None and permissions.covers(by, review_unit, Role.UNIT_HEAD)
+    sealed = confidential and not is_head
     report = Report.objects.create(
         unit=subject.unit,
         review_unit=review_unit,
         subject=subject,
         channel=Channel.HEAD if is_head else Channel.STAFF,
-        reporter=by,
-        confidential=confidential and not is_head,
+        reporter=None if sealed else by,
+        reporter_tag=identity.reporter_tag(by) if sealed else "",
+        confidential=sealed,
         category=category,
         platform=platform,
         url=url,
@@ -155,6 +159,8 @@ def report_create(
         violated_on=timezone.localtime(seen_at).date(),
         rule_set=rules.rule_set_for(staff_kind=subject.staff_kind, violated_on=timezone.localtime(seen_at).date()),
     )
+    if sealed:
+        identity.seal(report=report, identity=identity.person_identity(by))
     report.directives.set(directives)
     report.obligations.set(obligations)
     event_append(report=report, kind=Event.Kind.CREATED, by=by, to_state=report.state)
@@ -447,7 +453,7 @@ def report_message(*, report: Report, by: Person | None, text: str, files=()) ->
     _refuse_too_many_files(report, files)
     event = event_append(report=report, kind=Event.Kind.MESSAGE, by=by, text=text.strip())
     _attach_files(report, files, by)
-    from_reporter = by is None or by.pk == report.reporter_id
+    from_reporter = by is None or by.pk == report.reporter_id or identity.is_sealed_reporter(by, report)
     if from_reporter and report.state == State.NEEDS_INFORMATION:
         to = State.UNDER_REVIEW
         if workflow.may_move(workflow.REPORTER, report.state, to, workflow.track_of(report)):

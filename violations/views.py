@@ -137,7 +137,11 @@ def case_detail(request, pk):
     track = workflow.track_of(report)
     moves = workflow.moves_for(role, report.state, track) if role == workflow.REVIEWER else []
     shows_reporter = selectors.shows_reporter(report, role, request.user)
-    if shows_reporter and report.confidential and report.reporter_id and role != workflow.REPORTER:
+    sealed_reporter = None
+    if shows_reporter and report.confidential and report.reporter_tag and role != workflow.REPORTER:
+        # A designated handler: opening the seal writes the audit row.
+        sealed_reporter = identity.identity_open(report=report, by=request.user, request=request)
+    elif shows_reporter and report.confidential and report.reporter_id and role != workflow.REPORTER:
         services.report_reporter_shown(report=report, to=request.user, role=role, request=request)
     discipline, general = rules.measures_for(report)
     reviewer = role == workflow.REVIEWER
@@ -146,12 +150,17 @@ def case_detail(request, pk):
         "role": role,
         "history": selectors.history_for(report, role, request.user),
         "shows_reporter": shows_reporter,
+        "sealed_reporter": sealed_reporter,
         "may_open_identity": reviewer
         and report.channel == "denunciation"
         and identity.is_handler(request.user, report),
         "moves": [(state, State(state).label) for state in moves if state not in services.RECORDED_MOVES],
         "transition_form": TransitionForm(),
-        "text_form": TextForm(),
+        # Each box its own ids (the posted names stay "text" and "files"), so each
+        # label focuses its own box.
+        "note_form": TextForm(auto_id="id_note_%s", label=_("Ghi chú nội bộ (người phản ánh không xem được)")),
+        "message_form": TextForm(auto_id="id_message_%s", label=_("Tin nhắn gửi người phản ánh")),
+        "explanation_form": TextForm(auto_id="id_explanation_%s", label=_("Nội dung giải trình")),
         "general_measures": general,
         "clocks": clocks.clocks_for(report),
         "next_step": clocks.next_step(report) if role in (workflow.REVIEWER, workflow.INSPECTOR) else None,
@@ -168,7 +177,8 @@ def case_detail(request, pk):
 
 
 def _step_forms(report, moves, discipline) -> dict:
-    """The forms of the steps the reviewer can take from here."""
+    """The forms of the steps the reviewer can take from here, each with ids of its
+    own (two dates or two documents on one page must not share an id)."""
     forms = {}
     if report.state in (*workflow.REVIEW_STATES, State.HEARING):
         forms["classify_form"] = ClassifyForm(
@@ -195,6 +205,9 @@ def _step_forms(report, moves, discipline) -> dict:
         forms["extension_form"] = ExtensionForm()
     if report.channel == "denunciation" and report.accepted_on and report.denouncer_notified_on is None:
         forms["denouncer_form"] = NotifyForm()
+    for name, form in forms.items():
+        if form is not None:
+            form.auto_id = f"id_{name.removesuffix('_form')}_%s"
     return forms
 
 
@@ -352,7 +365,7 @@ def evidence_file(request, pk):
         raise Http404
     report, role = selectors.get_report_for(request.user, evidence.report_id)
     seen_by_subject = role == workflow.SUBJECT and selectors.subject_may_see_file(report, evidence.event)
-    own = evidence.event.actor_id == request.user.pk
+    own = selectors.own_event(request.user, report, evidence.event)
     if role not in (workflow.REVIEWER, workflow.INSPECTOR) and not own and not seen_by_subject:
         raise Http404
     if evidence.display and request.GET.get("original") and role == workflow.INSPECTOR:

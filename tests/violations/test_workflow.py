@@ -182,10 +182,12 @@ def test_the_recorded_steps_cannot_be_taken_without_their_record(cast, case, to_
     assert case.state == before
 
 
-def test_a_reviewer_hears_the_person_before_concluding_and_closes_with_a_measure_that_is_not_discipline(cast, case):
+def test_a_reviewer_hears_the_person_before_concluding_and_closes_with_a_measure_that_is_not_discipline(
+    cast, colleague, case
+):
     for to in (State.UNDER_REVIEW, State.NEEDS_INFORMATION):
         services.report_transition(report=case, to=to, by=cast.unit_head, role=workflow.REVIEWER)
-    services.report_message(report=case, by=case.reporter, text="Bổ sung: ảnh chụp lúc 9 giờ.")
+    services.report_message(report=case, by=colleague, text="Bổ sung: ảnh chụp lúc 9 giờ.")
     services.report_transition(report=case, to=State.HEARING, by=cast.unit_head, role=workflow.REVIEWER)
     with pytest.raises(ValidationError, match="chưa giải trình"):
         services.report_transition(report=case, to=State.CONFIRMED, by=cast.unit_head, role=workflow.REVIEWER)

@@ -80,9 +80,13 @@ class Report(models.Model):
     )  # fmt: skip
     subject_description = models.CharField(_("mô tả người bị phản ánh"), max_length=255, blank=True)
     channel = models.CharField(max_length=12, choices=Channel.choices)
+    # Who reported, in clear, unless they asked for confidentiality: a confidential
+    # staff reporter is only `reporter_tag` (violations/identity.reporter_tags, a keyed
+    # HMAC of their account id) and a SealedIdentity, so they can follow the case.
     reporter = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    reporter_tag = models.CharField(max_length=64, blank=True, db_index=True)
     confidential = models.BooleanField(_("giữ bí mật danh tính người phản ánh"), default=False)
     category = models.CharField(_("loại vi phạm"), max_length=24, choices=Category.choices)
     platform = models.CharField(_("nền tảng"), max_length=12, choices=Platform.choices)
@@ -143,11 +147,23 @@ class Report(models.Model):
                 condition=(Q(channel=Channel.ANONYMOUS) & Q(reporter__isnull=True) & Q(receipt_code__isnull=False))
                 | (Q(channel=Channel.DENUNCIATION) & Q(receipt_code__isnull=True) & Q(received_on__isnull=False))
                 | (
-                    Q(channel__in=[Channel.HEAD, Channel.STAFF, Channel.MONITORING])
+                    Q(channel__in=[Channel.HEAD, Channel.MONITORING])
                     & Q(reporter__isnull=False)
                     & Q(receipt_code__isnull=True)
+                )
+                | (
+                    Q(channel=Channel.STAFF, receipt_code__isnull=True)
+                    & (Q(reporter__isnull=False) | (Q(confidential=True) & ~Q(reporter_tag="")))
                 ),
                 name="report_anonymous_shape",
+            ),
+            # A confidential staff reporter is never a plain link to the person.
+            models.CheckConstraint(
+                condition=~Q(channel=Channel.STAFF, confidential=True, reporter__isnull=False),
+                name="report_confidential_reporter_sealed",
+            ),
+            models.CheckConstraint(
+                condition=Q(reporter_tag="") | Q(reporter__isnull=True), name="report_reporter_once"
             ),
             # Accepted (thụ lý) only as a denunciation.
             models.CheckConstraint(
@@ -194,6 +210,9 @@ class Event(AppendOnly):
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    # Written by the case's sealed reporter (a confidential staff member): the actor
+    # is then left empty, so the history links to nobody.
+    by_reporter = models.BooleanField(default=False)
     from_state = models.CharField(max_length=20, blank=True)
     to_state = models.CharField(max_length=20, blank=True)
     text = models.TextField(blank=True)
