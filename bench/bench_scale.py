@@ -43,6 +43,7 @@ import sys
 import tempfile
 import threading
 import time
+import traceback
 from pathlib import Path
 
 import benchlib
@@ -1292,20 +1293,27 @@ def main() -> None:
         table = Table()
         workdir = Path(tempfile.mkdtemp(prefix="bench-scale-"))
         started = time.perf_counter()
+        results: dict = {}
+        steps = {
+            "dashboard": lambda: bench_dashboard(args, table, root=root, inspector=inspector),
+            "csv": lambda: results.update(csv=bench_csv(args, table, root=root, rows=rows, workdir=workdir)),
+            "xlsx": lambda: bench_xlsx(args, table, root=root, rows=rows, csv=results.get("csv"), workdir=workdir),
+            "reminders": lambda: bench_reminders(args, table, sink=sink, workdir=workdir),
+            "partition": lambda: bench_partition(args, table, root=root, workdir=workdir),
+            "rush": lambda: bench_rush(args, table, url=url),
+        }
         try:
-            csv = None
-            if "dashboard" in parts:
-                bench_dashboard(args, table, root=root, inspector=inspector)
-            if "csv" in parts:
-                csv = bench_csv(args, table, root=root, rows=rows, workdir=workdir)
-            if "xlsx" in parts:
-                bench_xlsx(args, table, root=root, rows=rows, csv=csv, workdir=workdir)
-            if "reminders" in parts:
-                bench_reminders(args, table, sink=sink, workdir=workdir)
-            if "partition" in parts:
-                bench_partition(args, table, root=root, workdir=workdir)
-            if "rush" in parts:
-                bench_rush(args, table, url=url)
+            for part in PARTS:
+                if part in parts:
+                    # A part that fails is reported as such; the others still run.
+                    try:
+                        steps[part]()
+                    except (Exception, SystemExit) as exc:
+                        traceback.print_exc()
+                        table.notes.append(f"- **{part} FAILED**: {type(exc).__name__}: {exc}")
+                        from django.db import connection
+
+                        connection.close()
         finally:
             shutil.rmtree(workdir, ignore_errors=True)
     finally:
