@@ -169,6 +169,7 @@ class AttachmentForm(forms.Form):
         label=_("Tài liệu gửi kèm"),
         help_text=_("Tệp PDF, Word (.docx) hoặc ảnh chụp; tối đa %(limit)s MB.")
         % {"limit": settings.DIRECTIVE_MAX_UPLOAD_MB},
+        error_messages={"required": _("Hãy chọn tệp tài liệu gửi kèm."), "empty": _("Tệp đã chọn trống.")},
     )
     title = forms.CharField(
         label=_("Tên tài liệu"),

@@ -2,6 +2,7 @@
 draft by an administrator, checked like every upload, covered by the version's hash,
 and changed on a published directive only by a new, material version."""
 
+import datetime
 import hashlib
 import io
 
@@ -22,6 +23,7 @@ META = {"REMOTE_ADDR": "10.0.0.7", "HTTP_USER_AGENT": "Firefox thử nghiệm"}
 
 def handbook_bytes(title: str = "Cẩm nang phòng chống tin giả") -> bytes:
     pdf = FPDF()
+    pdf.set_creation_date(datetime.datetime(2024, 8, 28, tzinfo=datetime.UTC))  # the same bytes on every call
     pdf.add_font("DejaVu", "", str(FONT))
     pdf.add_page()
     pdf.set_font("DejaVu", "", 14)
@@ -305,3 +307,32 @@ def test_another_versions_attachment_is_not_served_through_my_assignment(client,
     client.force_login(cast.staff)
 
     assert client.get(reverse("acknowledgements:attachment", args=[assignment.pk, foreign.pk])).status_code == 404
+
+
+def test_sending_no_file_says_so_in_vietnamese(client, cast, draft):
+    client.force_login(cast.administrator)
+
+    page = client.post(
+        reverse("directives:attachment_add", args=[draft.directive_id]), {"title": "Cẩm nang"}, follow=True
+    ).content.decode()
+
+    assert "Hãy chọn tệp tài liệu gửi kèm." in page
+
+
+# Who may add or remove: statuses after the POST (a redirect back to the edit page
+# for an administrator over the owner unit), in the order of ROLES.
+CHANGE = (302, 404, 404, 404, 302, 404, 302)
+
+
+@pytest.mark.parametrize("index", range(len(ROLES)), ids=ROLES)
+def test_who_may_add_and_remove_attachments(client, cast, draft, index):
+    if ROLES[index] != "anonymous":
+        client.force_login(getattr(cast, ROLES[index]))
+    kept = services.attachment_add(version=draft, upload=handbook("giu-lai.pdf", handbook_bytes("Giữ")))
+
+    added = client.post(reverse("directives:attachment_add", args=[draft.directive_id]), {"file": handbook()})
+    removed = client.post(reverse("directives:attachment_remove", args=[draft.directive_id, kept.pk]))
+
+    assert (added.status_code, removed.status_code) == (CHANGE[index], CHANGE[index])
+    may = CHANGE[index] == 302 and ROLES[index] != "anonymous"
+    assert list(draft.attachments.values_list("name", flat=True)) == (["cam-nang.pdf"] if may else ["giu-lai.pdf"])
