@@ -3,6 +3,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from acknowledgements.models import ImplementationReport
+from core.forms import with_blank
 from organization.models import Person, Unit
 
 COMMITMENT = _("Tôi đã đọc, hiểu và cam kết thực hiện nghiêm túc các nội dung của văn bản này khi sử dụng mạng xã hội.")
@@ -76,6 +77,10 @@ class LaunchForm(forms.Form):
 
 
 class ImplementationReportForm(forms.ModelForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["method"].choices = with_blank(ImplementationReport.Method.choices)
+
     class Meta:
         model = ImplementationReport
         fields = ["method", "held_on", "attendees", "notes", "attachment"]

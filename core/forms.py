@@ -5,6 +5,9 @@ so the focus can go to the summary."""
 
 from django.forms.boundfield import BoundField
 from django.forms.renderers import DjangoTemplates
+from django.utils.translation import gettext_lazy as _
+
+CHOOSE = _("— Chọn —")
 
 
 class PortalBoundField(BoundField):
@@ -33,3 +36,9 @@ class PortalFormRenderer(DjangoTemplates):
 
     def get_template(self, template_name):
         return super().get_template(self.aliases.get(template_name, template_name))
+
+
+def with_blank(choices, label=None) -> list:
+    """Choices the user must make, headed by an empty "— Chọn —": nothing is
+    preselected, and leaving it is an error that names the field."""
+    return [("", label or CHOOSE), *choices]

@@ -7,6 +7,7 @@ from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import with_blank
 from directives.importer.reading import text_too_long
 from directives.importer.sniffing import EXTENSIONS
 from directives.models import Directive, DocType
@@ -136,7 +137,8 @@ class DirectiveForm(forms.ModelForm):
     def __init__(self, *args, units=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["owner_unit"].queryset = units
-        self.fields["doc_type"].choices = DocType.choices
+        self.fields["owner_unit"].empty_label = _("— Chọn đơn vị quản lý —")
+        self.fields["doc_type"].choices = with_blank(DocType.choices, _("— Chọn loại văn bản —"))
         for name, message in REVIEW_REQUIRED.items():
             self.fields[name].error_messages = {**self.fields[name].error_messages, "required": message}
         name_length_errors(self)

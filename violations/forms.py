@@ -3,6 +3,7 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import CHOOSE, with_blank
 from directives.models import Directive, Obligation, Status
 from directives.selectors import directives_visible_to
 from organization.models import Person, StaffKind, Unit
@@ -36,10 +37,14 @@ URL_INVALID = _("Đường dẫn chưa đúng; hãy sao chép đường dẫn c�
 
 class CaseFields(forms.Form):
     category = forms.ChoiceField(
-        label=_("Loại vi phạm"), choices=Category.choices, error_messages={"required": _("Chọn loại vi phạm.")}
+        label=_("Loại vi phạm"),
+        choices=with_blank(Category.choices, _("— Chọn loại vi phạm —")),
+        error_messages={"required": _("Chọn loại vi phạm.")},
     )
     platform = forms.ChoiceField(
-        label=_("Nền tảng"), choices=Platform.choices, error_messages={"required": _("Chọn nền tảng.")}
+        label=_("Nền tảng"),
+        choices=with_blank(Platform.choices, _("— Chọn nền tảng —")),
+        error_messages={"required": _("Chọn nền tảng.")},
     )
     url = forms.URLField(
         label=_("Đường dẫn bài đăng"), required=False, max_length=500, assume_scheme="https",
@@ -118,6 +123,7 @@ class AnonymousReportForm(CaseFields):
     unit = forms.ModelChoiceField(
         label=_("Đơn vị của người bị phản ánh"),
         queryset=Unit.objects.order_by("path"),
+        empty_label=_("— Chọn đơn vị —"),
         error_messages={"required": _("Chọn đơn vị của người bị phản ánh.")},
     )
     subject_description = forms.CharField(
@@ -147,7 +153,12 @@ class MonitoringForm(ReportForm):
         help_text=_("Khi có e-mail, đơn vị được lấy theo tài khoản của người đó."),
         error_messages={"invalid": _("E-mail chưa đúng, ví dụ: nguyenvana@coquan.gov.vn.")},
     )
-    unit = forms.ModelChoiceField(label=_("Đơn vị của người bị phản ánh"), queryset=Unit.objects.none(), required=False)
+    unit = forms.ModelChoiceField(
+        label=_("Đơn vị của người bị phản ánh"),
+        queryset=Unit.objects.none(),
+        required=False,
+        empty_label=_("— Chọn đơn vị —"),
+    )
     subject_description = forms.CharField(
         label=_("Họ tên, chức vụ của người bị phản ánh (khi không có e-mail)"), max_length=255, required=False
     )
@@ -217,10 +228,16 @@ def _document(label, required):
 
 
 class ClassifyForm(forms.Form):
-    staff_kind = forms.ChoiceField(label=_("Loại cán bộ"), choices=StaffKind.choices)
+    staff_kind = forms.ChoiceField(
+        label=_("Loại cán bộ"),
+        choices=with_blank(StaffKind.choices),
+        error_messages={"required": _("Chọn loại cán bộ của người bị phản ánh.")},
+    )
     holds_management_post = forms.BooleanField(label=_("Giữ chức vụ lãnh đạo, quản lý"), required=False)
     violated_on = _date(_("Ngày vi phạm"), _("Nhập ngày vi phạm."))
-    severity = forms.ModelChoiceField(label=_("Mức độ vi phạm"), queryset=Severity.objects.none(), required=False)
+    severity = forms.ModelChoiceField(
+        label=_("Mức độ vi phạm"), queryset=Severity.objects.none(), required=False, empty_label=CHOOSE
+    )
 
     def __init__(self, *args, report=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -248,7 +265,12 @@ class _MeasureChoice(forms.ModelChoiceField):
 class CouncilForm(forms.Form):
     held_on = _date(_("Ngày họp Hội đồng"), _("Nhập ngày họp Hội đồng."))
     members = forms.CharField(label=_("Thành viên Hội đồng"), widget=forms.Textarea(attrs={"rows": 2}))
-    recommendation = _MeasureChoice(label=_("Kiến nghị hình thức kỷ luật"), queryset=Measure.objects.none())
+    recommendation = _MeasureChoice(
+        label=_("Kiến nghị hình thức kỷ luật"),
+        queryset=Measure.objects.none(),
+        empty_label=CHOOSE,
+        error_messages={"required": _("Chọn hình thức kỷ luật Hội đồng kiến nghị.")},
+    )
     votes_for = forms.IntegerField(label=_("Số phiếu đồng ý"), min_value=0)
     votes_against = forms.IntegerField(label=_("Số phiếu không đồng ý"), min_value=0)
     minutes = _document(_("Biên bản họp Hội đồng"), _("Tải lên biên bản họp Hội đồng."))
@@ -262,7 +284,12 @@ class DecisionForm(forms.Form):
     number = forms.CharField(label=_("Số quyết định"), max_length=60)
     signed_on = _date(_("Ngày ký"), _("Nhập ngày ký quyết định."))
     signer = forms.CharField(label=_("Người ký"), max_length=255)
-    measure = _MeasureChoice(label=_("Hình thức kỷ luật"), queryset=Measure.objects.none())
+    measure = _MeasureChoice(
+        label=_("Hình thức kỷ luật"),
+        queryset=Measure.objects.none(),
+        empty_label=CHOOSE,
+        error_messages={"required": _("Chọn hình thức kỷ luật.")},
+    )
     document = _document(_("Quyết định đã ký"), _("Tải lên quyết định đã ký."))
 
     def __init__(self, *args, measures=(), **kwargs):
@@ -275,7 +302,12 @@ class NotifyForm(forms.Form):
 
 
 class DeferralForm(forms.Form):
-    case = forms.ModelChoiceField(label=_("Trường hợp"), queryset=DeferralCase.objects.none())
+    case = forms.ModelChoiceField(
+        label=_("Trường hợp"),
+        queryset=DeferralCase.objects.none(),
+        empty_label=CHOOSE,
+        error_messages={"required": _("Chọn trường hợp chưa xem xét kỷ luật.")},
+    )
     started_on = _date(_("Từ ngày"), _("Nhập ngày bắt đầu."))
     note = forms.CharField(label=_("Căn cứ, giấy tờ"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
 
@@ -290,7 +322,11 @@ class DeferralEndForm(forms.Form):
 
 
 class ExtensionForm(forms.Form):
-    clock = forms.ChoiceField(label=_("Thời hạn"), choices=Extension.Clock.choices)
+    clock = forms.ChoiceField(
+        label=_("Thời hạn"),
+        choices=with_blank(Extension.Clock.choices),
+        error_messages={"required": _("Chọn thời hạn được gia hạn.")},
+    )
     decided_on = _date(_("Ngày văn bản gia hạn"), _("Nhập ngày của văn bản gia hạn."))
     document = forms.CharField(label=_("Số văn bản gia hạn"), max_length=80)
     reason = forms.CharField(label=_("Lý do"), widget=forms.Textarea(attrs={"rows": 2}))
@@ -335,6 +371,11 @@ class TextForm(forms.Form):
         label=_("Nội dung"), widget=forms.Textarea(attrs={"rows": 3}), error_messages={"required": _("Nhập nội dung.")}
     )
     files = MultipleFileField(label=_("Tệp đính kèm"))
+
+    def __init__(self, *args, label=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if label:
+            self.fields["text"].label = label
 
 
 class FollowUpForm(forms.Form):

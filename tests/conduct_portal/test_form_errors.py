@@ -197,3 +197,65 @@ def test_empty_social_forms_say_what_to_fill_in(client, cast, url, expected):
 
     assert title.startswith("Lỗi: ")
     assert entries == expected
+
+
+def selects_of(response):
+    """Each select's name, its first option (value, text) and the choices it preselects."""
+    page = lxml.html.fromstring(response.content.decode())
+    found = {}
+    for select in page.xpath("//form[@method='post']//select"):
+        options = select.xpath(".//option")
+        if not options:
+            continue
+        first = (options[0].get("value"), options[0].text_content().strip())
+        found[select.get("name")] = (
+            first,
+            [o.get("value") for o in options if o.get("selected") is not None and o.get("value")],
+        )
+    return found
+
+
+def test_the_case_forms_preselect_no_category_and_no_platform(client, cast):
+    client.force_login(cast.staff)
+    staff = selects_of(client.get(reverse("violations:new")))
+    client.logout()
+    anonymous = selects_of(client.get(reverse("violations:anonymous")))
+
+    for selects in (staff, anonymous):
+        assert selects["category"] == (("", "— Chọn loại vi phạm —"), [])
+        assert selects["platform"] == (("", "— Chọn nền tảng —"), [])
+    assert anonymous["unit"] == (("", "— Chọn đơn vị —"), [])
+
+
+def test_a_case_with_a_zalo_post_is_not_saved_as_facebook(client, cast):
+    """The reporter who touched neither list is told to choose, not recorded as
+    "working hours on Facebook"."""
+    client.force_login(cast.staff)
+
+    _title, entries, _page = errors_of(
+        client.post(
+            reverse("violations:new"),
+            {"subject_email": cast.unit_head.email, "seen_at": "2026-11-28T08:15", "description": "Bài trên Zalo."},
+        )
+    )
+
+    assert entries == [("Chọn loại vi phạm.", "id_category"), ("Chọn nền tảng.", "id_platform")]
+
+
+def test_the_review_form_preselects_no_unit_and_no_kind_when_the_letter_says_none(client, cast):
+    client.force_login(cast.administrator)
+
+    selects = selects_of(client.post(reverse("directives:import"), {"review": "1"}))
+
+    assert selects["owner_unit"] == (("", "— Chọn đơn vị quản lý —"), [])
+    assert selects["doc_type"] == (("", "— Chọn loại văn bản —"), [])
+
+
+def test_the_implementation_report_preselects_no_method(client, cast, org, campaign):
+    client.force_login(cast.unit_head)
+
+    selects = selects_of(
+        client.get(reverse("acknowledgements:report", args=[campaign.directive_id, org.department.pk]))
+    )
+
+    assert selects["method"] == (("", "— Chọn —"), [])
