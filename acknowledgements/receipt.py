@@ -32,6 +32,10 @@ def receipt_pdf(ack: Acknowledgement) -> bytes:
         (_("Thời điểm"), local.strftime("%H:%M:%S %d/%m/%Y")),
         (_("Địa chỉ IP"), ack.ip_address or "—"),
         (_("Mã băm SHA-256 của văn bản"), ack.text_sha256),
+        *[
+            (_("Tài liệu gửi kèm: %(title)s") % {"title": attachment.title}, attachment.sha256)
+            for attachment in ack.version.attachments.order_by("position")
+        ],
         (_("Mã băm của bản ghi"), ack.record_hash),
         (_("Mã băm của bản ghi trước"), ack.previous_hash),
     ]

@@ -11,9 +11,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from fpdf import FPDF
+from pypdf import PdfReader
 
 from acknowledgements import services as ack_services
 from acknowledgements.models import Acknowledgement, Assignment
+from acknowledgements.receipt import receipt_pdf
 from directives import services
 from directives.models import Attachment
 from tests.directives.seeds import FONT, HA_TINH, import_seed
@@ -336,3 +338,13 @@ def test_who_may_add_and_remove_attachments(client, cast, draft, index):
     assert (added.status_code, removed.status_code) == (CHANGE[index], CHANGE[index])
     may = CHANGE[index] == 302 and ROLES[index] != "anonymous"
     assert list(draft.attachments.values_list("name", flat=True)) == (["cam-nang.pdf"] if may else ["giu-lai.pdf"])
+
+
+def test_the_receipt_lists_each_attachment_with_its_hash(cast, assigned):
+    assignment, attachment = assigned
+    ack = ack_services.acknowledgement_record(assignment=assignment, by=cast.staff, request_meta=META)
+
+    text = " ".join(PdfReader(io.BytesIO(receipt_pdf(ack))).pages[0].extract_text().split())
+
+    assert "Tài liệu gửi kèm: Cẩm nang" in text
+    assert hashlib.sha256(handbook_bytes()).hexdigest()[:40] in text.replace(" ", "")
