@@ -37,7 +37,7 @@ def my_data_download(request):
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for name, section in data.items():
-            archive.writestr(f"{name}.json", json.dumps(section, ensure_ascii=False, indent=2))
+            archive.writestr(f"{name}.json", json.dumps(section, ensure_ascii=False, indent=2, default=str))
     audit_record(action=AuditAction.EXPORT, actor=request.user, target="privacy.my_data", request=request)
     response = HttpResponse(buffer.getvalue(), content_type="application/zip")
     response["Content-Disposition"] = f'attachment; filename="du-lieu-cua-toi-{timezone.localdate():%Y%m%d}.zip"'
