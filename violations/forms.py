@@ -249,8 +249,14 @@ class ClassifyForm(forms.Form):
 
 class MeetingForm(forms.Form):
     held_on = _date(_("Ngày họp kiểm điểm"), _("Nhập ngày họp kiểm điểm."))
-    chair = forms.CharField(label=_("Người chủ trì"), max_length=255)
-    attendees = forms.CharField(label=_("Thành phần tham dự"), widget=forms.Textarea(attrs={"rows": 2}))
+    chair = forms.CharField(
+        label=_("Người chủ trì"), max_length=255, error_messages={"required": _("Nhập họ tên người chủ trì cuộc họp.")}
+    )
+    attendees = forms.CharField(
+        label=_("Thành phần tham dự"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": _("Ghi thành phần tham dự cuộc họp.")},
+    )
     conclusion = forms.CharField(
         label=_("Kết luận, kiến nghị"), widget=forms.Textarea(attrs={"rows": 2}), required=False
     )
@@ -264,15 +270,23 @@ class _MeasureChoice(forms.ModelChoiceField):
 
 class CouncilForm(forms.Form):
     held_on = _date(_("Ngày họp Hội đồng"), _("Nhập ngày họp Hội đồng."))
-    members = forms.CharField(label=_("Thành viên Hội đồng"), widget=forms.Textarea(attrs={"rows": 2}))
+    members = forms.CharField(
+        label=_("Thành viên Hội đồng"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": _("Ghi các thành viên Hội đồng.")},
+    )
     recommendation = _MeasureChoice(
         label=_("Kiến nghị hình thức kỷ luật"),
         queryset=Measure.objects.none(),
         empty_label=CHOOSE,
         error_messages={"required": _("Chọn hình thức kỷ luật Hội đồng kiến nghị.")},
     )
-    votes_for = forms.IntegerField(label=_("Số phiếu đồng ý"), min_value=0)
-    votes_against = forms.IntegerField(label=_("Số phiếu không đồng ý"), min_value=0)
+    votes_for = forms.IntegerField(
+        label=_("Số phiếu đồng ý"), min_value=0, error_messages={"required": _("Nhập số phiếu đồng ý.")}
+    )
+    votes_against = forms.IntegerField(
+        label=_("Số phiếu không đồng ý"), min_value=0, error_messages={"required": _("Nhập số phiếu không đồng ý.")}
+    )
     minutes = _document(_("Biên bản họp Hội đồng"), _("Tải lên biên bản họp Hội đồng."))
 
     def __init__(self, *args, measures=(), **kwargs):
@@ -281,9 +295,13 @@ class CouncilForm(forms.Form):
 
 
 class DecisionForm(forms.Form):
-    number = forms.CharField(label=_("Số quyết định"), max_length=60)
+    number = forms.CharField(
+        label=_("Số quyết định"), max_length=60, error_messages={"required": _("Nhập số của quyết định kỷ luật.")}
+    )
     signed_on = _date(_("Ngày ký"), _("Nhập ngày ký quyết định."))
-    signer = forms.CharField(label=_("Người ký"), max_length=255)
+    signer = forms.CharField(
+        label=_("Người ký"), max_length=255, error_messages={"required": _("Nhập họ tên người ký quyết định.")}
+    )
     measure = _MeasureChoice(
         label=_("Hình thức kỷ luật"),
         queryset=Measure.objects.none(),
@@ -328,8 +346,12 @@ class ExtensionForm(forms.Form):
         error_messages={"required": _("Chọn thời hạn được gia hạn.")},
     )
     decided_on = _date(_("Ngày văn bản gia hạn"), _("Nhập ngày của văn bản gia hạn."))
-    document = forms.CharField(label=_("Số văn bản gia hạn"), max_length=80)
-    reason = forms.CharField(label=_("Lý do"), widget=forms.Textarea(attrs={"rows": 2}))
+    document = forms.CharField(
+        label=_("Số văn bản gia hạn"), max_length=80, error_messages={"required": _("Nhập số của văn bản gia hạn.")}
+    )
+    reason = forms.CharField(
+        label=_("Lý do"), widget=forms.Textarea(attrs={"rows": 2}), error_messages={"required": _("Ghi lý do gia hạn.")}
+    )
 
 
 class DenunciationForm(forms.Form):
