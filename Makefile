@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 export DJANGO_SETTINGS_MODULE := conduct_portal.settings
 
-.PHONY: run test serve lint audit messages bench bench-scale clean chromium importer-tools slapd
+.PHONY: run test serve lint audit messages bench bench-scale clean chromium importer-tools slapd postgres-server
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -41,12 +41,20 @@ slapd:
 	@command -v slapd >/dev/null || test -x /usr/sbin/slapd || \
 		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq slapd ldap-utils >/dev/null)
 
+# PostgreSQL's server binaries for the replica test, which starts its own primary and
+# standby (tests/reports/replica/); the package is told to create no cluster of its own.
+postgres-server:
+	@ls /usr/lib/postgresql/*/bin/pg_basebackup >/dev/null 2>&1 || (apt-get update -qq && \
+		mkdir -p /etc/postgresql-common/createcluster.d && \
+		echo "create_main_cluster = false" > /etc/postgresql-common/createcluster.d/no-main-cluster.conf && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null)
+
 # Tests run as production does (DEBUG off), over plain HTTP on localhost.
 test: export DEBUG = false
 test: export SECRET_KEY ?= test-only-secret-key-0123456789abcdefghijklmnopqrstuvwxyz
 test: export SECURE_SSL_REDIRECT = false
 test: export ALLOWED_HOSTS = localhost,127.0.0.1,testserver
-test: $(VENV)/.installed-dev chromium importer-tools slapd
+test: $(VENV)/.installed-dev chromium importer-tools slapd postgres-server
 	@services="$$($(BIN)/python bin/test_services.py)" || exit 1; eval "$$services"; \
 	$(BIN)/pytest $(PYTEST_ARGS)
 
