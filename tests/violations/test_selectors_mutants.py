@@ -1,0 +1,153 @@
+"""Who is shown what of a case, in the places the mutation run of violations.selectors
+found untested (tests/MUTATION.md): the inspectors' queue of anonymous reports, who is
+told when a legal time limit has passed, which evidence the person reported sees, and
+the inspector's own monitoring cases. Expected values come from the requirement
+(README, "Discipline and denunciations"), written out by hand."""
+
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from organization.models import Role
+from tests.factories import PersonFactory, RoleGrantFactory
+from tests.violations.conftest import png_upload, report_about
+from violations import selectors, services
+from violations.models import Event, Report
+
+
+def anonymous_report(unit, *, description, opened_on):
+    report, _code, _secret = services.report_create_anonymous(
+        unit=unit, subject_description="Một cán bộ của đơn vị", category="insult", platform="facebook",
+        seen_at=timezone.now() - datetime.timedelta(hours=2), description=description,
+    )  # fmt: skip
+    opened = timezone.make_aware(datetime.datetime.combine(opened_on, datetime.time(0)))
+    Report.objects.filter(pk=report.pk).update(created_at=opened)
+    return report
+
+
+@pytest.fixture
+def queue(cast, org, colleague):
+    """Anonymous reports in the agency (two open, one closed), one in another agency,
+    and a staff report: only the open anonymous ones in scope are the queue."""
+    later = anonymous_report(org.team, description="Bình luận xúc phạm", opened_on=datetime.date(2026, 3, 5))
+    earlier = anonymous_report(org.office, description="Đăng tin sai", opened_on=datetime.date(2026, 3, 2))
+    dismissed = anonymous_report(org.department, description="Không rõ", opened_on=datetime.date(2026, 3, 1))
+    Report.objects.filter(pk=dismissed.pk).update(state="dismissed")
+    elsewhere = anonymous_report(org.other_agency, description="Ở sở khác", opened_on=datetime.date(2026, 3, 3))
+    report_about(cast.staff, by=colleague)
+    return {"later": later, "earlier": earlier, "elsewhere": elsewhere}
+
+
+def descriptions(reports) -> list[str]:
+    return [report.description for report in reports]
+
+
+def test_an_inspector_queues_the_open_anonymous_reports_of_their_agency_oldest_first(cast, queue):
+    assert descriptions(selectors.inspection_queue(cast.inspector)) == ["Đăng tin sai", "Bình luận xúc phạm"]
+
+
+def test_a_superuser_queues_the_open_anonymous_reports_of_every_agency(cast, queue):
+    assert descriptions(selectors.inspection_queue(cast.superuser)) == [
+        "Đăng tin sai",
+        "Ở sở khác",
+        "Bình luận xúc phạm",
+    ]
+
+
+def test_people_who_are_not_inspectors_have_no_queue(cast, queue):
+    for person in (cast.unit_head, cast.staff, cast.administrator, cast.outsider):
+        assert descriptions(selectors.inspection_queue(person)) == []
+
+
+def test_an_inspector_over_a_department_queues_only_its_reports(cast, org, queue):
+    department_inspector = PersonFactory(email="thanhtraphong@example.gov.vn", unit=org.department)
+    RoleGrantFactory(person=department_inspector, role=Role.INSPECTOR, unit=org.department)
+
+    assert descriptions(selectors.inspection_queue(department_inspector)) == ["Bình luận xúc phạm"]
+
+
+def test_the_inspection_page_lists_the_queue(client, cast, queue):
+    client.force_login(cast.inspector)
+
+    page = client.get("/violations/inspection/")
+
+    assert page.status_code == 200
+    listed = [case.pk for case in page.context["cases"]]
+    assert listed == [queue["earlier"].pk, queue["later"].pk]
+    assert f"/violations/{queue['earlier'].pk}/" in page.content.decode()
+
+
+def emails(people) -> list[str]:
+    return [person.email for person in people]
+
+
+def test_a_passed_limit_goes_to_the_heads_of_the_unit_above_the_review_unit(cast, org, colleague):
+    team_head = PersonFactory(email="totruong@example.gov.vn", unit=org.team)
+    RoleGrantFactory(person=team_head, role=Role.UNIT_HEAD, unit=org.team)
+    deputy = PersonFactory(email="phophong@example.gov.vn", unit=org.department)
+    RoleGrantFactory(person=deputy, role=Role.UNIT_HEAD, unit=org.department)
+    # About the head of the team: reviewed by the department, told above it to the agency,
+    # which nobody heads: the inspectors are told instead.
+    about_team_head = report_about(team_head, by=colleague)
+    assert about_team_head.review_unit == org.department
+    assert emails(selectors.heads_above(about_team_head)) == ["thanhtra@example.gov.vn"]
+
+    # With a head of the agency, they are told, and the inspectors are not.
+    agency_head = PersonFactory(email="giamdoc@example.gov.vn", unit=org.agency)
+    RoleGrantFactory(person=agency_head, role=Role.UNIT_HEAD, unit=org.agency)
+    assert emails(selectors.heads_above(about_team_head)) == ["giamdoc@example.gov.vn"]
+
+    # About the staff member: reviewed by the team, told to the heads of the department
+    # (and those above them), in the order of their addresses.
+    about_staff = report_about(cast.staff, by=colleague)
+    assert about_staff.review_unit == org.team
+    assert emails(selectors.heads_above(about_staff)) == [
+        "giamdoc@example.gov.vn",
+        "phophong@example.gov.vn",
+        "truongphong@example.gov.vn",
+    ]
+
+
+def test_a_passed_limit_on_a_case_reviewed_at_the_top_goes_to_the_inspectors(cast, org, colleague):
+    about_head = report_about(cast.unit_head, by=colleague)
+    assert about_head.review_unit == org.agency
+
+    assert emails(selectors.heads_above(about_head)) == ["thanhtra@example.gov.vn"]
+
+
+def test_a_passed_limit_on_a_case_nobody_reviews_goes_to_the_inspectors(cast, org):
+    top_head = PersonFactory(email="giamdoc@example.gov.vn", unit=org.agency)
+    RoleGrantFactory(person=top_head, role=Role.UNIT_HEAD, unit=org.agency)
+    about_top_head = report_about(top_head, by=cast.staff)
+    assert about_top_head.review_unit is None
+
+    assert emails(selectors.heads_above(about_top_head)) == ["thanhtra@example.gov.vn"]
+
+
+def files_seen_by_the_person_reported(report, person) -> list[str]:
+    history = selectors.history_for(report, "subject", viewer=person)
+    return sorted(event.actor.email for event in history if event.kind == Event.Kind.FILE)
+
+
+def test_the_person_reported_sees_the_files_of_a_reporter_who_asked_for_no_confidentiality(cast, colleague):
+    report = report_about(cast.staff, by=colleague, confidential=False, files=[png_upload()])
+
+    assert files_seen_by_the_person_reported(report, cast.staff) == ["dongnghiep@example.gov.vn"]
+
+
+def test_the_person_reported_sees_the_reviewers_files_but_not_a_confidential_reporters(cast, case):
+    services.evidence_add(report=case, by=cast.unit_head, files=[png_upload("bien-ban.png")])
+
+    assert files_seen_by_the_person_reported(case, cast.staff) == ["truongphong@example.gov.vn"]
+
+
+def test_an_inspectors_own_cases_are_the_monitoring_cases_they_opened_not_their_reports(cast, org):
+    report_about(cast.staff, by=cast.inspector, description="Báo cáo như một cán bộ")
+    services.report_create_monitoring(
+        by=cast.inspector, category="insult", platform="facebook",
+        seen_at=timezone.now() - datetime.timedelta(hours=1), description="Phát hiện khi giám sát",
+        subject=cast.staff,
+    )  # fmt: skip
+
+    assert descriptions(selectors.monitoring_opened_by(cast.inspector)) == ["Phát hiện khi giám sát"]
