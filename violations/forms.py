@@ -127,9 +127,7 @@ class AnonymousReportForm(CaseFields):
         error_messages={"required": _("Chọn đơn vị của người bị phản ánh.")},
     )
     subject_description = forms.CharField(
-        label=_("Họ tên, chức vụ của người bị phản ánh (nếu biết)"),
-        max_length=255,
-        error_messages={"required": _("Nhập họ tên hoặc chức vụ của người bị phản ánh.")},
+        label=_("Họ tên, chức vụ của người bị phản ánh (nếu biết)"), max_length=255, required=False
     )
     subject_is_head = forms.BooleanField(
         label=_("Người bị phản ánh là thủ trưởng hoặc cấp phó của đơn vị này"),
@@ -402,14 +400,28 @@ class TextForm(forms.Form):
 
 class FollowUpForm(forms.Form):
     code = forms.CharField(
-        label=_("Mã tiếp nhận"), max_length=16, error_messages={"required": _("Nhập mã tiếp nhận ghi trên biên nhận.")}
+        label=_("Mã tiếp nhận"), max_length=20, error_messages={"required": _("Nhập mã tiếp nhận ghi trên biên nhận.")}
     )
     secret = forms.CharField(
         label=_("Mã bí mật"),
         max_length=64,
+        help_text=_("Gõ cả dấu gạch hay không đều được; không phân biệt chữ hoa, chữ thường."),
         widget=forms.PasswordInput(render_value=False),
         error_messages={"required": _("Nhập mã bí mật ghi trên biên nhận.")},
     )
     text = forms.CharField(
-        label=_("Gửi thêm thông tin (không bắt buộc)"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+        label=_("Thông tin gửi thêm (khi bấm “Gửi thông tin”)"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
     )
+
+    # Two buttons, "view" and "send" (the page's `action`); a post without one sends
+    # the text if there is any, as the page did before.
+    def clean(self):
+        data = super().clean()
+        if self.data.get("action") == "send" and not (data.get("text") or "").strip():
+            self.add_error("text", _("Nhập thông tin cần gửi thêm, hoặc bấm “Xem phản ánh”."))
+        return data
+
+    def sends(self) -> bool:
+        return self.data.get("action") != "view" and bool(self.cleaned_data["text"].strip())

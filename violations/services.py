@@ -24,7 +24,22 @@ from violations import identity, notices, rules, selectors, workflow
 from violations.models import Channel, Event, Evidence, Report, State
 
 EXPLAIN_STATES = (State.HEARING, State.CONFIRMED, State.MEETING, State.COUNCIL)
-RECEIPT_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I
+# The receipt code and the secret are copied by hand from a screen or a printout:
+# capitals and digits with no look-alikes (no 0/O, 1/I/L, no lower case), read in
+# groups; the secret has 16 of them (79 bits).
+RECEIPT_ALPHABET = SECRET_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+# The constraint wants someone named; an anonymous sender may not know who it was.
+UNKNOWN_SUBJECT = "Người gửi không biết họ tên, chức vụ"
+
+
+def grouped(value: str, size: int = 4) -> str:
+    """ "ABCDEFGH" as "ABCD-EFGH", for reading aloud and copying."""
+    return "-".join(value[i : i + size] for i in range(0, len(value), size))
+
+
+def _typed(value: str) -> str:
+    """A code or secret as typed: groups, spaces and case do not matter."""
+    return "".join(ch for ch in (value or "") if ch.isalnum()).upper()
 
 
 def _review_due() -> datetime.date:
@@ -190,11 +205,11 @@ def report_create_anonymous(
     files = list(files or [])
     _refuse_too_many_files(None, files)
     code = "".join(secrets.choice(RECEIPT_ALPHABET) for _ in range(10))
-    secret = secrets.token_urlsafe(12)
+    secret = "".join(secrets.choice(SECRET_ALPHABET) for _ in range(16))
     report = Report.objects.create(
         unit=unit,
         review_unit=selectors.review_unit_for(unit=unit, subject_is_head=subject_is_head),
-        subject_description=subject_description,
+        subject_description=subject_description.strip() or UNKNOWN_SUBJECT,
         channel=Channel.ANONYMOUS,
         confidential=True,
         category=category,
@@ -212,7 +227,7 @@ def report_create_anonymous(
     event_append(report=report, kind=Event.Kind.CREATED, by=None, to_state=report.state)
     _attach_files(report, files, None)
     notices.claim_new_case(report)
-    return report, code, secret
+    return report, code, grouped(secret)
 
 
 @transaction.atomic
@@ -288,8 +303,10 @@ def report_create_monitoring(
 def anonymous_lookup(*, code: str, secret: str) -> Report | None:
     """The anonymous case for this receipt, or None; a wrong code and a wrong secret
     look the same, and both cost a password hash."""
-    report = Report.objects.filter(receipt_code=(code or "").strip().upper(), channel=Channel.ANONYMOUS).first()
-    valid = check_password(secret or "", report.secret_hash if report else _dummy_hash())
+    report = Report.objects.filter(receipt_code=_typed(code), channel=Channel.ANONYMOUS).first()
+    stored = report.secret_hash if report else _dummy_hash()
+    # Secrets given before the look-alike-free alphabet were case-sensitive: as typed.
+    valid = check_password(_typed(secret), stored) or check_password(secret or "", stored)
     return report if report and valid else None
 
 

@@ -413,7 +413,8 @@ def anonymous_new(request):
         except ValidationError as exc:
             _errors_to(form, exc)
         else:
-            return render(request, "violations/anonymous_receipt.html", {"code": code, "secret": secret})
+            context = {"code": code, "code_shown": services.grouped(code, 5), "secret": secret}
+            return render(request, "violations/anonymous_receipt.html", context)
     return render(request, "violations/anonymous_new.html", {"form": form, "contacts_unit": contacts_unit})
 
 
@@ -429,7 +430,7 @@ def anonymous_follow_up(request):
         report = services.anonymous_lookup(code=form.cleaned_data["code"], secret=form.cleaned_data["secret"])
         if report is None:
             form.add_error(None, _("Mã tiếp nhận hoặc mã bí mật không đúng."))
-        elif form.cleaned_data["text"].strip():
+        elif form.sends():
             try:
                 services.report_message(report=report, by=None, text=form.cleaned_data["text"])
             except ValidationError as exc:
