@@ -4,6 +4,7 @@ from django.db import connection
 from django.http import Http404, HttpResponseServerError, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
@@ -12,6 +13,7 @@ from acknowledgements import selectors as ack_selectors
 from core.models import OutboxMessage
 from organization import permissions, selectors
 from organization.models import Role
+from violations import selectors as violation_selectors
 
 
 def server_error(request):
@@ -54,6 +56,8 @@ def home(request):
             ack_selectors.assignments_visible_to(user).open().filter(due_on__lt=ack_selectors.today()).count()
         )
         context["missing_reports"] = len(ack_selectors.units_without_report(user))
+        # Cases near or past their legal time limit (violations/clocks.py).
+        context["legal_clocks"] = violation_selectors.attention_clocks(user, timezone.localdate())
     if permissions.has_role(user, Role.ADMINISTRATOR):
         context["failed_emails"] = OutboxMessage.objects.filter(
             permissions.scope_q(user, Role.ADMINISTRATOR, path_field="recipient__unit__path"),

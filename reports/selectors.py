@@ -15,6 +15,7 @@ from directives.models import Directive
 from organization import permissions
 from organization.models import Role, Unit
 from reports.models import AcknowledgementDaily, AssignmentRollup
+from violations import selectors as violation_selectors
 from violations import workflow
 from violations.models import Report
 
@@ -60,6 +61,8 @@ class Summary:
     missing_reports: list[tuple[Directive, Unit]] = field(default_factory=list)
     violations_by: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
     overdue_cases: int = 0
+    # Cases past a legal time limit (discipline, denunciation), per unit of the case.
+    past_legal_limit: list[tuple[Unit, int]] = field(default_factory=list)
     progress: list[tuple[datetime.date, int]] = field(default_factory=list)
 
 
@@ -254,6 +257,11 @@ def summary(filters: Filters) -> Summary:
         grouped = cases.exclude(**{name: ""}).values(name).annotate(n=Count("id")).order_by("-n", name)
         result.violations_by[name] = [(str(labels.get(row[name], row[name])), row["n"]) for row in grouped]
     result.overdue_cases = cases.filter(state__in=workflow.OPEN_STATES, review_due_on__lt=today).count()
+    late = {report.pk: report.unit for report, _clock in violation_selectors.with_legal_clocks(cases, today)}
+    per_unit: dict[int, list] = {}
+    for unit in late.values():
+        per_unit.setdefault(unit.pk, [unit, 0])[1] += 1
+    result.past_legal_limit = sorted((tuple(row) for row in per_unit.values()), key=lambda row: row[0].path)
 
     result.progress = _progress(filters)
     return result

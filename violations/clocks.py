@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy
 
 from core import calendar
 from violations import rules, workflow
-from violations.models import Event, Extension, Report, State
+from violations.models import Clock, Event, Extension, Report, State
 
 # Extensions of the resolution of a denunciation: once for a complex case, twice for
 # a very complex one (Luật Tố cáo 2018, Art. 30(1)).
@@ -95,13 +95,15 @@ def hearing_clock(report: Report, today: datetime.date) -> ClockView | None:
     return ClockView("hearing", label, due, _("Quy định của cơ quan (VIOLATION_HEARING_WORKING_DAYS)"), today)
 
 
-def denunciation_clocks(report: Report, today: datetime.date) -> list[ClockView]:
+def denunciation_clocks(report: Report, today: datetime.date, rules_by_code: dict | None = None) -> list[ClockView]:
+    """`rules_by_code` (code → Clock of the denunciation rules) spares a list its lookups."""
     if report.channel != "denunciation":
         return []
+    rule_of = rules_by_code.get if rules_by_code is not None else rules.denunciation_clock
     views = []
     if report.state == State.SUBMITTED and report.received_on:
         extended = _extensions(report, Extension.Clock.ACCEPT) > 0
-        rule = rules.denunciation_clock("accept_extended" if extended else "accept")
+        rule = rule_of("accept_extended" if extended else "accept")
         if rule:
             due = calendar.deadline(report.received_on, rule.days, rule.unit)
             views.append(ClockView("accept", _("Thời hạn thụ lý tố cáo"), due, rule.article, today))
@@ -112,8 +114,8 @@ def denunciation_clocks(report: Report, today: datetime.date) -> list[ClockView]
                       _("Luật Tố cáo 2018, Điều 29 (DENUNCIATION_NOTIFY_WORKING_DAYS)"), today)
         )  # fmt: skip
     if report.accepted_on and report.concluded_on is None and report.state in workflow.OPEN_STATES:
-        base = rules.denunciation_clock("resolve")
-        extension = rules.denunciation_clock("resolve_extension")
+        base = rule_of("resolve")
+        extension = rule_of("resolve_extension")
         if base:
             days = base.days + _extensions(report, Extension.Clock.RESOLVE) * (extension.days if extension else 0)
             due = calendar.deadline(report.accepted_on, days, base.unit)
@@ -130,6 +132,17 @@ def clocks_for(report: Report, today: datetime.date | None = None) -> list[Clock
         if view is not None:
             views.append(view)
     return sorted(views, key=lambda v: v.due_on)
+
+
+def legal_clocks(report: Report, today: datetime.date, rules_by_code: dict | None = None) -> list[ClockView]:
+    """The clocks the law sets (discipline, denunciation), not the agency's hearing period."""
+    views = denunciation_clocks(report, today, rules_by_code)
+    discipline = discipline_clock(report, today)
+    return [*views, discipline] if discipline else views
+
+
+def denunciation_rules() -> dict:
+    return {c.code: c for c in Clock.objects.filter(rule_set__code=rules.DENUNCIATIONS)}
 
 
 @dataclass

@@ -61,7 +61,8 @@ def measure_allowed(*, staff_kind: str, code: str, violated_on: datetime.date, h
 def clock(rule_set: RuleSet | None, code: str) -> Clock | None:
     if rule_set is None:
         return None
-    return Clock.objects.filter(rule_set=rule_set, code=code).first()
+    # Through the related manager, so a list that prefetched `rule_set__clocks` asks nothing.
+    return next((c for c in rule_set.clocks.all() if c.code == code), None)
 
 
 def denunciation_clock(code: str) -> Clock | None:

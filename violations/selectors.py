@@ -1,3 +1,6 @@
+import datetime
+
+from django.conf import settings
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
@@ -65,11 +68,43 @@ def reports_visible_to(user) -> QuerySet[Report]:
     if not user.is_authenticated:
         return Report.objects.none()
     # A superuser's scope is Q(): also the cases with no review unit.
+    mine = reported_by_q(user) | Q(subject=user, state__in=workflow.SUBJECT_STATES)
+    return Report.objects.filter(_as_reviewer_q(user) | mine)
+
+
+def _as_reviewer_q(user) -> Q:
     heads = permissions.scope_q(user, Role.UNIT_HEAD, path_field="review_unit__path")
     inspectors = permissions.scope_q(user, Role.INSPECTOR, path_field="unit__path")
-    as_reviewer = (heads | inspectors | _handler_q(user)) & ~Q(subject=user)
-    mine = reported_by_q(user) | Q(subject=user, state__in=workflow.SUBJECT_STATES)
-    return Report.objects.filter(as_reviewer | mine)
+    return (heads | inspectors | _handler_q(user)) & ~Q(subject=user)
+
+
+def with_legal_clocks(cases: QuerySet[Report], today: datetime.date, *, within_days: int | None = None) -> list:
+    """(case, clock) for each legal clock of the open cases that has run out, or
+    runs out within `within_days`; most urgent first. A fixed number of queries."""
+    from violations import clocks
+
+    rows = (
+        cases.filter(state__in=workflow.OPEN_STATES)
+        .select_related("unit", "rule_set")
+        .prefetch_related("deferrals", "extensions", "rule_set__clocks")
+    )
+    denunciation = clocks.denunciation_rules()
+    found = []
+    for report in rows:
+        for clock in clocks.legal_clocks(report, today, denunciation):
+            if clock.overdue or (within_days is not None and clock.days_left <= within_days):
+                found.append((report, clock))
+    return sorted(found, key=lambda pair: (pair[1].due_on, pair[0].pk))
+
+
+def attention_clocks(user, today: datetime.date) -> list:
+    """The head's and the inspector's "needs attention": the legal clocks of the
+    cases they review or oversee that ran out or run out within
+    VIOLATION_LIMIT_REMIND_DAYS (never a case about themselves)."""
+    if not user.is_authenticated:
+        return []
+    cases = Report.objects.filter(_as_reviewer_q(user))
+    return with_legal_clocks(cases, today, within_days=settings.VIOLATION_LIMIT_REMIND_DAYS)
 
 
 def reported_by_q(user) -> Q:
