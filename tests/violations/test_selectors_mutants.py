@@ -7,13 +7,14 @@ the inspector's own monitoring cases. Expected values come from the requirement
 import datetime
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.utils import timezone
 
 from organization.models import Role
 from tests.factories import PersonFactory, RoleGrantFactory
 from tests.violations.conftest import png_upload, report_about
 from violations import selectors, services
-from violations.models import Event, Report
+from violations.models import Event, IdentityHandler, Report
 
 
 def anonymous_report(unit, *, description, opened_on):
@@ -151,3 +152,53 @@ def test_an_inspectors_own_cases_are_the_monitoring_cases_they_opened_not_their_
     )  # fmt: skip
 
     assert descriptions(selectors.monitoring_opened_by(cast.inspector)) == ["Phát hiện khi giám sát"]
+
+
+@pytest.fixture
+def handler(cast, org):
+    """A member of staff designated to handle denunciations for the department and for
+    the office, with no grant of their own."""
+    person = PersonFactory(email="xuly@example.gov.vn", full_name="Mai Xử Lý", unit=org.office)
+    for unit in (org.department, org.office):
+        IdentityHandler.objects.create(unit=unit, person=person, granted_by=cast.administrator)
+    return person
+
+
+def test_a_designated_handler_sees_the_cases_of_every_unit_they_handle_and_no_other(cast, org, colleague, handler):
+    about_staff = report_about(cast.staff, by=colleague, description="Trong tổ")
+    in_office = anonymous_report(org.office, description="Trong văn phòng", opened_on=datetime.date(2026, 3, 2))
+    anonymous_report(org.other_agency, description="Ở sở khác", opened_on=datetime.date(2026, 3, 3))
+
+    assert sorted(descriptions(selectors.reports_visible_to(handler))) == ["Trong tổ", "Trong văn phòng"]
+    assert selectors.is_handler(handler, about_staff) is True
+    assert selectors.role_for(handler, in_office) == "reviewer"
+
+
+def test_nobody_else_is_a_handler_not_even_a_handler_about_themselves(cast, org, colleague, handler):
+    about_handler = report_about(handler, by=colleague, description="Về người xử lý")
+    about_staff = report_about(cast.staff, by=colleague)
+
+    assert selectors.is_handler(handler, about_handler) is False
+    assert selectors.is_handler(AnonymousUser(), about_staff) is False
+    assert selectors.is_handler(cast.unit_head, about_staff) is False
+    assert "Về người xử lý" not in descriptions(selectors.reports_visible_to(handler))
+
+
+def test_an_inspector_monitors_only_the_units_they_inspect_not_those_they_head(cast, org):
+    inspector = PersonFactory(email="thanhtraphong@example.gov.vn", unit=org.department)
+    RoleGrantFactory(person=inspector, role=Role.INSPECTOR, unit=org.department)
+    RoleGrantFactory(person=inspector, role=Role.UNIT_HEAD, unit=org.office)
+
+    assert [unit.name for unit in selectors.monitoring_units_for(inspector)] == ["Phòng Bưu chính", "Tổ Báo chí"]
+
+
+def test_an_anonymous_case_is_escalated_to_every_inspector_over_its_unit(org):
+    # The first account of the test (on a fresh SQLite database its id is 1): an
+    # anonymous case names nobody, and no inspector is left out for it.
+    first = PersonFactory(email="thanhtra1@example.gov.vn", unit=org.office)
+    RoleGrantFactory(person=first, role=Role.INSPECTOR, unit=org.agency)
+    second = PersonFactory(email="thanhtra2@example.gov.vn", unit=org.office)
+    RoleGrantFactory(person=second, role=Role.INSPECTOR, unit=org.agency)
+    report = anonymous_report(org.team, description="Bình luận xúc phạm", opened_on=datetime.date(2026, 3, 5))
+
+    assert emails(selectors.inspectors_of(report)) == ["thanhtra1@example.gov.vn", "thanhtra2@example.gov.vn"]
