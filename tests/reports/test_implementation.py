@@ -20,6 +20,8 @@ import datetime
 import io
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from docx import Document
@@ -28,10 +30,11 @@ from pypdf import PdfReader
 from acknowledgements import meetings
 from acknowledgements import services as ack_services
 from acknowledgements.models import Assignment, Attendee, Campaign
-from organization.models import Role
+from organization.models import Role, Unit
+from reports.implementation import implementation_data
 from reports.models import ExportLog
 from tests.acknowledgements.test_meetings import scan
-from tests.factories import PersonFactory, RoleGrantFactory
+from tests.factories import PersonFactory, RoleGrantFactory, UnitFactory
 from violations import services as case_services
 from violations import workflow
 from violations.models import Report, State
@@ -248,6 +251,26 @@ def test_the_dashboard_links_to_the_report_of_its_unit(client, cast):
     page = client.get(reverse("reports:dashboard"), {"unit": "PBC"}).content.decode()
 
     assert f"{reverse('reports:implementation')}?unit=PBC" in page
+
+
+def test_the_figures_take_as_many_queries_whatever_the_number_of_sessions_and_units(cast, org, campaign, october):
+    def queries() -> int:
+        department = Unit.objects.get(code="PBC")  # fresh: nothing cached on the instance
+        with CaptureQueriesContext(connection) as captured:
+            implementation_data(unit=department, start=datetime.date(2026, 10, 1), end=datetime.date(2026, 10, 31))
+        return len(captured)
+
+    queries()  # the first also reads the working calendar, which is then cached
+    before = queries()
+    desk = UnitFactory(name="Tổ Bưu chính", code="TBCH", parent=org.department)
+    ack_services.assignments_sync_person(person=PersonFactory(email="moi@example.gov.vn", unit=desk))
+    second = meetings.meeting_plan(
+        by=cast.unit_head, campaigns=[campaign], units=[org.team, desk], held_at=at(22, 8), place="Hội trường",
+        chair="Trần Văn Trưởng", people=[cast.staff],
+    )  # fmt: skip
+    meetings.meeting_record(meeting=second, by=cast.unit_head, present=[], sheet=scan())
+
+    assert queries() == before
 
 
 # Permission matrix: the page and both downloads × role × in / out of scope.
