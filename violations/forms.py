@@ -1,12 +1,15 @@
 from django import forms
 from django.conf import settings
 from django.utils import timezone
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import CHOOSE, with_blank
 from directives.models import Directive, Obligation, Status
 from directives.selectors import directives_visible_to
-from organization.models import Person, StaffKind, Unit
+from organization import permissions
+from organization.models import Person, Role, StaffKind, Unit
+from organization.selectors import people_visible_to
 from violations import selectors
 from violations.models import Category, DeferralCase, Extension, Measure, Platform, Severity
 
@@ -73,9 +76,38 @@ class CaseFields(forms.Form):
 
 
 class ObligationChoice(forms.ModelMultipleChoiceField):
+    """A checklist grouped by directive, each obligation cut at a word, not mid-word."""
+
+    widget = forms.CheckboxSelectMultiple
+
     def label_from_instance(self, obligation):
-        directive = obligation.version.directive
-        return f"{directive.code or directive.subject[:40]} – {obligation.label}. {obligation.text[:90]}"
+        return f"{obligation.label}. {Truncator(obligation.text).words(40)}"
+
+    def group(self) -> None:
+        groups: dict[tuple, list] = {}
+        for obligation in self.queryset:
+            version = obligation.version
+            directive = version.directive
+            title = f"{directive.code or directive.get_doc_type_display()} – {Truncator(directive.subject).words(16)}"
+            if version.number > 1:
+                title += " " + _("(phiên bản %(number)s)") % {"number": version.number}
+            groups.setdefault((directive.pk, version.number, title), []).append(
+                (obligation.pk, self.label_from_instance(obligation))
+            )
+        self.choices = [(title, items) for (_pk, _number, title), items in groups.items()]
+
+
+class PersonPicker(forms.ModelChoiceField):
+    """The people of a head's units, grouped by unit and sorted by name."""
+
+    def label_from_instance(self, person):
+        return " – ".join(part for part in (person.full_name, person.position) if part)
+
+    def group(self) -> None:
+        groups: dict[str, list] = {}
+        for person in self.queryset:
+            groups.setdefault(person.unit.name, []).append((person.pk, self.label_from_instance(person)))
+        self.choices = [("", self.empty_label), *groups.items()]
 
 
 class ReportForm(CaseFields):
@@ -92,13 +124,19 @@ class ReportForm(CaseFields):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    obligations = ObligationChoice(label=_("Nhiệm vụ bị vi phạm"), queryset=Obligation.objects.none(), required=False)
+    obligations = ObligationChoice(
+        label=_("Nhiệm vụ bị vi phạm (đánh dấu các nhiệm vụ liên quan)"),
+        queryset=Obligation.objects.none(),
+        required=False,
+    )
     confidential = forms.BooleanField(label=_("Đề nghị giữ bí mật danh tính của tôi"), required=False)
 
     field_order = [
-        "subject_email", "category", "platform", "url", "seen_at", "description",
+        "person", "subject_email", "category", "platform", "url", "seen_at", "description",
         "directives", "obligations", "files", "confidential",
     ]  # fmt: skip
+    # A unit head picks the person from their units (MonitoringForm has its own way).
+    offers_people = True
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -109,14 +147,53 @@ class ReportForm(CaseFields):
             .select_related("version__directive")
             .order_by("version__directive_id", "version__number", "position")
         )
+        self.fields["obligations"].group()
+        self.subject = None
+        if self.offers_people and permissions.has_role(user, Role.UNIT_HEAD):
+            self._offer_people(user)
+
+    def _offer_people(self, user) -> None:
+        """A head reports as the reviewer: the person is picked from their units, an
+        e-mail only for someone elsewhere, and there is no identity to keep secret."""
+        people = (
+            people_visible_to(user, Role.UNIT_HEAD)
+            .filter(is_active=True, unit__isnull=False)
+            .exclude(pk=user.pk)
+            .select_related("unit")
+            .order_by("unit__path", "full_name")
+        )
+        self.fields["person"] = PersonPicker(
+            label=_("Người bị phản ánh (trong các đơn vị đồng chí phụ trách)"),
+            queryset=people,
+            required=False,
+            empty_label=_("— Chọn người —"),
+        )
+        self.fields["person"].group()
+        email = self.fields["subject_email"]
+        email.required = False
+        email.label = _("Hoặc e-mail của người bị phản ánh ở đơn vị khác")
+        del self.fields["confidential"]
+        self.order_fields(self.field_order)
 
     def clean_subject_email(self):
         email = self.cleaned_data["subject_email"].strip().lower()
+        if not email and "person" in self.fields:
+            return ""
         person = Person.objects.filter(email__iexact=email, is_active=True, unit__isnull=False).first()
         if person is None:
             raise forms.ValidationError(_("Không có cán bộ đang công tác với e-mail này."))
         self.subject = person
         return email
+
+    def clean(self):
+        cleaned = super().clean()
+        if "person" in self.fields:
+            picked = cleaned.pop("person", None)
+            if picked is not None:
+                self.subject = picked
+            elif not cleaned.get("subject_email") and "subject_email" not in self.errors:
+                self.add_error("person", _("Chọn người bị phản ánh, hoặc nhập e-mail nếu người đó ở đơn vị khác."))
+        return cleaned
 
 
 class AnonymousReportForm(CaseFields):
@@ -166,6 +243,7 @@ class MonitoringForm(ReportForm):
         required=False,
     )
     confidential = None
+    offers_people = False
     files = MultipleFileField(label=_("Ảnh chụp màn hình, tệp chứng cứ (PNG/JPEG/WebP, PDF, video MP4)"))
 
     field_order = [

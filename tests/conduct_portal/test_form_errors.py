@@ -71,13 +71,19 @@ CASE_FIELDS = [
 ]
 
 
-@pytest.mark.parametrize("who", ["staff", "unit_head"])
-def test_an_empty_case_says_what_to_fill_in(client, cast, who):
+@pytest.mark.parametrize(
+    ("who", "first"),
+    [
+        ("staff", ("Nhập e-mail của người bị phản ánh.", "id_subject_email")),
+        ("unit_head", ("Chọn người bị phản ánh, hoặc nhập e-mail nếu người đó ở đơn vị khác.", "id_person")),
+    ],
+)
+def test_an_empty_case_says_what_to_fill_in(client, cast, who, first):
     title, entries, page = submit_empty(client, getattr(cast, who), reverse("violations:new"))
 
     assert title.startswith("Lỗi: ")
-    assert entries == [("Nhập e-mail của người bị phản ánh.", "id_subject_email"), *CASE_FIELDS]
-    assert_tied(page, "id_subject_email", "Nhập e-mail của người bị phản ánh.")
+    assert entries == [first, *CASE_FIELDS]
+    assert_tied(page, first[1], first[0])
     assert_tied(page, "id_category", "Chọn loại vi phạm.")
     assert "Trường này là bắt buộc." not in page.text_content()
 

@@ -157,7 +157,7 @@ def test_an_anonymous_visitor_gets_a_receipt_that_is_not_cached_and_cannot_plant
     page.get_by_label("Tệp chứng cứ", exact=False).set_input_files(str(hostile))
     page.get_by_role("button", name="Gửi phản ánh").click()
     assert "Mã tiếp nhận" not in page.locator("main").inner_text()
-    assert page.locator(".errorlist").count() >= 1
+    assert page.locator("[data-error-summary]").is_visible()
 
     page.get_by_label("Tệp chứng cứ", exact=False).set_input_files(png(tmp_path / "anh.png"))
     with page.expect_response(

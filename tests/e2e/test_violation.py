@@ -23,7 +23,8 @@ def test_a_head_logs_a_case_with_a_screenshot_confirms_it_and_the_person_answers
     log_in(page, cast.unit_head.email, cast.password)
     page.get_by_role("link", name="Vi phạm").click()
     page.get_by_role("link", name="Gửi phản ánh mới").click()
-    page.get_by_label("E-mail của người bị phản ánh:").fill(cast.staff.email)
+    # A head picks the person from their units by name (issue 16 §9).
+    page.get_by_label("Người bị phản ánh (trong các đơn vị đồng chí phụ trách):").select_option(str(cast.staff.pk))
     page.get_by_label("Loại vi phạm:").select_option(label="Bí mật nhà nước")
     page.get_by_label("Nền tảng:").select_option(label="Zalo")
     page.get_by_label("Thời điểm phát hiện:").fill("2026-01-05T09:30")
@@ -42,7 +43,7 @@ def test_a_head_logs_a_case_with_a_screenshot_confirms_it_and_the_person_answers
     log_in(person, cast.staff.email, cast.password)
     person.goto(f"/violations/{report.pk}/")
     assert "Đang nghe giải trình" in person.locator("main").inner_text()
-    person.get_by_label("Nội dung:").fill("Tôi đăng nhầm nhóm, đã gỡ ngay sau 5 phút.")
+    person.get_by_label("Nội dung giải trình").fill("Tôi đăng nhầm nhóm, đã gỡ ngay sau 5 phút.")
     person.get_by_role("button", name="Gửi giải trình").click()
     assert person.get_by_text("Tôi đăng nhầm nhóm, đã gỡ ngay sau 5 phút.").is_visible()
 
