@@ -202,3 +202,42 @@ def test_an_anonymous_case_is_escalated_to_every_inspector_over_its_unit(org):
     report = anonymous_report(org.team, description="Bình luận xúc phạm", opened_on=datetime.date(2026, 3, 5))
 
     assert emails(selectors.inspectors_of(report)) == ["thanhtra1@example.gov.vn", "thanhtra2@example.gov.vn"]
+
+
+def files_in(history) -> list[str]:
+    return sorted(event.actor.email for event in history if event.kind == Event.Kind.FILE)
+
+
+def test_the_reporter_reads_their_own_files_in_the_history_but_not_the_reviewers(cast, colleague):
+    report = report_about(cast.staff, by=colleague, confidential=False, files=[png_upload()])
+    services.evidence_add(report=report, by=cast.unit_head, files=[png_upload("bien-ban.png")])
+    Report.objects.filter(pk=report.pk).update(state="hearing")
+
+    assert files_in(selectors.history_for(report, "reporter", viewer=colleague)) == ["dongnghiep@example.gov.vn"]
+
+
+def test_the_history_is_read_in_one_query_with_its_actors(cast, colleague, django_assert_num_queries):
+    report = report_about(cast.staff, by=colleague, confidential=False, files=[png_upload()])
+
+    with django_assert_num_queries(1):
+        history = selectors.history_for(report, "reporter", viewer=colleague)
+        shown = [event.shown_actor.email for event in history]
+
+    assert shown == ["dongnghiep@example.gov.vn", "dongnghiep@example.gov.vn"]
+
+
+def test_each_move_in_the_history_carries_the_names_of_both_states(cast, case):
+    services.report_transition(report=case, to="under_review", by=cast.unit_head, role="reviewer")
+
+    history = selectors.history_for(case, "reviewer", viewer=cast.unit_head)
+
+    moves = [(e.from_label, e.to_label) for e in history if e.kind == Event.Kind.TRANSITION]
+    assert moves == [("Mới tiếp nhận", "Đang xem xét")]
+
+
+def test_the_reviewer_and_the_inspector_read_who_reported_when_no_confidentiality_was_asked(cast, colleague):
+    report = report_about(cast.staff, by=colleague, confidential=False)
+
+    for role, viewer in (("reviewer", cast.unit_head), ("inspector", cast.inspector)):
+        history = selectors.history_for(report, role, viewer=viewer)
+        assert [(e.kind, e.shown_actor.email) for e in history] == [("created", "dongnghiep@example.gov.vn")]
