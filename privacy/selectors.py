@@ -1,12 +1,14 @@
 """What the portal holds about a person, as they may see it: their profile and
 grants, assignments, acknowledgements, the cases they reported and the cases about
 them (only from the hearing on, as on the case page, and never what would identify a
-protected reporter), and the audit rows of their own actions."""
+protected reporter), their requests for permission to post and their reports of a
+compromised account, and the audit rows of their own actions."""
 
 from acknowledgements.models import Acknowledgement, Assignment
 from core.models import AuditEvent
 from organization.models import Person, RoleGrant
 from privacy.models import LegalHold
+from social.models import AccountIncident, PostRequest
 from violations import selectors as cases
 from violations import workflow
 from violations.models import Report
@@ -86,6 +88,29 @@ def my_data(person: Person) -> dict[str, object]:
     about = (
         Report.objects.filter(subject=person, state__in=workflow.SUBJECT_STATES).select_related(*related).order_by("id")
     )
+    post_requests = [
+        {
+            "platform": r.get_platform_display(),
+            "account": r.account,
+            "text": r.text,
+            "state": r.get_state_display(),
+            "planned_at": _day(r.planned_at),
+            "decided_at": _day(r.decided_at),
+            "approved_text": r.approved_text,
+            "decision_note": r.decision_note,
+        }  # fmt: skip
+        for r in PostRequest.objects.filter(author=person).order_by("id")
+    ]
+    incidents = [
+        {
+            "kind": i.get_kind_display(),
+            "platform": i.get_platform_display(),
+            "account": i.account_name,
+            "what_happened": i.what_happened,
+            "noticed_at": _day(i.noticed_at),
+        }  # fmt: skip
+        for i in AccountIncident.objects.filter(reporter=person).order_by("id")
+    ]
     audit = [
         {"at": _day(row.at), "action": row.get_action_display(), "ip": row.ip}
         for row in AuditEvent.objects.filter(actor=person).order_by("id")
@@ -96,5 +121,7 @@ def my_data(person: Person) -> dict[str, object]:
         "acknowledgements": acknowledgements,
         "reports_filed": [_case(r, workflow.REPORTER, person) for r in filed],
         "cases_about_me": [_case(r, workflow.SUBJECT, person) for r in about],
+        "post_requests": post_requests,
+        "account_incidents": incidents,
         "audit": audit,
     }

@@ -36,8 +36,8 @@ def test_every_signed_in_person_gets_the_page_and_only_their_own_profile(client,
     if user is not None:
         files = _download(client)
         assert sorted(files) == [
-            "acknowledgements.json", "assignments.json", "audit.json", "cases_about_me.json", "profile.json",
-            "reports_filed.json",
+            "account_incidents.json", "acknowledgements.json", "assignments.json", "audit.json",
+            "cases_about_me.json", "post_requests.json", "profile.json", "reports_filed.json",
         ]  # fmt: skip
         assert files["profile.json"]["email"] == user.email
         everyone = {"canbo", "truongphong", "thanhtra", "quantri", "nguoingoai", "sieuquantri"}
@@ -98,3 +98,13 @@ def test_the_page_says_how_long_each_kind_is_kept(client, cast):
     assert "<td>Phản ánh ẩn danh</td><td>1 năm</td>" in page
     assert "<td>Hồ sơ vi phạm kết thúc bằng hình thức kỷ luật</td><td>10 năm</td>" in page
     assert "tối thiểu; không xóa để giữ chuỗi xác thực" in page
+
+
+@pytest.mark.parametrize(("role", "holds_link"), [("staff", False), ("inspector", True), ("administrator", True)])
+def test_the_home_page_links_the_download_and_for_inspectors_the_holds(client, cast, role, holds_link):
+    client.force_login(getattr(cast, role))
+
+    page = client.get(reverse("home")).content.decode()
+
+    assert 'href="/privacy/my-data/">Dữ liệu Cổng lưu về tôi (xem và tải về)</a>' in page
+    assert ('href="/privacy/holds/"' in page) is holds_link
