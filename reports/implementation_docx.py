@@ -10,6 +10,7 @@ import io
 from django.utils.translation import gettext as _
 from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
@@ -17,7 +18,7 @@ from reports import implementation as report
 from reports.implementation import ImplementationData, Table, Texts
 
 FONT = "Times New Roman"
-AGENCY_WIDTH, MOTTO_WIDTH = Mm(70), Mm(95)
+AGENCY_WIDTH, MOTTO_WIDTH = Mm(75), Mm(90)
 CENTER, JUSTIFY, RIGHT = WD_ALIGN_PARAGRAPH.CENTER, WD_ALIGN_PARAGRAPH.JUSTIFY, WD_ALIGN_PARAGRAPH.RIGHT
 
 
@@ -27,6 +28,28 @@ def _widths(table, widths) -> None:
         column.width = width
         for cell in column.cells:
             cell.width = width
+
+
+# What follows w:pBdr inside w:pPr (the schema fixes the order; Word refuses others).
+AFTER_BORDERS = (
+    "w:shd", "w:tabs", "w:suppressAutoHyphens", "w:kinsoku", "w:wordWrap", "w:overflowPunct", "w:topLinePunct",
+    "w:autoSpaceDE", "w:autoSpaceDN", "w:bidi", "w:adjustRightInd", "w:snapToGrid", "w:spacing", "w:ind",
+    "w:contextualSpacing", "w:mirrorIndents", "w:suppressOverlap", "w:jc", "w:textDirection", "w:textAlignment",
+    "w:textboxTightWrap", "w:outlineLvl", "w:divId", "w:cnfStyle", "w:rPr", "w:sectPr", "w:pPrChange",
+)  # fmt: skip
+
+
+def _rule(cell, *, length, width) -> None:
+    """The short solid line Decree 30 puts under the unit's name and under the motto:
+    an empty paragraph indented to `length`, centred in the cell, with a bottom border."""
+    paragraph = cell.add_paragraph()
+    paragraph.paragraph_format.left_indent = paragraph.paragraph_format.right_indent = (width - length) // 2
+    borders, bottom = OxmlElement("w:pBdr"), OxmlElement("w:bottom")
+    for name, value in (("w:val", "single"), ("w:sz", "6"), ("w:space", "1"), ("w:color", "auto")):
+        bottom.set(qn(name), value)
+    borders.append(bottom)
+    paragraph._p.get_or_add_pPr().insert_element_before(borders, *AFTER_BORDERS)
+    paragraph.add_run().font.size = Pt(2)
 
 
 def _line(container, text: str, *, size: float = 13, bold=False, italic=False, align=CENTER, indent=False):
@@ -70,13 +93,15 @@ def _heading(document, data: ImplementationData, texts: Texts, today: datetime.d
     _widths(table, (AGENCY_WIDTH, MOTTO_WIDTH))
     agency, nation = table.rows[0].cells
     lines = [(data.parent.name.upper(), {"size": 12})] if data.parent else []
-    lines += [(data.unit.name.upper(), {"size": 12, "bold": True}), (report.number_line(data.unit), {"size": 13})]
-    _cell_lines(agency, lines)
+    _cell_lines(agency, [*lines, (data.unit.name.upper(), {"size": 12, "bold": True})])
+    _rule(agency, length=Mm(25), width=AGENCY_WIDTH)
+    _line(agency, report.number_line(data.unit))
     _cell_lines(nation, [
         (_("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"), {"size": 12, "bold": True}),
         (_("Độc lập - Tự do - Hạnh phúc"), {"size": 13, "bold": True}),
-        (report.place_date_line(texts, today), {"size": 13, "italic": True}),
     ])  # fmt: skip
+    _rule(nation, length=Mm(60), width=MOTTO_WIDTH)
+    _line(nation, report.place_date_line(texts, today), italic=True)
 
 
 def _title(document, data: ImplementationData) -> None:

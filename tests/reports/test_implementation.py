@@ -124,8 +124,9 @@ def test_the_head_gets_the_department_report_as_a_word_document(client, cast, oc
     paragraphs, tables = docx_text(Document(io.BytesIO(response.content)))
     heading, directives, sessions, disseminations, units, categories, outcomes, signature = tables
     assert heading == [[
-        "SỞ THÔNG TIN VÀ TRUYỀN THÔNG\nPHÒNG BƯU CHÍNH\nSố: …/BC-PBC",
-        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\n…, ngày … tháng … năm …",
+        # (the empty lines hold the short rules under the unit's name and the motto)
+        "SỞ THÔNG TIN VÀ TRUYỀN THÔNG\nPHÒNG BƯU CHÍNH\n\nSố: …/BC-PBC",
+        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\n\n…, ngày … tháng … năm …",
     ]]  # fmt: skip
     assert paragraphs[:3] == [
         "BÁO CÁO",
@@ -217,7 +218,7 @@ def test_an_inspector_at_the_agency_gets_the_whole_agency(client, cast, october)
     response = download(client, "docx", unit="STTTT")
 
     paragraphs, tables = docx_text(Document(io.BytesIO(response.content)))
-    assert tables[0][0][0] == "SỞ THÔNG TIN VÀ TRUYỀN THÔNG\nSố: …/BC-STTTT"
+    assert tables[0][0][0] == "SỞ THÔNG TIN VÀ TRUYỀN THÔNG\n\nSố: …/BC-STTTT"
     assert ["1", "Phòng Bưu chính", "4", "2", "1", "1", "75%"] in tables[4]
 
 

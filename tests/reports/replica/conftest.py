@@ -117,7 +117,9 @@ def streaming_pair():
     directory = Path(tempfile.mkdtemp(prefix="conduct-replica-"))
     clusters = _Clusters(_postgres_bin(), directory)
     primary, standby = directory / "primary", directory / "standby"
-    primary_port, standby_port = free_port(), free_port()
+    primary_port = standby_port = free_port()
+    while standby_port == primary_port:
+        standby_port = free_port()
     try:
         clusters.run("initdb", "-D", str(primary), "-U", "postgres", "--auth=trust", "-E", "UTF8",
                      "--locale=C.UTF-8", "--no-sync")  # fmt: skip
