@@ -36,12 +36,13 @@ _SIGNING_TITLE_RE = re.compile(
     r"^(?:TM|KT|TL|TUQ|Q)\.|CHỦ TỊCH|GIÁM ĐỐC|TRƯỞNG|THỦ TƯỚNG|CHÁNH|BÍ THƯ|PHÓ|TỔNG CỤC|CỤC TRƯỞNG"
 )
 # Words of office titles; an all-capitals line without any of them after
-# the titles is the signer's name written in capitals.
+# the titles is the signer's name written in capitals. Not "văn", "nhân", "dân" or
+# "đồng": names hold them ("NGUYỄN VĂN AN"), and every title holding one holds
+# another word here too ("VĂN PHÒNG", "ỦY BAN NHÂN DÂN", "HỘI ĐỒNG").
 # fmt: off
 _OFFICE_WORDS = frozenset((
     "chủ", "tịch", "giám", "đốc", "trưởng", "phó", "chánh", "bí", "tổng", "tm.", "kt.", "tl.", "q.",
-    "ban", "cục", "sở", "phòng", "vụ", "viện", "ủy", "uỷ", "hội", "đồng", "nhân", "dân", "bộ", "văn",
-    "thủ", "tướng",
+    "ban", "cục", "sở", "phòng", "vụ", "viện", "ủy", "uỷ", "hội", "bộ", "thủ", "tướng",
 ))
 # fmt: on
 

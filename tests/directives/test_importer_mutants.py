@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from functools import cache
 
-from directives.importer import parse
+from directives.importer import parse, sections
 from tests.directives.seeds import seed_text
 
 HA_LANG_LETTER = "308-UBND-TH_ha-lang_2017.txt"
@@ -75,3 +75,162 @@ def test_the_ha_lang_letter_cites_a_plan_and_two_directives_with_kind_date_and_w
         ("12/CT-UBND", "Chỉ thị", "2016-10-07", "Chỉ thị số 12/CT-UBND ngày 07/10/2016"),
     ]
     assert ha_lang()["warnings"] == []
+
+
+# The signature block and the distribution list (sections.py)
+
+
+def test_a_signers_name_written_in_capitals_is_the_name_even_with_van_in_it():
+    # "Văn" is the most common middle name; it is no office title.
+    assert sections.signature_before(["Nội dung./.", "GIÁM ĐỐC", "NGUYỄN VĂN AN"], 3) == (
+        1,
+        ["GIÁM ĐỐC"],
+        "Nguyễn Văn An",
+    )
+    assert sections.distribution_and_signer(["Nơi nhận:", "- Như trên;", "- Lưu: VT.", "GIÁM ĐỐC", "LÊ VĂN DÂN"]) == (
+        ["Như trên", "Lưu: VT"],
+        ["GIÁM ĐỐC"],
+        "Lê Văn Dân",
+    )
+
+
+def test_a_last_title_line_is_no_name_when_it_holds_an_office_word():
+    assert sections.signature_before(["Nội dung./.", "KT. GIÁM ĐỐC", "PHÓ GIÁM ĐỐC"], 3) == (
+        1,
+        ["KT. GIÁM ĐỐC", "PHÓ GIÁM ĐỐC"],
+        None,
+    )
+    # One title line alone is never taken for a name.
+    assert sections.signature_before(["Nội dung./.", "NGUYỄN VĂN AN"], 2) == (1, ["NGUYỄN VĂN AN"], None)
+
+
+def test_an_item_loses_its_bullet_and_its_closing_punctuation():
+    assert [sections.strip_item(item) for item in ("- Sở Nội vụ;", "– Sở Y tế,", "• Như trên.", "+ Lưu: VT.")] == [
+        "Sở Nội vụ",
+        "Sở Y tế",
+        "Như trên",
+        "Lưu: VT",
+    ]
+
+
+def test_list_lines_open_with_a_bullet_a_number_or_a_roman_numeral():
+    lines = ["- Sở Nội vụ", "+ Phòng", "2. Giao", "3) Yêu cầu", "IV. Tổ chức", "Giao Sở", "2.5 triệu", "V/v"]
+    assert [sections.is_list_line(line) for line in lines] == [True, True, True, True, True, False, False, False]
+    assert [sections.roman_label(line) for line in ("II. Nhiệm vụ", "IX) Khác", "Kính gửi", ". Trống")] == [
+        "II",
+        "IX",
+        None,
+        None,
+    ]
+
+
+def test_an_office_title_is_a_short_line_in_capitals_without_digits_or_bullet():
+    assert [
+        sections.is_title_line(line)
+        for line in ("TL. GIÁM ĐỐC", "CHỦ TỊCH", "Chủ tịch", "ĐIỀU 1", "- CHỦ TỊCH", "Đ B", "A" * 80, "A" * 81)
+    ] == [True, True, False, False, False, False, True, False]
+
+
+def test_a_persons_name_is_two_to_six_capitalised_words_of_letters():
+    names = [
+        "Đoàn Quốc Chính",
+        "Nguyễn Văn A",
+        "Tôn Nữ Thị Minh Hoa Lan",
+        "Mai",
+        "Tôn Nữ Thị Minh Hoa Lan Anh",
+        "Nguyễn văn An",
+        "Nguyễn VĂn An",
+        "Nguyễn Văn 2",
+    ]
+    assert [sections.is_name_line(name) for name in names] == [True, True, True, False, False, False, False, False]
+
+
+def test_a_signature_stamp_is_bracketed_or_reads_da_ky():
+    stamps = ["(Đã ký)", "[signed]", "đã ký", "Đã ký", "(", "(Đã ký", "Đã ký tên"]
+    assert [sections._is_stamp(stamp) for stamp in stamps] == [True, True, True, True, False, False, False]
+
+
+def test_recipients_without_bullets_run_while_each_ends_with_a_semicolon_or_a_comma():
+    lines = ["Kính gửi: Sở Nội vụ;", "Sở Tài chính,", "Sở Y tế.", "Thực hiện Chỉ thị số 26/CT-TTg,"]
+    assert sections.recipients(lines, 0) == (["Sở Nội vụ", "Sở Tài chính", "Sở Y tế"], 3)
+    # The last one ends the block; the body opens after it.
+    assert sections.recipients(["Kính gửi: Sở Nội vụ", "Thực hiện"], 0) == (["Sở Nội vụ"], 1)
+
+
+def test_bulleted_recipients_skip_blank_lines_and_stop_at_the_body():
+    lines = ["Kính gửi:", "", "- Sở Nội vụ;", "", "- Sở Tài chính.", "Thực hiện Chỉ thị"]
+    assert sections.recipients(lines, 0) == (["Sở Nội vụ", "Sở Tài chính"], 5)
+    # After bullets, a plain line is the body even after a ";".
+    assert sections.recipients(["Kính gửi: - Sở Nội vụ;", "Sở Tài chính;"], 0) == (["Sở Nội vụ"], 1)
+
+
+def test_recipients_stop_at_a_numbered_item_or_a_paragraph_over_200_characters():
+    assert sections.recipients(["Kính gửi: Sở Nội vụ;", "1. Giao Sở"], 0) == (["Sở Nội vụ"], 1)
+    assert sections.recipients(["Kính gửi: Sở Nội vụ;", "x" * 201], 0) == (["Sở Nội vụ"], 1)
+    assert sections.recipients(["Kính gửi: Sở Nội vụ;", "x" * 200], 0) == (["Sở Nội vụ", "x" * 200], 2)
+
+
+def test_obligations_are_the_top_level_items_roman_before_arabic_before_dashes():
+    body = [
+        "I. MỤC ĐÍCH",
+        "1. Nâng cao nhận thức",
+        "- cho cán bộ",
+        "II. NHIỆM VỤ",
+        "Các sở thực hiện.",
+        "Trân trọng./.",
+    ]
+    assert sections.obligations(body) == [
+        {"label": "I", "text": "MỤC ĐÍCH\n1. Nâng cao nhận thức\n- cho cán bộ"},
+        {"label": "II", "text": "NHIỆM VỤ\nCác sở thực hiện."},
+    ]
+    assert sections.obligations(["1. Một", "- a", "2) Hai"]) == [
+        {"label": "1", "text": "Một\n- a"},
+        {"label": "2", "text": "Hai"},
+    ]
+    # Dashes only: numbered in order.
+    assert sections.obligations(["Căn cứ", "- Một;", "- Hai.", "Trên đây là yêu cầu", "- Ba"]) == [
+        {"label": "1", "text": "Một;"},
+        {"label": "2", "text": "Hai."},
+    ]
+
+
+def test_obligations_end_at_the_closing_or_the_signature_and_at_an_item_ending_the_letter():
+    assert sections.obligations(["1. Một", "GIÁM ĐỐC", "2. Hai"]) == [{"label": "1", "text": "Một"}]
+    assert sections.obligations(["1. Một./.", "2. Hai"]) == [{"label": "1", "text": "Một./."}]
+    assert sections.obligations(["Nội dung", "Không có mục nào./."]) == []
+
+
+def test_a_signature_printed_beside_the_distribution_list_is_split_off():
+    tail = ["Nơi nhận:", "- Như trên; KT. CHỦ TỊCH", "- Lưu: VT. Nguyễn Văn An"]
+    assert sections.distribution_and_signer(tail) == (["Như trên", "Lưu: VT"], ["KT. CHỦ TỊCH"], "Nguyễn Văn An")
+
+
+def test_a_flattened_signature_table_keeps_its_columns_apart():
+    tail = ["Nơi nhận:", "- Như trên;      TL. GIÁM ĐỐC", "- Lưu: VT.        CHÁNH VĂN PHÒNG Bùi Xuân Thư"]
+    assert sections.distribution_and_signer(tail) == (
+        ["Như trên", "Lưu: VT"],
+        ["TL. GIÁM ĐỐC", "CHÁNH VĂN PHÒNG"],
+        "Bùi Xuân Thư",
+    )
+
+
+def test_a_distribution_list_on_one_line_is_one_item_per_dash():
+    assert sections.distribution_and_signer(["Nơi nhận: - Như trên; - Sở Bà Rịa - Vũng Tàu (b/c); - Lưu: VT."]) == (
+        ["Như trên", "Sở Bà Rịa - Vũng Tàu (b/c)", "Lưu: VT"],
+        [],
+        None,
+    )
+
+
+def test_unbulleted_distribution_items_end_with_a_semicolon_or_are_the_archive_copy():
+    tail = ["Nơi nhận:", "Như trên;", "Lưu VT", "Ghi chú", "GIÁM ĐỐC", "(Đã ký)", "Trần Văn Bình", "Bản sao;"]
+    assert sections.distribution_and_signer(tail) == (["Như trên", "Lưu VT"], ["GIÁM ĐỐC"], "Trần Văn Bình")
+
+
+def test_a_signature_above_the_end_is_read_upwards_past_stamps_and_blanks():
+    lines = ["Nội dung./.", "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH", "", "(Đã ký)", "Trần Văn Bình", "Nơi nhận:"]
+    assert sections.signature_before(lines, 6) == (1, ["KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH"], "Trần Văn Bình")
+    assert sections.signature_before(["Nội dung./.", "Trần Văn Bình"], 2) == (1, [], "Trần Văn Bình")
+    assert sections.signature_before(["Nội dung thường.", "- Một mục"], 2) == (2, [], None)
+    # A list line in capitals is the body's, not a title.
+    assert sections.signature_before(["I. NHIỆM VỤ", "Trần Văn Bình"], 2) == (1, [], "Trần Văn Bình")
