@@ -7,7 +7,6 @@ from pathlib import Path
 import dj_database_url
 from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
-from django.utils.translation import gettext_lazy as _
 
 from conduct_portal.env import env_bool, env_choices, env_int, env_list, env_str, parse_keys
 
@@ -61,7 +60,7 @@ MIDDLEWARE = [
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "conduct_portal.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -179,7 +178,13 @@ ACCOUNT_PASSWORD_RESET_TOKEN_GENERATOR = "organization.tokens.ResetOrInvitationT
 ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{PORTAL_NAME}] "
 
 LANGUAGE_CODE = "vi"
-LANGUAGES = [("vi", _("Tiếng Việt")), ("en", _("English"))]
+# Each language named in itself, whatever the page's language: someone who reads only
+# English must find "English" on a Vietnamese page.
+LANGUAGES = [("vi", "Tiếng Việt"), ("en", "English")]
+# The choice is remembered for a year (Django's default forgets it with the browser).
+LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_SECURE = not DEBUG
 LOCALE_PATHS = [BASE_DIR / "locale"]
 FORMAT_MODULE_PATH = ["conduct_portal.formats"]
 TIME_ZONE = "Asia/Ho_Chi_Minh"
