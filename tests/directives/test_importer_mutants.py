@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from functools import cache
 
-from directives.importer import parse, sections
+from directives.importer import issuer, parse, sections
 from tests.directives.seeds import seed_text
 
 HA_LANG_LETTER = "308-UBND-TH_ha-lang_2017.txt"
@@ -234,3 +234,76 @@ def test_a_signature_above_the_end_is_read_upwards_past_stamps_and_blanks():
     assert sections.signature_before(["Nội dung thường.", "- Một mục"], 2) == (2, [], None)
     # A list line in capitals is the body's, not a title.
     assert sections.signature_before(["I. NHIỆM VỤ", "Trần Văn Bình"], 2) == (1, [], "Trần Văn Bình")
+
+
+# The issuing agency (issuer.py)
+
+
+def test_an_agency_name_in_capitals_is_written_as_running_text_writes_it():
+    names = {
+        "ỦY BAN NHÂN DÂN HUYỆN HẠ LANG": "Ủy ban nhân dân huyện Hạ Lang",
+        "SỞ THÔNG TIN VÀ TRUYỀN THÔNG": "Sở Thông tin và Truyền thông",
+        "UBND TỈNH HÀ TĨNH": "Ủy ban nhân dân tỉnh Hà Tĩnh",
+        "HĐND THÀNH PHỐ HÀ NỘI": "Hội đồng nhân dân thành phố Hà Nội",
+        "BỘ VĂN HOÁ - THÔNG TIN": "Bộ Văn hoá - Thông tin",
+        "PHÒNG GD&ĐT HUYỆN THỦ THỪA": "Phòng GD&ĐT huyện Thủ Thừa",
+        "CỤC THUẾ TỈNH BÀ RỊA - VŨNG TÀU": "Cục Thuế tỉnh Bà Rịa - Vũng Tàu",
+        "TRUNG TÂM CNTT": "Trung tâm CNTT",
+        "Sở  Y tế": "Sở Y tế",
+    }
+    assert {name: issuer.recase_agency(name) for name in names} == names
+
+
+def test_the_issuer_is_the_lowest_agency_of_the_header():
+    assert issuer.issuer_from_header(["UBND TỈNH HÀ TĨNH", "SỞ THÔNG TIN VÀ", "TRUYỀN THÔNG"]) == (
+        "Sở Thông tin và Truyền thông"
+    )
+    # A header cell flattened onto one line: the parent and the unit under it.
+    assert issuer.issuer_from_header(["UBND TỈNH HÀ TĨNH SỞ THÔNG TIN VÀ TRUYỀN THÔNG"]) == (
+        "Sở Thông tin và Truyền thông"
+    )
+    assert issuer.issuer_from_header(["UBND THÀNH PHỐ HẢI PHÒNG SỞ Y TẾ"]) == "Sở Y tế"
+    assert issuer.issuer_from_header(["SỞ TÀI NGUYÊN VÀ MÔI TRƯỜNG"]) == "Sở Tài nguyên và Môi trường"
+    assert issuer.issuer_from_header(["", "----"]) is None
+    assert issuer.issuer_from_header([]) is None
+
+
+def test_the_authority_line_under_a_decisions_title_names_the_agency():
+    lines = {
+        "ỦY BAN NHÂN DÂN TỈNH KHÁNH HÒA": "Ủy ban nhân dân tỉnh Khánh Hòa",
+        "CỤC TRƯỞNG CỤC THUẾ": "Cục Thuế",
+        "BỘ TRƯỞNG BỘ VĂN HÓA - THÔNG TIN": "Bộ Văn hóa - Thông tin",
+        "CHÍNH PHỦ": "Chính phủ",
+        "BAN HÀNH QUY CHẾ": None,
+        "QUYẾT ĐỊNH": None,
+        "CHỦ TỊCH UBND TỈNH 2": None,
+        "Ủy ban nhân dân tỉnh": None,
+        "": None,
+    }
+    assert {line: issuer.authority_agency(line) for line in lines} == lines
+
+
+def test_a_letter_defines_its_short_forms_by_the_initials_of_the_words_before_them():
+    text = "Sở Giáo dục và Đào tạo (GD&ĐT), Ủy ban nhân dân (UBND), một mã (XYZ) và Đảng ủy (DU)"
+    assert issuer.abbreviations(text) == {"GD&ĐT": "Giáo dục và Đào tạo", "UBND": "Ủy ban nhân dân"}
+
+
+def test_the_agency_speaking_in_the_body_is_the_issuer_with_its_short_forms_spelled_out():
+    body = "Phòng Giáo dục và Đào tạo (GD&ĐT) huyện nhận được. Phòng GD&ĐT yêu cầu các trường"
+    assert issuer.issuer_from_body(body) == "Phòng Giáo dục và Đào tạo"
+    assert issuer.issuer_from_body("Vì vậy, UBND huyện Hạ Lang đề nghị các xã") == "Ủy ban nhân dân huyện Hạ Lang"
+    # "Ban chỉ đạo": a head then a word in lower case is no agency's name.
+    assert issuer.issuer_from_body("Ban chỉ đạo đề nghị các đơn vị") is None
+
+
+def test_the_symbol_gives_a_guess_from_its_first_issuer_part():
+    symbols = {
+        "TCT-KTNB": "Tổng cục Thuế",
+        "QĐ-UBND": "Ủy ban nhân dân",
+        "CT-STTTT": "Sở Thông tin và Truyền thông",
+        "KH-BTC/2024": "Bộ Tài chính",
+        "XYZ-BTC": None,
+        "": None,
+        None: None,
+    }
+    assert {symbol: issuer.issuer_from_symbol(symbol) for symbol in symbols} == symbols
