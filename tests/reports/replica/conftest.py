@@ -112,7 +112,7 @@ def streaming_pair():
     reason = _missing()
     if reason:
         if IN_CI:
-            pytest.fail(f"CI=true but the replica tests {reason}")
+            pytest.fail(f"CI=true but this test {reason}")
         pytest.skip(reason)
     directory = Path(tempfile.mkdtemp(prefix="conduct-replica-"))
     clusters = _Clusters(_postgres_bin(), directory)
