@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from functools import cache
 
-from directives.importer import issuer, parse, sections
+from directives.importer import issuer, parse, references, sections
+from directives.importer.references import clean_code, find_references, iso_date, resolve_references
 from tests.directives.seeds import seed_text
 
 HA_LANG_LETTER = "308-UBND-TH_ha-lang_2017.txt"
@@ -307,3 +308,125 @@ def test_the_symbol_gives_a_guess_from_its_first_issuer_part():
         None: None,
     }
     assert {symbol: issuer.issuer_from_symbol(symbol) for symbol in symbols} == symbols
+
+
+# The documents a letter cites (references.py)
+
+
+def cited(text: str, **own) -> list[dict]:
+    """The citations found, each without its empty keys."""
+    return [{key: value for key, value in ref.items() if value is not None} for ref in find_references(text, **own)]
+
+
+def test_codes_are_written_without_marks_or_spaces_and_dates_must_exist():
+    assert [clean_code(code) for code in ("09^b/KH-UBND", "26 / CT-TTg", "12²/QĐ-UBND", "24/2018/QH14")] == [
+        "09b/KH-UBND",
+        "26/CT-TTg",
+        "122/QĐ-UBND",
+        "24/2018/QH14",
+    ]
+    assert [iso_date("5", "9", "2016"), iso_date("31", "2", "2020"), iso_date(None, "1", "2020")] == [
+        "2016-09-05",
+        None,
+        None,
+    ]
+
+
+def test_a_citation_has_its_kind_its_date_and_the_words_that_cite_it():
+    text = (
+        "Căn cứ Quyết định số 874/QĐ-BTTTT ngày 17/6/2021 của Bộ; Luật An ninh mạng năm 2018; Luật Báo chí ngày"
+        " 28 tháng 12 năm 1989; Luật An ninh mạng số 24/2018/QH14 ngày 12/6/2018."
+    )
+    assert cited(text) == [
+        {
+            "code": "874/QĐ-BTTTT",
+            "kind": "Quyết định",
+            "date": "2021-06-17",
+            "text": "Quyết định số 874/QĐ-BTTTT ngày 17/6/2021",
+        },
+        {"kind": "Luật", "date": "2018", "title": "Luật An ninh mạng", "text": "Luật An ninh mạng năm 2018"},
+        {
+            "kind": "Luật",
+            "date": "1989-12-28",
+            "title": "Luật Báo chí",
+            "text": "Luật Báo chí ngày 28 tháng 12 năm 1989",
+        },
+        {
+            "code": "24/2018/QH14",
+            "kind": "Luật",
+            "date": "2018-06-12",
+            "title": "Luật An ninh mạng",
+            "text": "Luật An ninh mạng số 24/2018/QH14 ngày 12/6/2018",
+        },
+    ]
+
+
+def test_the_letters_own_code_is_no_citation_unless_an_older_document_carries_it():
+    text = "Chỉ thị số 12/CT-UBND ngày 07/10/2016 và Chỉ thị 12/CT-UBND"
+    assert cited(text, own_code="12/CT-UBND", own_date="2016-10-07") == []
+    assert cited(text, own_code="12/CT-UBND", own_date="2023-01-01") == [
+        {"code": "12/CT-UBND", "kind": "Chỉ thị", "date": "2016-10-07", "text": "Chỉ thị số 12/CT-UBND ngày 07/10/2016"}
+    ]
+
+
+def test_a_code_glued_to_its_date_is_read_with_the_date():
+    assert cited("Quyết định 607/QĐ-UBNDngày 27 tháng 5 năm 2021 của UBND") == [
+        {
+            "code": "607/QĐ-UBND",
+            "kind": "Quyết định",
+            "date": "2021-05-27",
+            "text": "Quyết định 607/QĐ-UBND ngày 27 tháng 5 năm 2021",
+        }
+    ]
+
+
+def test_laws_cited_by_title_keep_a_comma_inside_a_title_and_skip_a_qualifier():
+    text = (
+        "Luật sửa đổi, bổ sung một số điều của Luật Tổ chức Chính phủ và Luật Tổ chức chính quyền địa phương ngày"
+        " 22 tháng 11 năm 2019; Luật Cán bộ, công chức năm 2008, Luật Viên chức năm 2010; Luật Tổ chức HĐND và"
+        " UBND được Quốc hội thông qua ngày 26 tháng 11 năm 2003"
+    )
+    assert [(ref["title"], ref["date"]) for ref in find_references(text)] == [
+        ("Luật Cán bộ, công chức", "2008"),
+        ("Luật Viên chức", "2010"),
+        ("Luật Tổ chức HĐND và UBND", "2003-11-26"),
+    ]
+
+
+def test_a_typing_slip_is_a_swap_a_changed_or_an_added_or_dropped_character():
+    pairs = [("847", "874"), ("847", "848"), ("847", "8477"), ("84", "847"), ("847", "847"), ("847", "748")]
+    assert [references._number_distance_rank(cited, known) for cited, known in pairs] == [0, 1, 2, 2, None, None]
+
+
+def test_known_codes_resolve_and_a_slip_of_a_known_code_is_suggested_with_a_warning():
+    text = "Quyết định số 847/QĐ-BTTTT ngày 17/6/2021; Nghị định 72/2013/NĐ-CP; Luật An ninh mạng năm 2018;"
+    text += " Luật số 24/2018/QH14"
+    known = {
+        "874/QĐ-BTTTT": {"issued_on": "2021-06-17", "kind": "Quyết định", "title": "Bộ Quy tắc ứng xử"},
+        "847/QĐ-BTC": {},
+        "72/2013/NĐ-CP": {"kind": "Nghị định", "title": "Quản lý dịch vụ Internet"},
+        "24/2018/QH14": {"title": "Luật An ninh mạng", "issued_on": "2018-06-12"},
+    }
+
+    found, warnings = resolve_references(find_references(text), known)
+
+    # The law by title is the law by code: listed once, where the code cites it.
+    assert [(ref["code"], ref["resolved_to"], ref["suggestion"], ref["title"]) for ref in found] == [
+        ("847/QĐ-BTTTT", None, "874/QĐ-BTTTT", None),
+        ("72/2013/NĐ-CP", "72/2013/NĐ-CP", None, "Quản lý dịch vụ Internet"),
+        ("24/2018/QH14", "24/2018/QH14", None, "Luật An ninh mạng"),
+    ]
+    assert warnings == ["Văn bản trích dẫn 847/QĐ-BTTTT không có trong danh mục; có thể là 874/QĐ-BTTTT."]
+
+
+def test_a_law_by_title_resolves_to_the_known_law_of_that_title_and_year():
+    known = {"24/2018/QH14": {"title": "Luật An ninh mạng", "issued_on": "2018-06-12"}, "86/2015/QH13": {}}
+    found, warnings = resolve_references(
+        find_references("Luật An ninh mạng năm 2018; Luật An ninh mạng năm 2015"), known
+    )
+
+    assert [(ref["title"], ref["date"], ref["resolved_to"]) for ref in found] == [
+        ("Luật An ninh mạng", "2018", "24/2018/QH14"),
+        ("Luật An ninh mạng", "2015", None),
+    ]
+    assert warnings == []
