@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from functools import cache
 
-from directives.importer import issuer, parse, references, sections
+from directives.importer import issuer, parse, parser, references, sections
 from directives.importer.references import clean_code, find_references, iso_date, resolve_references
 from tests.directives.seeds import seed_text
 
@@ -430,3 +430,82 @@ def test_a_law_by_title_resolves_to_the_known_law_of_that_title_and_year():
         ("Luật An ninh mạng", "2015", None),
     ]
     assert warnings == []
+
+
+# The front matter (parser.py)
+
+
+def test_the_number_line_gives_the_number_and_the_symbol_blank_in_a_draft():
+    lines = {
+        "Số: 308/UBND-TH": ("308", "UBND-TH"),
+        "Số: /STTTT-TTBCXB": (None, "STTTT-TTBCXB"),
+        "Số:  ....../KH-UBND": (None, "KH-UBND"),
+        "Số: 15": ("15", None),
+        "Số: 71/2009/QĐ-UBND": ("71", "2009/QĐ-UBND"),
+        "SỐ 12/CT-UBND": ("12", "CT-UBND"),
+        "Số: 09^b/KH-UBND": ("09b", "KH-UBND"),
+        "Số: abc": (None, None),
+    }
+    assert {line: parser._number_and_symbol(line) for line in lines} == lines
+
+
+def test_the_symbols_first_part_names_the_kind_and_issuer_parts_only_a_cong_van():
+    symbols = {
+        "QĐ-UBND": "Quyết định",
+        "2009/QĐ-UBND": "Quyết định",
+        "09-QC/TW": "Quy chế",
+        "TTr-UBND": "Tờ trình",
+        "VPCP-TCCV": "Công văn",
+        "UBND-QĐ": "Công văn",
+        "": None,
+        None: None,
+    }
+    assert {symbol: parser.kind_from_symbol(symbol) for symbol in symbols} == symbols
+
+
+def test_the_place_and_date_line_gives_the_place_and_as_much_of_the_date_as_is_filled_in():
+    lines = {
+        "Hạ Lang, ngày 19 tháng 9 năm 2017": ("Hạ Lang", "2017-09-19"),
+        "Hà Tĩnh, ngày   tháng 8 năm 2023": ("Hà Tĩnh", "2023-08"),
+        "Hà Tĩnh, ngày  tháng  năm 2023": ("Hà Tĩnh", "2023"),
+        "Huế, ngày  tháng 13 năm 2020": ("Huế", "2020"),
+        "Huế, ngày 31 tháng 2 năm 2020": ("Huế", None),
+        "Hà Nội, ngày 2 8 tháng 8 năm 2021": ("Hà Nội", "2021-08-28"),
+        "ngày 05/9/2016": (None, "2016-09-05"),
+        "Bà Rịa – Vũng Tàu, ngày 1 tháng 2 năm 2020": ("Bà Rịa – Vũng Tàu", "2020-02-01"),
+        "TP. Hồ Chí Minh, ngày 1/2/2020": ("TP. Hồ Chí Minh", "2020-02-01"),
+        "Số 12 Hà Nội, ngày 1/2/2020": ("Hà Nội", "2020-02-01"),
+        "A B C D E F G H, ngày 1/2/2020": ("C D E F G H", "2020-02-01"),
+    }
+    read = {}
+    for line in lines:
+        match, place = parser._date_match(line)
+        read[line] = (place, parser._issued_on(match))
+    assert read == lines
+    # A date in running text is a cited document's, not the letter's.
+    assert parser._date_match("theo văn bản ngày 1 tháng 2 năm 2020") is None
+
+
+def test_a_title_line_names_the_kind_of_document():
+    lines = {
+        "CHỈ THỊ": "Chỉ thị",
+        "Chỉ thị": "Chỉ thị",
+        "QUYẾT ĐỊNH VỀ VIỆC BAN HÀNH": "Quyết định",
+        "KẾ HOẠCH": "Kế hoạch",
+        "Quyết định về việc": None,
+        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA": None,
+        "THÔNG BÁO " + "X" * 80: None,
+    }
+    assert {line: parser._title_kind(line) for line in lines} == lines
+
+
+def test_a_subject_opens_with_v_v_at_the_start_or_beside_the_number_never_in_a_citing_line():
+    lines = {
+        "V/v tăng cường": True,
+        "v/v tăng cường": True,
+        "** V/v tăng cường": True,
+        "Số: 12/UBND V/v tăng cường": True,
+        "Căn cứ công văn V/v tăng cường": False,
+        "Nội dung V/v tăng cường": False,
+    }
+    assert {line: parser._is_subject_line(line) for line in lines} == lines
