@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from acknowledgements.models import OPEN, Assignment, Method
 from organization import permissions
-from organization.models import Person, Role, RoleGrant
+from organization.models import Person, Role, RoleGrant, Unit
 
 
 def today() -> datetime.date:
@@ -189,6 +189,23 @@ def late_people_rows(*, head: Person, today: datetime.date, min_days: int, limit
         .order_by("oldest", "person__full_name", "person_id")[:limit]
     )
     return list(rows), total
+
+
+def launch_reach(targets) -> dict:
+    """What launching over `targets` ((unit, with its subtree?) pairs) would do: how
+    many active people get the directive, in how many units."""
+    people, units = Q(pk__in=[]), Q(pk__in=[])
+    for unit, subtree in targets:
+        if subtree:
+            people |= Q(unit__path__startswith=unit.path)
+            units |= Q(path__startswith=unit.path)
+        else:
+            people |= Q(unit_id=unit.pk)
+            units |= Q(pk=unit.pk)
+    return {
+        "people": Person.objects.filter(people, is_active=True).count(),
+        "units": Unit.objects.filter(units).count(),
+    }
 
 
 def campaign_summary(campaign) -> dict:

@@ -138,12 +138,17 @@ def launch(request, directive_pk):
     directive = get_directive_for(request.user, directive_pk, manage=True)
     units = units_visible_to(request.user, Role.ADMINISTRATOR)
     form = LaunchForm(request.POST if request.method == "POST" else None, units=units)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and form.is_valid() and "edit" not in request.POST:
         data = form.cleaned_data
+        targets = [(unit, data["include_subtree"]) for unit in data["units"]]
+        if "confirm" not in request.POST and not hasattr(directive, "campaign"):
+            # Launching cannot be undone: say first what it will do ("edit" goes back).
+            context = {"form": form, "directive": directive, **selectors.launch_reach(targets)}
+            return render(request, "acknowledgements/launch_confirm.html", context)
         try:
             campaign = services.campaign_launch(
                 directive=directive,
-                targets=[(unit, data["include_subtree"]) for unit in data["units"]],
+                targets=targets,
                 due_on=data["due_on"],
                 requires_password=data["requires_password"],
                 by=request.user,

@@ -8,7 +8,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from directives import selectors, services
 from directives.forms import (
@@ -231,10 +231,16 @@ def directive_edit(request, pk):
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def version_publish(request, pk):
+    """GET asks first (publishing cannot be undone) and says what will be published;
+    the POST publishes."""
     directive = selectors.get_directive_for(request.user, pk, manage=True)
     version = directive.versions.filter(published_at__isnull=True).first()
+    if request.method == "GET" and version is not None:
+        previous = directive.versions.filter(published_at__isnull=False).order_by("-number").first()
+        context = {"directive": directive, "version": version, "previous": previous}
+        return render(request, "directives/publish_confirm.html", context)
     try:
         published = version is not None and services.version_publish(version=version, by=request.user)
     except ValidationError as exc:

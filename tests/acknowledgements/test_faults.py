@@ -301,7 +301,7 @@ def test_a_beat_tick_missed_at_the_reminder_hour_is_made_up_at_the_next(cast, ca
 def test_a_campaign_launched_twice_at_once_is_launched_once_and_the_second_sees_it(cast, org, tax_letter, due_on):
     add_people(org, 400)
     url = reverse("acknowledgements:launch", args=[tax_letter.pk])
-    form = {"units": [org.department.pk], "include_subtree": "on", "due_on": due_on.isoformat()}
+    form = {"units": [org.department.pk], "include_subtree": "on", "due_on": due_on.isoformat(), "confirm": "1"}
     start = threading.Barrier(2)
     responses, errors = [], []
 

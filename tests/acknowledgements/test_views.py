@@ -108,7 +108,7 @@ def test_an_administrator_launches_a_campaign_from_the_directive(client, cast, o
 
     response = client.post(
         reverse("acknowledgements:launch", args=[tax_letter.pk]),
-        {"units": [org.department.pk], "include_subtree": "on", "due_on": due},
+        {"units": [org.department.pk], "include_subtree": "on", "due_on": due, "confirm": "1"},
         follow=True,
     )
 
@@ -238,3 +238,18 @@ def test_nobody_nudges_outside_their_scope(client, cast, campaign):
 
     assert client.post(reverse("acknowledgements:nudge"), {"person": cast.staff.pk}).status_code == 403
     assert mail.outbox == [] and "Đã nhắc" not in page
+
+
+def test_launching_first_says_how_many_people_in_how_many_units(client, cast, org, tax_letter):
+    client.force_login(cast.administrator)
+    url = reverse("acknowledgements:launch", args=[tax_letter.pk])
+    form = {"units": [org.department.pk], "include_subtree": "on", "due_on": "2099-08-28"}
+
+    asked = client.post(url, form).content.decode()
+    edited = client.post(url, {**form, "edit": "1"}).content.decode()
+
+    assert "Giao văn bản cho 2 người thuộc 2 đơn vị" in asked and "hạn xác nhận 28/8/2099." in asked
+    assert not Assignment.objects.exists()
+    assert 'name="due_on" value="2099-08-28"' in edited and not Assignment.objects.exists()
+    client.post(url, {**form, "confirm": "1"})
+    assert Assignment.objects.count() == 2

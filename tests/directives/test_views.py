@@ -240,3 +240,17 @@ def test_each_source_file_becomes_a_published_directive_without_retyping(client,
     directive.refresh_from_db()
     assert directive.status == Status.PUBLISHED
     assert directive.signer_name and directive.subject and directive.versions.get().obligations.exists()
+
+
+def test_publishing_asks_first_and_says_it_cannot_be_undone(client, cast, org):
+    draft = import_seed(TAX_LETTER, owner_unit=org.agency, by=cast.administrator, publish=False)
+    client.force_login(cast.administrator)
+    detail = client.get(reverse("directives:detail", args=[draft.pk])).content.decode()
+
+    asked = client.get(reverse("directives:publish", args=[draft.pk])).content.decode()
+
+    assert f'href="{reverse("directives:publish", args=[draft.pk])}"' in detail
+    assert "Ban hành phiên bản 1: sau khi ban hành, nội dung không sửa được nữa" in asked
+    assert not draft.versions.filter(published_at__isnull=False).exists()
+    client.post(reverse("directives:publish", args=[draft.pk]))
+    assert draft.versions.filter(published_at__isnull=False).exists()

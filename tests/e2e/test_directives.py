@@ -29,6 +29,8 @@ def test_an_administrator_imports_corrects_publishes_and_finds_the_tax_letter(pa
     page.get_by_label("Trích yếu:", exact=True).fill("Chấn chỉnh việc dùng mạng xã hội trong cơ quan, đơn vị")
     page.get_by_label("Đơn vị quản lý:", exact=True).select_option(label="Sở Thông tin và Truyền thông")
     page.get_by_role("button", name="Lưu bản nháp").click()
+    page.get_by_role("link", name="Ban hành…").click()
+    assert page.get_by_text("sau khi ban hành, nội dung không sửa được nữa", exact=False).is_visible()
     page.get_by_role("button", name="Ban hành").click()
     assert page.get_by_text("Đã ban hành phiên bản 1.").is_visible()
     assert page.get_by_text("Nghi sai số hiệu: có thể là 874/QĐ-BTTTT").is_visible()
