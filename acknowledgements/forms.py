@@ -47,8 +47,15 @@ class AcknowledgeForm(forms.Form):
         return {int(name[1:]): value for name, value in self.cleaned_data.items() if name.startswith("q")}
 
 
+class UnitTreeChoice(forms.ModelMultipleChoiceField):
+    """Units in tree order, each indented under its parent."""
+
+    def label_from_instance(self, unit):
+        return "— " * (unit.depth - self.top) + unit.name
+
+
 class LaunchForm(forms.Form):
-    units = forms.ModelMultipleChoiceField(
+    units = UnitTreeChoice(
         queryset=Unit.objects.none(),
         label=_("Đơn vị áp dụng"),
         widget=forms.CheckboxSelectMultiple,
@@ -67,7 +74,8 @@ class LaunchForm(forms.Form):
 
     def __init__(self, *args, units, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["units"].queryset = units
+        self.fields["units"].queryset = units.order_by("path")
+        self.fields["units"].top = min((unit.depth for unit in units), default=1)
 
     def clean_due_on(self):
         due_on = self.cleaned_data["due_on"]

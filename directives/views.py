@@ -261,7 +261,8 @@ def version_new(request, pk):
     form = VersionForm(
         request.POST if post else None,
         request.FILES if post else None,
-        initial={"text": current.text, "is_material": "1"},
+        # The kind of change is the administrator's to say: nothing preselected.
+        initial={"text": current.text},
         attachments=list(current.attachments.all()),
     )
     if request.method == "POST" and form.is_valid():

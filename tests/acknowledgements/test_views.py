@@ -1,6 +1,7 @@
 """Staff read and acknowledge; unit heads see who has not; administrators launch."""
 
 import datetime
+import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -253,3 +254,14 @@ def test_launching_first_says_how_many_people_in_how_many_units(client, cast, or
     assert 'name="due_on" value="2099-08-28"' in edited and not Assignment.objects.exists()
     client.post(url, {**form, "confirm": "1"})
     assert Assignment.objects.count() == 2
+
+
+def test_the_launch_page_shows_the_units_as_a_tree(client, cast, org, tax_letter):
+    client.force_login(cast.administrator)
+
+    page = client.get(reverse("acknowledgements:launch", args=[tax_letter.pk])).content.decode()
+
+    labels = re.findall(r'name="units" value="\d+" id="id_units_\d+">\s*([^<]+)</label>', page)
+    assert [label.strip() for label in labels] == [
+        "Sở Thông tin và Truyền thông", "— Phòng Bưu chính", "— — Tổ Báo chí", "— Văn phòng Sở",
+    ]  # fmt: skip

@@ -254,3 +254,14 @@ def test_publishing_asks_first_and_says_it_cannot_be_undone(client, cast, org):
     assert not draft.versions.filter(published_at__isnull=False).exists()
     client.post(reverse("directives:publish", args=[draft.pk]))
     assert draft.versions.filter(published_at__isnull=False).exists()
+
+
+def test_a_new_version_does_not_preselect_the_kind_of_change(client, cast, tax_letter):
+    client.force_login(cast.administrator)
+
+    page = client.get(reverse("directives:version_new", args=[tax_letter.pk])).content.decode()
+    empty = client.post(reverse("directives:version_new", args=[tax_letter.pk]), {"text": "x", "change_note": "y"})
+
+    assert 'name="is_material" value="1" id="id_is_material_0" checked' not in page
+    assert 'name="is_material"' in page and " checked" not in page.split('name="is_material"')[1][:40]
+    assert "Chọn loại thay đổi: thay đổi nội dung hay sửa lỗi trình bày." in empty.content.decode()
