@@ -12,6 +12,7 @@ from directives.importer.reading import text_too_long
 from directives.importer.sniffing import EXTENSIONS
 from directives.models import Directive, DocType
 from directives.services import Draft
+from directives.templatetags.directive_tags import issued_on
 
 _OBLIGATION_START = re.compile(r"^\s*([0-9]{1,2}|[IVXLC]{1,5})[.)]\s+(.*)$")
 _ISSUED_ON = [
@@ -139,6 +140,9 @@ class DirectiveForm(forms.ModelForm):
         self.fields["owner_unit"].queryset = units
         self.fields["owner_unit"].empty_label = _("— Chọn đơn vị quản lý —")
         self.fields["doc_type"].choices = with_blank(DocType.choices, _("— Chọn loại văn bản —"))
+        if not self.is_bound and self.initial.get("issued_on"):
+            # Shown the Vietnamese way ("28/8/2024"); clean_issued_on reads it back.
+            self.initial["issued_on"] = issued_on(self.initial["issued_on"], "short")
         for name, message in REVIEW_REQUIRED.items():
             self.fields[name].error_messages = {**self.fields[name].error_messages, "required": message}
         name_length_errors(self)

@@ -81,6 +81,15 @@ def known_documents(*, user=None) -> dict[str, dict]:
     return known
 
 
+def unit_named(units, issuer: str):
+    """The unit among `units` whose name is the letter's issuer (case and spacing
+    aside), or None: the review form pre-fills it as the owner."""
+    wanted = " ".join(issuer.split()).casefold()
+    if not wanted:
+        return None
+    return next((unit for unit in units if " ".join(unit.name.split()).casefold() == wanted), None)
+
+
 def get_import_job_for(user, pk) -> ImportJob:
     """The import job if `user` started it or administers the unit it was started
     from; 404 otherwise (whether it exists is nobody else's business)."""

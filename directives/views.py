@@ -60,6 +60,8 @@ def _review(request, draft, result, units):
     initial = {**draft.fields, "text": draft.text, "obligations": obligations_to_text(draft.obligations)}
     if len(units) == 1:
         initial["owner_unit"] = units[0]
+    elif owner := selectors.unit_named(units, draft.fields.get("issuer") or ""):
+        initial["owner_unit"] = owner
     form = DirectiveForm(initial=initial, units=units)
     return render(request, "directives/review.html", {"form": form, "result": result})
 

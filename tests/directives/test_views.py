@@ -265,3 +265,16 @@ def test_a_new_version_does_not_preselect_the_kind_of_change(client, cast, tax_l
     assert 'name="is_material" value="1" id="id_is_material_0" checked' not in page
     assert 'name="is_material"' in page and " checked" not in page.split('name="is_material"')[1][:40]
     assert "Chọn loại thay đổi: thay đổi nội dung hay sửa lỗi trình bày." in empty.content.decode()
+
+
+def test_the_review_form_takes_the_owner_from_the_issuer_and_shows_dates_the_vietnamese_way(client, cast, org):
+    from tests.factories import UnitFactory
+
+    tax = UnitFactory(name="Tổng cục Thuế", code="TCT", parent=org.agency)
+    client.force_login(cast.administrator)
+
+    page = client.post(reverse("directives:import"), {"text": TAX_LETTER.read_text()}).content.decode()
+
+    assert f'<option value="{tax.pk}" selected>' in page
+    assert 'name="issued_on" value="28/8/2024"' in page
+    assert "Quyết định 847/QĐ-BTTTT (17/6/2021)" in page
