@@ -407,7 +407,9 @@ def checkpoint_problem(checkpoint: dict) -> str | None:
         if checkpoint.get("format") != CHECKPOINT_FORMAT:
             raise KeyError("format")
         fields = _checkpoint_fields(checkpoint)
-        if not isinstance(checkpoint["count"], int) or not isinstance(checkpoint["signature"], str):
+        # A key id that is not text (a list, an object) cannot even be looked up.
+        texts = (checkpoint["key_id"], checkpoint["signature"])
+        if not isinstance(checkpoint["count"], int) or not all(isinstance(text, str) for text in texts):
             raise KeyError("count")
     except (KeyError, AttributeError, TypeError):
         return _("Tệp mốc kiểm tra không đúng định dạng.")

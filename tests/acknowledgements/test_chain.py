@@ -401,5 +401,29 @@ def test_a_broken_chain_is_not_signed_and_the_inspectors_are_alerted(
     assert not settings.ACK_CHECKPOINT_DIR.exists()
 
 
+def test_a_checkpoint_and_an_alert_on_the_same_day_are_each_mailed_once(
+    cast, two_records, django_capture_on_commit_callbacks
+):
+    from core.models import OutboxMessage
+
+    day = datetime.date(2026, 12, 1)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.acknowledgements_checkpoint_pass(today=day)
+        services.acknowledgements_checkpoint_pass(today=day)  # run again by hand
+    tamper(f"UPDATE {TABLE} SET confirmed_with_password = true WHERE id = %s", [two_records[0].pk])
+    with django_capture_on_commit_callbacks(execute=True):
+        services.acknowledgements_checkpoint_pass(today=day)
+        services.acknowledgements_checkpoint_pass(today=day)
+
+    assert [(m.to, m.subject) for m in mail.outbox] == [
+        (["thanhtra@example.gov.vn"], "Mốc kiểm tra chuỗi xác nhận: 2 bản ghi"),
+        (["thanhtra@example.gov.vn"], "CẢNH BÁO: chuỗi xác nhận có 1 lỗi"),
+    ]
+    assert list(OutboxMessage.objects.order_by("pk").values_list("kind", "key")) == [
+        ("ack_checkpoint", f"ack-checkpoint:{cast.inspector.pk}:c2026-12-01"),
+        ("ack_checkpoint", f"ack-checkpoint:{cast.inspector.pk}:x2026-12-01"),
+    ]
+
+
 def test_the_checkpoint_runs_daily_from_beat(settings):
     assert settings.CELERY_BEAT_SCHEDULE["acknowledgement-checkpoint"]["task"] == "acknowledgements.checkpoint"

@@ -758,3 +758,48 @@ def test_the_claim_costs_one_insert_and_runs_on_this_database(cast, org, campaig
         "queued",
     )
     assert row.give_up_at - row.next_attempt_at == datetime.timedelta(hours=24)
+    assert row.run is not None  # the claim that inserted it
+
+
+def test_a_person_without_an_email_address_is_not_claimed(cast, org, campaign, due_on):
+    from acknowledgements.reminders import claims
+
+    Person.objects.filter(pk=cast.unit_head.pk).update(email=None)
+
+    claimed = claims.claim_reminders(today=due_on, cadence=DEFAULTS)
+
+    assert [recipient for _pk, recipient in claimed] == [cast.staff.pk]
+
+
+@pytest.fixture
+def two_reminders_each(cast, org, campaign, quiz_directive, due_on):
+    """The day before the tax letter is due and 7 days before the quiz directive is:
+    the staff member, the head and a newcomer each reach two steps, so one e-mail each
+    stands for two outbox rows."""
+    newcomer = PersonFactory(email="moiden@example.gov.vn", full_name="Đinh Mới Đến", unit=org.team)
+    services.assignments_sync_person(person=newcomer)
+    services.campaign_launch(
+        directive=quiz_directive, targets=[(org.department, True)], due_on=due_on + 6 * DAY, by=cast.administrator
+    )
+    return due_on - DAY
+
+
+@pytest.mark.parametrize(
+    ("chunk", "sizes"),
+    [(2, [2, 2, 2]), (3, [4, 2])],  # a chunk is handed on once it holds at least `chunk` rows
+)
+def test_large_passes_hand_reminders_on_in_chunks_that_never_split_an_email(
+    two_reminders_each, monkeypatch, django_capture_on_commit_callbacks, chunk, sizes
+):
+    from acknowledgements.reminders import claims
+
+    handed = []
+    monkeypatch.setattr(claims, "ENQUEUE_CHUNK", chunk)
+    monkeypatch.setattr(outbox, "outbox_enqueue", lambda ids: handed.append(ids))
+    with django_capture_on_commit_callbacks(execute=True):
+        claims.claim_reminders(today=two_reminders_each, cadence=DEFAULTS)
+
+    recipients = dict(OutboxMessage.objects.values_list("pk", "recipient__email"))
+    chunks_of = {email: sum(email in {recipients[pk] for pk in ids} for ids in handed) for email in recipients.values()}
+    assert [len(ids) for ids in handed] == sizes
+    assert chunks_of == {"canbo@example.gov.vn": 1, "truongphong@example.gov.vn": 1, "moiden@example.gov.vn": 1}
