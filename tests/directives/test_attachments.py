@@ -348,3 +348,24 @@ def test_the_receipt_lists_each_attachment_with_its_hash(cast, assigned):
 
     assert "Tài liệu gửi kèm: Cẩm nang" in text
     assert hashlib.sha256(handbook_bytes()).hexdigest()[:40] in text.replace(" ", "")
+
+
+def test_a_new_version_page_swaps_the_handbook_and_the_change_is_material(client, cast, draft):
+    old = services.attachment_add(version=draft, upload=handbook(), title="Cẩm nang", by=cast.administrator)
+    services.version_publish(version=draft, by=cast.administrator)
+    client.force_login(cast.administrator)
+    url = reverse("directives:version_new", args=[draft.directive_id])
+    assert "Bỏ tài liệu gửi kèm" in client.get(url).content.decode()
+
+    response = client.post(
+        url,
+        {
+            "text": draft.text, "change_note": "Cẩm nang bản mới", "is_material": "0", "drop": [str(old.pk)],
+            "attachment": handbook("cam-nang-moi.pdf", handbook_bytes("Bản mới")), "attachment_title": "Cẩm nang mới",
+        },
+    )  # fmt: skip
+
+    assert response.status_code == 302
+    second = draft.directive.versions.get(number=2)
+    assert list(second.attachments.values_list("title", flat=True)) == ["Cẩm nang mới"]
+    assert second.is_material is True
