@@ -81,6 +81,18 @@ def known_documents(*, user=None) -> dict[str, dict]:
     return known
 
 
+def existing_directive(user, *, number: str, symbol: str) -> tuple[Directive | None, bool]:
+    """The directive already in the portal with this number and symbol (they are
+    unique), and whether `user` may see it; (None, False) when there is none."""
+    number, symbol = (number or "").strip(), (symbol or "").strip()
+    if not number:
+        return None, False
+    found = Directive.objects.filter(number=number, symbol=symbol).first()
+    if found is None:
+        return None, False
+    return found, directives_visible_to(user).filter(pk=found.pk).exists()
+
+
 def unit_named(units, issuer: str):
     """The unit among `units` whose name is the letter's issuer (case and spacing
     aside), or None: the review form pre-fills it as the owner."""

@@ -63,7 +63,20 @@ def _review(request, draft, result, units):
     elif owner := selectors.unit_named(units, draft.fields.get("issuer") or ""):
         initial["owner_unit"] = owner
     form = DirectiveForm(initial=initial, units=units)
-    return render(request, "directives/review.html", {"form": form, "result": result})
+    context = {"form": form, "result": result, **_existing(request.user, draft.fields, draft.text)}
+    return render(request, "directives/review.html", context)
+
+
+def _existing(user, fields, text) -> dict:
+    """The directive this import already is, if any: the review page links it and
+    offers to make the text its new version instead of a second directive."""
+    existing, visible = selectors.existing_directive(user, number=fields.get("number"), symbol=fields.get("symbol"))
+    return {
+        "existing": existing,
+        "existing_visible": visible,
+        "existing_manageable": visible and selectors.may_manage(user, existing),
+        "imported_text": text,
+    }
 
 
 @login_required
@@ -84,7 +97,8 @@ def directive_import(request):
             else:
                 messages.success(request, _("Đã lưu bản nháp. Kiểm tra lại rồi ban hành."))
                 return redirect("directives:detail", pk=directive.pk)
-        return render(request, "directives/review.html", {"form": form, "result": None})
+        context = {"form": form, "result": None, **_existing(request.user, request.POST, request.POST.get("text", ""))}
+        return render(request, "directives/review.html", context)
 
     upload = UploadForm(
         request.POST if request.method == "POST" else None, request.FILES if request.method == "POST" else None
@@ -259,15 +273,17 @@ def version_publish(request, pk):
 def version_new(request, pk):
     directive = selectors.get_directive_for(request.user, pk, manage=True)
     current = directive.versions.order_by("-number").first()
-    post = request.method == "POST"
+    # "prefill": from the review of an import that is this directive, its text to check.
+    prefill = request.method == "POST" and "prefill" in request.POST
+    post = request.method == "POST" and not prefill
     form = VersionForm(
         request.POST if post else None,
         request.FILES if post else None,
         # The kind of change is the administrator's to say: nothing preselected.
-        initial={"text": current.text},
+        initial={"text": request.POST.get("text", "") if prefill else current.text},
         attachments=list(current.attachments.all()),
     )
-    if request.method == "POST" and form.is_valid():
+    if post and form.is_valid():
         try:
             version = services.version_create(directive=directive, by=request.user, **form.cleaned_data)
         except ValidationError as exc:

@@ -278,3 +278,23 @@ def test_the_review_form_takes_the_owner_from_the_issuer_and_shows_dates_the_vie
     assert f'<option value="{tax.pk}" selected>' in page
     assert 'name="issued_on" value="28/8/2024"' in page
     assert "Quyết định 847/QĐ-BTTTT (17/6/2021)" in page
+
+
+def test_an_import_of_a_directive_already_here_links_it_and_offers_a_new_version(client, cast, tax_letter):
+    client.force_login(cast.administrator)
+    text = TAX_LETTER.read_text()
+
+    review = client.post(reverse("directives:import"), {"text": text}).content.decode()
+    saved = client.post(reverse("directives:import"), {
+        "review": "1", "owner_unit": tax_letter.owner_unit_id, "doc_type": tax_letter.doc_type,
+        "number": tax_letter.number, "symbol": tax_letter.symbol, "subject": "Bản nhập lại", "text": text,
+    }).content.decode()  # fmt: skip
+    offered = client.post(reverse("directives:version_new", args=[tax_letter.pk]), {"prefill": "1", "text": text})
+
+    detail = reverse("directives:detail", args=[tax_letter.pk])
+    for page in (review, saved):
+        assert "Văn bản này đã có trong cổng" in page and f'href="{detail}"' in page
+        assert "Tạo phiên bản mới của văn bản này từ nội dung vừa nhập" in page
+    assert Directive.objects.count() == 1
+    assert offered.status_code == 200 and tax_letter.versions.count() == 1
+    assert offered.context["form"]["text"].value() == text
