@@ -17,6 +17,7 @@ from acknowledgements import services as ack_services
 from acknowledgements.models import Acknowledgement, Assignment
 from acknowledgements.receipt import receipt_pdf
 from directives import services
+from directives.demo import seed_directives
 from directives.models import Attachment
 from tests.directives.seeds import FONT, HA_TINH, import_seed
 
@@ -369,3 +370,10 @@ def test_a_new_version_page_swaps_the_handbook_and_the_change_is_material(client
     second = draft.directive.versions.get(number=2)
     assert list(second.attachments.values_list("title", flat=True)) == ["Cẩm nang mới"]
     assert second.is_material is True
+
+
+def test_the_demo_letter_that_sends_a_handbook_along_has_it_attached(cast, org):
+    directives = seed_directives(owner_unit=org.agency, by=cast.administrator)
+
+    attached = [(d.symbol, a.title) for d in directives for a in d.versions.get().attachments.all()]
+    assert attached == [("STTTT-TTBCXB", "Cẩm nang phòng chống tin giả, tin sai sự thật trên không gian mạng")]
