@@ -13,6 +13,7 @@ from django.urls import reverse
 from fpdf import FPDF
 from pypdf import PdfReader
 
+from acknowledgements import chain
 from acknowledgements import services as ack_services
 from acknowledgements.models import Acknowledgement, Assignment
 from acknowledgements.receipt import receipt_pdf
@@ -79,6 +80,7 @@ def test_the_acknowledgement_records_the_hash_covering_the_attachments(cast, org
 
     assert ack.text_sha256 == draft.sha256
     assert ack.text_sha256 != hashlib.sha256(draft.text.encode("utf-8")).hexdigest()
+    assert chain.verify().ok
 
 
 def test_the_upload_checker_refuses_a_disguised_file_and_nothing_is_kept(cast, draft):
@@ -377,3 +379,17 @@ def test_the_demo_letter_that_sends_a_handbook_along_has_it_attached(cast, org):
 
     attached = [(d.symbol, a.title) for d in directives for a in d.versions.get().attachments.all()]
     assert attached == [("STTTT-TTBCXB", "Cẩm nang phòng chống tin giả, tin sai sự thật trên không gian mạng")]
+
+
+def test_a_draft_brought_back_to_the_published_version_is_not_published_again(cast, draft):
+    services.version_publish(version=draft, by=cast.administrator)
+    second = services.version_create(
+        directive=draft.directive, text=draft.text, change_note="Thêm cẩm nang", is_material=True,
+        attachment=handbook(), by=cast.administrator,
+    )  # fmt: skip
+    services.attachment_remove(attachment=second.attachments.get(), by=cast.administrator)
+    second.refresh_from_db()
+
+    with pytest.raises(ValidationError, match="giống hệt phiên bản trước"):
+        services.version_publish(version=second, by=cast.administrator)
+    assert not draft.directive.versions.get(number=2).is_published
