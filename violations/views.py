@@ -9,6 +9,7 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from django_ratelimit.decorators import ratelimit
@@ -130,10 +131,29 @@ def monitoring_new(request):
     )  # fmt: skip
 
 
+# The case page's text boxes, each with ids of its own (the posted names stay "text"
+# and "files"), so each label focuses its own box.
+TEXT_LABELS = {
+    "note": _lazy("Ghi chú nội bộ (người phản ánh không xem được)"),
+    "message": _lazy("Tin nhắn gửi người phản ánh"),
+    "explanation": _lazy("Nội dung giải trình"),
+}
+
+
+def _text_form(kind, data=None, files=None) -> TextForm:
+    return TextForm(data, files, auto_id=f"id_{kind}_%s", label=TEXT_LABELS[kind])
+
+
 @login_required
 @never_cache
 def case_detail(request, pk):
     report, role = selectors.get_report_for(request.user, pk)
+    return _case_page(request, report, role)
+
+
+def _case_page(request, report, role, sent=None):
+    """The case page; `sent` is a form sent back with its errors ({"meeting_form":
+    form}), shown in place of the empty one with its error summary."""
     track = workflow.track_of(report)
     moves = workflow.moves_for(role, report.state, track) if role == workflow.REVIEWER else []
     shows_reporter = selectors.shows_reporter(report, role, request.user)
@@ -156,11 +176,7 @@ def case_detail(request, pk):
         and identity.is_handler(request.user, report),
         "moves": [(state, State(state).label) for state in moves if state not in services.RECORDED_MOVES],
         "transition_form": TransitionForm(),
-        # Each box its own ids (the posted names stay "text" and "files"), so each
-        # label focuses its own box.
-        "note_form": TextForm(auto_id="id_note_%s", label=_("Ghi chú nội bộ (người phản ánh không xem được)")),
-        "message_form": TextForm(auto_id="id_message_%s", label=_("Tin nhắn gửi người phản ánh")),
-        "explanation_form": TextForm(auto_id="id_explanation_%s", label=_("Nội dung giải trình")),
+        **{f"{kind}_form": _text_form(kind) for kind in TEXT_LABELS},
         "general_measures": general,
         "clocks": clocks.clocks_for(report),
         "next_step": clocks.next_step(report) if role in (workflow.REVIEWER, workflow.INSPECTOR) else None,
@@ -173,6 +189,7 @@ def case_detail(request, pk):
     }
     if reviewer:
         context.update(_step_forms(report, moves, discipline))
+    context.update(sent or {})
     return render(request, "violations/detail.html", context)
 
 
@@ -212,7 +229,8 @@ def _step_forms(report, moves, discipline) -> dict:
 
 
 def _run_step(request, report, role, step):
-    """Bind the step's form, call its service; returns None or the error messages."""
+    """Bind the step's form, call its service; returns None, or the form with its
+    errors (the service's too) to show again."""
     by = {"report": report, "by": request.user, "role": role}
     discipline, _general = rules.measures_for(report)
     post, files = request.POST, request.FILES
@@ -245,12 +263,14 @@ def _run_step(request, report, role, step):
         action = lambda d: denunciations.denouncer_notified(**by, **d)  # noqa: E731
     else:
         raise Http404
+    form.auto_id = f"id_{step}_%s"
     if not form.is_valid():
-        return [error for errors in form.errors.values() for error in errors]
+        return form
     try:
         action(form.cleaned_data)
     except ValidationError as exc:
-        return exc.messages
+        _errors_to(form, exc)
+        return form
     return None
 
 
@@ -261,11 +281,10 @@ def case_step(request, pk, step):
     report, role = selectors.get_report_for(request.user, pk, write=True)
     if role != workflow.REVIEWER:
         raise Http404
-    errors = _run_step(request, report, role, step)
-    if errors:
-        messages.error(request, " ".join(str(e) for e in errors))
-    else:
-        messages.success(request, _("Đã ghi vào hồ sơ."))
+    sent = _run_step(request, report, role, step)
+    if sent is not None:
+        return _case_page(request, report, role, sent={f"{step}_form": sent})
+    messages.success(request, _("Đã ghi vào hồ sơ."))
     return redirect("violations:detail", pk=pk)
 
 
@@ -327,7 +346,6 @@ def case_post(request, pk, kind):
     """A note (reviewers), a message (reviewer ↔ reporter), an explanation (the
     person reported) or more evidence (reviewers and the reporter)."""
     report, role = selectors.get_report_for(request.user, pk, write=True)
-    form = TextForm(request.POST, request.FILES)
     allowed = {
         "note": role == workflow.REVIEWER,
         "message": role in (workflow.REVIEWER, workflow.REPORTER) and report.state in workflow.MESSAGE_STATES,
@@ -335,6 +353,7 @@ def case_post(request, pk, kind):
     }
     if not allowed.get(kind):
         raise Http404
+    form = _text_form(kind, request.POST, request.FILES)
     if form.is_valid():
         text, files = form.cleaned_data["text"], form.cleaned_data["files"]
         try:
@@ -346,12 +365,12 @@ def case_post(request, pk, kind):
                 services.report_message(report=report, by=request.user, text=text, files=files)
             else:
                 services.report_explain(report=report, by=request.user, text=text, files=files)
-            messages.success(request, _("Đã ghi vào hồ sơ."))
         except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-    else:
-        messages.error(request, " ".join(error for errors in form.errors.values() for error in errors))
-    return redirect("violations:detail", pk=pk)
+            _errors_to(form, exc)
+        else:
+            messages.success(request, _("Đã ghi vào hồ sơ."))
+            return redirect("violations:detail", pk=pk)
+    return _case_page(request, report, role, sent={f"{kind}_form": form})
 
 
 @login_required

@@ -265,3 +265,40 @@ def test_the_implementation_report_preselects_no_method(client, cast, org, campa
     )
 
     assert selects["method"] == (("", "— Chọn —"), [])
+
+
+@pytest.fixture
+def case(cast):
+    """A report by the staff member about a colleague in the team, for the unit head."""
+    import datetime
+
+    from django.utils import timezone
+
+    from tests.factories import PersonFactory
+    from violations import services as violation_services
+
+    colleague = PersonFactory(email="dongnghiep@example.gov.vn", full_name="Ngô Đồng Nghiệp", unit=cast.staff.unit)
+    return violation_services.report_create(
+        by=cast.staff, subject=colleague, category="insult", platform="zalo",
+        seen_at=timezone.now() - datetime.timedelta(hours=3), description="Bình luận xúc phạm trên Zalo.",
+    )  # fmt: skip
+
+
+def test_an_empty_note_on_the_case_page_comes_back_on_its_box(client, cast, case):
+    title, entries, page = submit_empty(client, cast.unit_head, reverse("violations:post", args=[case.pk, "note"]))
+
+    assert title.startswith("Lỗi: ")
+    assert entries == [("Nhập nội dung.", "id_note_text")]
+    assert_tied(page, "id_note_text", "Nhập nội dung.")
+    assert page.xpath("//form[contains(@action, '/note/')]//*[@data-error-summary]")
+
+
+def test_an_empty_classification_says_what_to_choose(client, cast, case):
+    _title, entries, _page = submit_empty(
+        client, cast.unit_head, reverse("violations:step", args=[case.pk, "classify"])
+    )
+
+    assert entries == [
+        ("Chọn loại cán bộ của người bị phản ánh.", "id_classify_staff_kind"),
+        ("Nhập ngày vi phạm.", "id_classify_violated_on"),
+    ]
