@@ -12,6 +12,9 @@ from social import selectors, services
 from social.forms.accounts import AccountForm, ReviewForm
 from social.views.common import errors_to, no_store
 
+# The review form shares field names with the edit form on the same page: its own ids.
+REVIEW_IDS = "id_review_%s"
+
 
 def _managed_units(user):
     return units_visible_to(user, Role.UNIT_HEAD, Role.ADMINISTRATOR)
@@ -62,7 +65,7 @@ def _detail(request, account, *, form=None, review_form=None, status=200):
         "reviews": account.reviews.select_related("reviewed_by")[:20],
         "events": account.events.select_related("actor").order_by("-id")[:50],
         "form": form or (AccountForm(units=_managed_units(user), account=account) if may_manage else None),
-        "review_form": review_form or (ReviewForm() if may_review else None),
+        "review_form": review_form or (ReviewForm(auto_id=REVIEW_IDS) if may_review else None),
     }
     return no_store(render(request, "social/account_detail.html", context, status=status))
 
@@ -92,7 +95,7 @@ def account_detail(request, pk):
 @require_POST
 def account_review(request, pk):
     account = selectors.get_account_for(request.user, pk, review=True)
-    form = ReviewForm(request.POST)
+    form = ReviewForm(request.POST, auto_id=REVIEW_IDS)
     if form.is_valid():
         services.account_review(account=account, by=request.user, **form.cleaned_data)
         messages.success(request, _("Đã ghi kết quả rà soát."))

@@ -266,6 +266,9 @@ def check_page(page, axe, url: str) -> tuple[list[Finding], str]:
     )
     if duplicates:
         findings.append(Finding(url, f"duplicate ids: {', '.join(duplicates)}"))
+    small = page.evaluate(SMALL_TARGETS)
+    if small:
+        findings.append(Finding(url, f"checkboxes or radios smaller than 24 x 24 px: {small}"))
     title = page.title()
     return findings, title
 
@@ -301,10 +304,23 @@ def test_every_page_of_every_role_passes_axe_fits_360_px_and_has_its_own_title(b
             if width[0] > width[1]:
                 wide = page.evaluate(WIDEST_ELEMENTS)
                 findings.append(Finding(f"{role} {url}", f"scrolls sideways at 360 px ({width[0]} px): {wide}"))
+            tiny = page.evaluate(SMALL_CHART_TEXT)
+            if tiny:
+                findings.append(Finding(f"{role} {url}", f"chart text under 14 px at 360 px: {tiny}"))
             page.screenshot(path=str(SCREENSHOTS / screenshot_name(role, url, 360)), full_page=True)
         context.close()
     assert not findings, f"{len(findings)} findings:\n" + "\n".join(map(str, findings))
 
+
+# Checkboxes and radios drawn smaller than 24 x 24 px (the admin's own are Django's).
+SMALL_TARGETS = """() => [...document.querySelectorAll('input[type=checkbox], input[type=radio]')]
+  .filter(e => { const r = e.getBoundingClientRect(); return r.width && (r.width < 24 || r.height < 24); })
+  .slice(0, 5).map(e => e.name || e.id).join(', ')"""
+
+# Chart text as drawn: its font size times the SVG's scale on screen.
+SMALL_CHART_TEXT = """() => [...document.querySelectorAll('svg text')]
+  .map(t => [t.textContent, parseFloat(getComputedStyle(t).fontSize) * t.getScreenCTM().a])
+  .filter(([, px]) => px < 13.95).slice(0, 3).map(([text, px]) => `${text} (${px.toFixed(1)} px)`).join('; ')"""
 
 # The deepest elements whose right edge passes the window, to say what to fix.
 WIDEST_ELEMENTS = """() => {
@@ -316,3 +332,36 @@ WIDEST_ELEMENTS = """() => {
   }
   return [...new Set(out)].slice(0, 5).join(', ');
 }"""
+
+
+# For each control reached with Tab: the contrast between its focus outline and the
+# background it is drawn on (the first ancestor with a background colour).
+FOCUS_CONTRAST = """() => {
+  const rgb = c => (c.match(/[\\d.]+/g) || []).map(Number);
+  const lum = ([r, g, b]) => { const f = v => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; };
+                               return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b); };
+  const e = document.activeElement, style = getComputedStyle(e);
+  let node = e.parentElement, bg = [255, 255, 255];
+  while (node) { const c = rgb(getComputedStyle(node).backgroundColor); if (c.length === 3 || c[3] > 0) { bg = c.slice(0, 3); break; } node = node.parentElement; }
+  const [a, b] = [lum(rgb(style.outlineColor).slice(0, 3)), lum(bg)].sort((x, y) => y - x);
+  return [e.tagName.toLowerCase() + (e.id ? '#' + e.id : '') + ' ' + (e.textContent || e.name || '').trim().slice(0, 30),
+          style.outlineStyle, parseFloat(style.outlineWidth), (a + 0.05) / (b + 0.05)];
+}"""
+
+
+def test_the_keyboard_focus_ring_has_3_to_1_contrast_on_every_control_it_reaches(page, cast):
+    problems = []
+    for email in (None, cast.staff.email):
+        if email:
+            log_in(page, email, cast.password)
+            page.wait_for_url(lambda url: "/accounts/login/" not in url)
+        for url in ("/accounts/login/", "/violations/anonymous/") if email is None else ("/", "/violations/"):
+            page.goto(url)
+            for _ in range(25):
+                page.keyboard.press("Tab")
+                if page.evaluate("() => document.activeElement === document.body"):
+                    break
+                what, style, width, ratio = page.evaluate(FOCUS_CONTRAST)
+                if style == "none" or width < 2 or ratio < 3:
+                    problems.append(f"{url} {what}: {style} {width}px, {ratio:.1f}:1")
+    assert not problems, "\n".join(problems)
