@@ -135,6 +135,13 @@ LOGIN_REDIRECT_URL = "home"
 
 # django-allauth: e-mail and password only; accounts come from the organisation.
 ACCOUNT_ADAPTER = "organization.adapters.AccountAdapter"
+ACCOUNT_FORMS = {
+    name: f"organization.forms.{form}"
+    for name, form in {
+        "login": "LoginForm", "change_password": "ChangePasswordForm",
+        "reset_password": "ResetPasswordForm", "reset_password_from_key": "ResetPasswordKeyForm",
+    }.items()
+}  # fmt: skip
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
@@ -414,12 +421,6 @@ REPORTER_IDENTITY_KEYS = {
         derive=b"violations.identity.s0", exact=True,
     ).items()
 }  # fmt: skip
-# Without Redis (the embedded default: one process) the local-memory cache is the
-# rate limiter's store; with REDIS_URL the shared Redis cache is, and the checks run.
-SILENCED_SYSTEM_CHECKS = [] if REDIS_URL else ["django_ratelimit.E003", "django_ratelimit.W001"]
-# With the cache down, django-ratelimit would refuse everyone ("too many reports");
-# the anonymous channel and case intake must keep working through a Redis outage.
-RATELIMIT_FAIL_OPEN = True
 # Retention of personal data (Law 91/2025/QH15; privacy/retention.py gives each
 # period's basis, README "Discipline and denunciations" the table), in years from
 # the day the period starts. The purge runs once a day after PRIVACY_PURGE_HOUR.
@@ -435,6 +436,12 @@ PRIVACY_PURGE_HOUR = env_int("PRIVACY_PURGE_HOUR", 3, minimum=0)
 if PRIVACY_PURGE_HOUR > 23:
     raise ImproperlyConfigured(f"PRIVACY_PURGE_HOUR must be an hour of the day (0-23), not {PRIVACY_PURGE_HOUR}")
 CELERY_BEAT_SCHEDULE["privacy-purge"] = {"task": "privacy.purge_pass", "schedule": crontab(minute="*/15")}
+# Without Redis (the embedded default: one process) the local-memory cache is the
+# rate limiter's store; with REDIS_URL the shared Redis cache is, and the checks run.
+SILENCED_SYSTEM_CHECKS = [] if REDIS_URL else ["django_ratelimit.E003", "django_ratelimit.W001"]
+# With the cache down, django-ratelimit would refuse everyone ("too many reports");
+# the anonymous channel and case intake must keep working through a Redis outage.
+RATELIMIT_FAIL_OPEN = True
 
 # Social media (social/). Permission to post agency work (3821/TCT-KTNB §2): a
 # request unanswered for SOCIAL_REQUEST_ESCALATE_DAYS goes to the unit above. Images

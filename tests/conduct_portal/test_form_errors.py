@@ -302,3 +302,13 @@ def test_an_empty_classification_says_what_to_choose(client, cast, case):
         ("Chọn loại cán bộ của người bị phản ánh.", "id_classify_staff_kind"),
         ("Nhập ngày vi phạm.", "id_classify_violated_on"),
     ]
+
+
+def test_an_empty_log_in_says_what_to_enter(client, db):
+    title, entries, _page = errors_of(client.post(reverse("account_login"), {}))
+
+    assert title.startswith("Lỗi: Đăng nhập")
+    assert [message for message, _anchor in entries] == [
+        "Nhập địa chỉ thư điện tử của đồng chí.",
+        "Nhập mật khẩu.",
+    ]
