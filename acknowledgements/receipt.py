@@ -7,11 +7,13 @@ from django.utils.translation import gettext as _
 from fpdf import FPDF
 
 from acknowledgements.models import Acknowledgement, Method
+from core.pdfdoc import describe
 
 
 def receipt_pdf(ack: Acknowledgement) -> bytes:
     directive = ack.version.directive
     pdf = FPDF(format="A4")
+    describe(pdf, title=_("Biên nhận xác nhận quán triệt: %(code)s") % {"code": directive.code or directive.subject})
     pdf.set_margins(20, 20, 20)
     pdf.add_page()
     pdf.add_font("DejaVu", "", str(settings.PDF_FONT_DIR / "DejaVuSans.ttf"))

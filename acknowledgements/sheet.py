@@ -15,6 +15,7 @@ from fpdf import FPDF
 from fpdf.fonts import FontFace
 
 from acknowledgements.models import Meeting
+from core.pdfdoc import describe
 from organization.models import Unit
 
 COLUMNS = (12, 52, 38, 42, 26)  # STT, name, position, unit, signature (mm, A4 portrait)
@@ -39,6 +40,11 @@ def _agency(meeting: Meeting) -> tuple[str, str]:
 
 def sheet_pdf(meeting: Meeting, attendees: list) -> bytes:
     pdf = FPDF(format="A4")
+    describe(
+        pdf,
+        title=_("Danh sách ký xác nhận buổi quán triệt %(when)s")
+        % {"when": timezone.localtime(meeting.held_at).strftime("%H:%M %d/%m/%Y")},
+    )
     pdf.set_margins(15, 15, 15)
     pdf.set_auto_page_break(True, margin=15)
     pdf.add_font("DejaVu", "", str(settings.PDF_FONT_DIR / "DejaVuSans.ttf"))

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from fpdf import FPDF
 from fpdf.fonts import FontFace
 
+from core.pdfdoc import describe
 from organization.models import Unit
 from reports.selectors import Counts, Filters, Summary, method_counts
 
@@ -108,6 +109,7 @@ def _title(pdf: FPDF, filters: Filters, today: datetime.date) -> None:
 
 
 def _section(pdf: FPDF, title: str) -> None:
+    pdf.start_section(title)  # a bookmark, to move between sections
     pdf.ln(3)
     pdf.set_font(FONT, "B", 11)
     pdf.multi_cell(0, 6, title, new_x="LMARGIN", new_y="NEXT")
@@ -189,8 +191,7 @@ def pdf_summary(
     pdf.add_font(FONT, "B", str(settings.PDF_FONT_DIR / "DejaVuSans-Bold.ttf"))
     pdf.set_margins(MARGIN_LEFT, MARGIN_TOP, MARGIN_RIGHT)
     pdf.set_auto_page_break(True, margin=20)
-    pdf.set_lang("vi")
-    pdf.set_title(_("Báo cáo tình hình quán triệt – %(unit)s") % {"unit": filters.unit.name})
+    describe(pdf, title=_("Báo cáo tình hình quán triệt – %(unit)s") % {"unit": filters.unit.name})
     pdf.add_page()
     parent = Unit.objects.get_parent(filters.unit)
     _heading(pdf, filters.unit, parent, place, today)
