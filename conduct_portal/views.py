@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET
 
 from acknowledgements import selectors as ack_selectors
 from core.models import OutboxMessage
+from directives import selectors as directive_selectors
 from organization import permissions, selectors
 from organization.models import Role
 from violations import selectors as violation_selectors
@@ -50,7 +51,12 @@ def home(request):
     """Each role's pending work: the person's own directives, and for unit heads and
     inspectors the overdue people and missing reports under them."""
     user = request.user
-    context = {"grants": selectors.grants_of(user), "pending": ack_selectors.pending_count(user)}
+    context = {
+        "grants": selectors.grants_of(user),
+        "pending": ack_selectors.pending_count(user),
+        # A person reported, at the hearing: the explanation asked of them.
+        "explanations": list(violation_selectors.explanations_owed(user).select_related("unit")),
+    }
     if permissions.has_role(user, Role.UNIT_HEAD, Role.INSPECTOR):
         context["overdue"] = (
             ack_selectors.assignments_visible_to(user).open().filter(due_on__lt=ack_selectors.today()).count()
@@ -58,11 +64,15 @@ def home(request):
         context["missing_reports"] = len(ack_selectors.units_without_report(user))
         # Cases near or past their legal time limit (violations/clocks.py).
         context["legal_clocks"] = violation_selectors.attention_clocks(user, timezone.localdate())
+    if permissions.has_role(user, Role.UNIT_HEAD):
+        context["new_cases"] = violation_selectors.awaiting_review(user).count()
     if permissions.has_role(user, Role.ADMINISTRATOR):
         context["failed_emails"] = OutboxMessage.objects.filter(
             permissions.scope_q(user, Role.ADMINISTRATOR, path_field="recipient__unit__path"),
             state=OutboxMessage.State.FAILED,
         ).count()
+        context["drafts"] = list(directive_selectors.drafts_to_publish(user).order_by("-updated_at")[:10])
+        context["may_import"] = True
     return render(request, "home.html", context)
 
 

@@ -25,6 +25,13 @@ def directives_visible_to(user) -> QuerySet[Directive]:
     return Directive.objects.filter((Q(status=Status.PUBLISHED) & published) | drafts)
 
 
+def drafts_to_publish(user) -> QuerySet[Directive]:
+    """Directives the user administers that hold a version not yet published (a new
+    directive, or a new version of a published one)."""
+    scope = permissions.scope_q(user, Role.ADMINISTRATOR, path_field="owner_unit__path")
+    return Directive.objects.filter(scope, versions__published_at__isnull=True).distinct()
+
+
 def get_directive_for(user, pk: int, *, manage: bool = False) -> Directive:
     """The directive if the user may see it (or manage it, with manage=True); 404 otherwise."""
     directive = directives_visible_to(user).select_related("owner_unit").filter(pk=pk).first()

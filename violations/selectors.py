@@ -72,6 +72,19 @@ def reports_visible_to(user) -> QuerySet[Report]:
     return Report.objects.filter(_as_reviewer_q(user) | mine)
 
 
+def awaiting_review(user) -> QuerySet[Report]:
+    """New cases (not yet taken up) whose review unit is under the user's unit-head
+    grants: what a head must open first. Never a case about the user."""
+    scope = permissions.scope_q(user, Role.UNIT_HEAD, path_field="review_unit__path")
+    return Report.objects.filter(scope, state=State.SUBMITTED).exclude(subject=user)
+
+
+def explanations_owed(user) -> QuerySet[Report]:
+    """Cases about the user at the hearing step that hold no explanation of theirs yet."""
+    explained = Event.objects.filter(kind=Event.Kind.EXPLANATION, actor=user).values("report_id")
+    return Report.objects.filter(subject=user, state=State.HEARING).exclude(pk__in=explained)
+
+
 def _as_reviewer_q(user) -> Q:
     heads = permissions.scope_q(user, Role.UNIT_HEAD, path_field="review_unit__path")
     inspectors = permissions.scope_q(user, Role.INSPECTOR, path_field="unit__path")
