@@ -10,7 +10,8 @@ import datetime
 from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import OuterRef, Subquery
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from acknowledgements.models import Acknowledgement
 from core.models import AuditEvent, OutboxMessage
@@ -62,8 +63,12 @@ def kind_of(report: Report) -> str:
 
 
 def _reason(kind: str, start: datetime.date) -> str:
+    """Why it was deleted, in Vietnamese whatever the language of the pass."""
     rule = BY_KIND[kind]
-    return f"retention {rule.years} y ({rule.setting}) from {start.isoformat()} ended"
+    with translation.override("vi"):
+        return _("Hết thời hạn lưu %(years)s năm (%(setting)s) tính từ %(day)s") % {
+            "years": rule.years, "setting": rule.setting, "day": start.strftime("%d/%m/%Y"),
+        }  # fmt: skip
 
 
 def _files_after_commit(fields) -> None:
@@ -124,9 +129,9 @@ def _purge_audit(stones: list, today: datetime.date, held: set[int], result: dic
     append-only trigger lets this transaction delete rows older than a year only
     (privacy/migrations/0002)."""
     limit = cutoff(RecordKind.AUDIT, today)
-    rows = AuditEvent.objects.filter(at__lt=_midnight_after(limit)).exclude(
-        target__in=[f"violations.report:{pk}" for pk in held]
-    )
+    files = Evidence.objects.filter(report_id__in=held).values_list("pk", flat=True)
+    about_held = [f"violations.report:{pk}" for pk in held] + [f"violations.evidence:{pk}" for pk in files]
+    rows = AuditEvent.objects.filter(at__lt=_midnight_after(limit)).exclude(target__in=about_held)
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SET LOCAL privacy.purge = 'on'")
