@@ -27,6 +27,13 @@ def error_title_prefix(context) -> str:
     return ""
 
 
+@register.inclusion_tag("forms/error_notice.html", takes_context=True)
+def error_notice(context):
+    """At the top of the page, a link to the error summary: without JavaScript the
+    page opens at its top, which may be a long letter above the form."""
+    return {"shown": any(_has_errors(value) for value in context.flatten().values())}
+
+
 def summary_items(form: BaseForm) -> list[tuple[str, str]]:
     """(anchor, message) for each error, the form's own first, then by field order;
     an anchor is empty for errors that belong to no visible field."""

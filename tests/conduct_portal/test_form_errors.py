@@ -19,6 +19,9 @@ def errors_of(response):
     summary = summaries[0]
     assert summary.get("tabindex") == "-1" and summary.xpath("ancestor::form"), "focusable, inside the form"
     assert summary.xpath(".//h2")[0].text_content().strip() == "Có lỗi cần sửa"
+    # Without JavaScript the page opens at its top: a link there leads to the summary.
+    notice = page.xpath("//main/p[@class='error-notice']/a")[0]
+    assert (notice.get("href"), summary.get("id")) == ("#error-summary", "error-summary")
     entries = []
     for item in summary.xpath(".//li"):
         links = item.xpath(".//a")
