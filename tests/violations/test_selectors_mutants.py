@@ -8,12 +8,14 @@ import datetime
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from organization.models import Role
 from tests.factories import PersonFactory, RoleGrantFactory
 from tests.violations.conftest import png_upload, report_about
-from violations import selectors, services
+from violations import denunciations, selectors, services
 from violations.models import Event, IdentityHandler, Report
 
 
@@ -144,7 +146,7 @@ def test_the_person_reported_sees_the_reviewers_files_but_not_a_confidential_rep
 
 
 def test_an_inspectors_own_cases_are_the_monitoring_cases_they_opened_not_their_reports(cast, org):
-    report_about(cast.staff, by=cast.inspector, description="Báo cáo như một cán bộ")
+    report_about(cast.staff, by=cast.inspector, confidential=False, description="Báo cáo như một cán bộ")
     services.report_create_monitoring(
         by=cast.inspector, category="insult", platform="facebook",
         seen_at=timezone.now() - datetime.timedelta(hours=1), description="Phát hiện khi giám sát",
@@ -241,3 +243,89 @@ def test_the_reviewer_and_the_inspector_read_who_reported_when_no_confidentialit
     for role, viewer in (("reviewer", cast.unit_head), ("inspector", cast.inspector)):
         history = selectors.history_for(report, role, viewer=viewer)
         assert [(e.kind, e.shown_actor.email) for e in history] == [("created", "dongnghiep@example.gov.vn")]
+
+
+def test_a_visitor_who_is_not_signed_in_has_no_role_and_owns_no_line(case):
+    visitor = AnonymousUser()
+
+    assert selectors.role_for(visitor, case) is None
+    assert selectors.is_reporter(visitor, case) is False
+    assert [selectors.own_event(visitor, case, event) for event in case.events.order_by("id")] == [False, False]
+
+
+def test_a_person_reported_who_becomes_head_above_is_not_told_of_their_own_case(cast, org, colleague):
+    about_staff = report_about(cast.staff, by=colleague)
+    RoleGrantFactory(person=cast.staff, role=Role.UNIT_HEAD, unit=org.agency)
+
+    assert emails(selectors.heads_above(about_staff)) == ["truongphong@example.gov.vn"]
+
+
+def test_an_anonymous_case_past_its_limit_is_told_to_every_head_above(org):
+    # The first account of the test (id 1 on a fresh SQLite database): an anonymous
+    # case names nobody, and no head is left out for it.
+    first = PersonFactory(email="truongphong1@example.gov.vn", unit=org.department)
+    RoleGrantFactory(person=first, role=Role.UNIT_HEAD, unit=org.department)
+    report = anonymous_report(org.team, description="Bình luận xúc phạm", opened_on=datetime.date(2026, 3, 5))
+    assert report.review_unit == org.team
+
+    assert emails(selectors.heads_above(report)) == ["truongphong1@example.gov.vn"]
+
+
+def test_an_inspector_queues_only_the_units_they_inspect_not_those_they_head(cast, org, queue):
+    department_inspector = PersonFactory(email="thanhtraphong@example.gov.vn", unit=org.department)
+    RoleGrantFactory(person=department_inspector, role=Role.INSPECTOR, unit=org.department)
+    RoleGrantFactory(person=department_inspector, role=Role.UNIT_HEAD, unit=org.office)
+
+    assert descriptions(selectors.inspection_queue(department_inspector)) == ["Bình luận xúc phạm"]
+
+
+def test_the_queue_reads_its_cases_with_their_units_in_one_query(cast, queue, django_assert_num_queries):
+    cases = selectors.inspection_queue(cast.inspector)
+
+    with django_assert_num_queries(1):
+        assert [case.unit.name for case in cases] == ["Văn phòng Sở", "Tổ Báo chí"]
+
+
+def detected_on_5_january(report):
+    """The violation detected on Monday 5/1/2026: the 90-day limit ends on Monday 6/4."""
+    seen = timezone.make_aware(datetime.datetime(2026, 1, 5, 9))
+    Report.objects.filter(pk=report.pk).update(seen_at=seen, violated_on=datetime.date(2026, 1, 5))
+
+
+def test_a_limit_needs_attention_from_the_given_number_of_days_before_it_ends(cast, colleague):
+    detected_on_5_january(report_about(cast.staff, by=colleague))
+
+    def attention(today):
+        found = selectors.with_legal_clocks(Report.objects.all(), today, within_days=7)
+        return [(clock.code, clock.due_on, clock.days_left) for _case, clock in found]
+
+    assert attention(datetime.date(2026, 3, 29)) == []
+    assert attention(datetime.date(2026, 3, 30)) == [("discipline", datetime.date(2026, 4, 6), 7)]
+    assert attention(datetime.date(2026, 4, 7)) == [("discipline", datetime.date(2026, 4, 6), -1)]
+
+
+def test_the_legal_clocks_of_many_cases_take_the_same_five_queries_as_one(cast, org, colleague):
+    detected_on_5_january(report_about(cast.staff, by=colleague))
+    selectors.with_legal_clocks(Report.objects.all(), datetime.date(2026, 3, 30))  # reads the calendar once
+    with CaptureQueriesContext(connection) as one:
+        selectors.with_legal_clocks(Report.objects.all(), datetime.date(2026, 3, 30), within_days=7)
+
+    IdentityHandler.objects.create(unit=org.department, person=cast.unit_head, granted_by=cast.administrator)
+    for denouncer in ("Bùi Văn Tố", "Hà Thị Cáo"):
+        denunciations.denunciation_create(
+            by=cast.unit_head, subject=cast.staff, denouncer_name=denouncer, denouncer_address="12 Lê Lợi, Huế",
+            received_on=datetime.date(2026, 2, 12), category="false_information", platform="facebook",
+            description="Đăng tin sai sự thật.",
+        )  # fmt: skip
+    detected_on_5_january(report_about(cast.staff, by=colleague))
+    with CaptureQueriesContext(connection) as four:
+        found = selectors.with_legal_clocks(Report.objects.all(), datetime.date(2026, 3, 30), within_days=7)
+
+    # Not accepted within 7 working days of 12/2 (Tết): overdue since 2/3, so first.
+    assert [(case.channel, clock.code, clock.due_on) for case, clock in found] == [
+        ("denunciation", "accept", datetime.date(2026, 3, 2)),
+        ("denunciation", "accept", datetime.date(2026, 3, 2)),
+        ("staff", "discipline", datetime.date(2026, 4, 6)),
+        ("staff", "discipline", datetime.date(2026, 4, 6)),
+    ]
+    assert (len(one), len(four)) == (5, 5)
