@@ -66,7 +66,12 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--repeat", type=int, default=5, help="runs of each dashboard measurement (median shown)")
     parser.add_argument("--clients", type=benchlib.sizes, default=[50, 200], help="concurrent clients of the rush")
     parser.add_argument("--rush-seconds", type=float, default=20, help="how long each rush measurement runs")
-    parser.add_argument("--workers", type=int, default=3, help="gunicorn sync workers (Procfile: 3)")
+    parser.add_argument(
+        "--workers",
+        type=benchlib.sizes,
+        default=[3, 8],
+        help="gunicorn sync workers, a run of the rush for each (Procfile: 3; more show whether a lock serialises it)",
+    )
     parser.add_argument("--reminder-sizes", type=benchlib.sizes, default=[1_000, 3_000])
     parser.add_argument(
         "--partition-campaigns",
@@ -790,11 +795,11 @@ def bench_rush(args, table: Table, *, url: str) -> None:
 
     call_command("collectstatic", interactive=False, verbosity=0)
     per_level = max(400, int(args.rush_seconds * 150))  # more than the ack rate can use up
-    wanted = per_level * len(args.clients) + BREAKDOWN_ACKS + WARM_UP_ACKS
+    wanted = (per_level * len(args.clients) + WARM_UP_ACKS) * len(args.workers) + BREAKDOWN_ACKS
     people = rush_people(wanted)
     if len(people) < wanted:
         raise SystemExit(f"only {len(people)} people with an open assignment for the rush")
-    load_avg = benchlib.load_now()
+    breakdown_load = benchlib.load_now()
     breakdown = ack_breakdown(people[:BREAKDOWN_ACKS])
     people = people[BREAKDOWN_ACKS:]
     say(f"4) one acknowledgement in this process: {breakdown}")
@@ -813,106 +818,108 @@ def bench_rush(args, table: Table, *, url: str) -> None:
         REDIS_URL=os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/9"),
         ALLOWED_HOSTS="127.0.0.1",
     )
-    port = benchlib.free_port()
-    logdir = Path(tempfile.mkdtemp(prefix="bench-scale-rush-"))
-    command = [str(Path(sys.executable).parent / "gunicorn"), "bench_wsgi:application", "--bind"]
-    command += [f"127.0.0.1:{port}", "--workers", str(args.workers), "--backlog", "2048"]
-    server = load.start("gunicorn", command, env, logdir)
-    try:
-        load.wait_until("gunicorn", lambda: load.answers(f"http://127.0.0.1:{port}/healthz"), server)
-        workers = load.gunicorn_workers(server.process.pid)
-        say(f"4) gunicorn ({args.workers} sync workers) at 127.0.0.1:{port}; log {server.log}")
-        queue = iter(people)
-        # A worker's first requests load templates and URLs: untimed ones first.
-        warm = [next(queue) for _ in range(WARM_UP_ACKS)]
-        Rush(port, [
-            http_post(f"/acknowledgements/{a}/", session=sessions[p], csrf=csrf, body="&commitment=on" + answers[v],
-                      address="10.0.0.2")
-            for p, a, v in warm
-        ] + [http_post("/bench/bare/", session=sessions[p], csrf=csrf, body="", address="10.0.0.2") for p, _a, _v in warm],
-            clients=args.workers, seconds=30).run()  # fmt: skip
-        for clients in args.clients:
-            chosen = [next(queue) for _ in range(per_level)]
-            address = lambda n: f"10.{n // 65536 % 256}.{n // 256 % 256}.{n % 256}"  # noqa: E731
-            bare = [
-                http_post("/bench/bare/", session=sessions[p], csrf=csrf, body="&commitment=on", address=address(n))
-                for n, (p, _a, _v) in enumerate(chosen)
-            ]
-            acks = [
-                http_post(
-                    f"/acknowledgements/{a}/",
-                    session=sessions[p],
-                    csrf=csrf,
-                    body="&commitment=on" + answers[v],
-                    address=address(n),
-                )  # fmt: skip
-                for n, (p, a, v) in enumerate(chosen)
-            ]
-            measured = {}
-            # The bare views change nothing: their requests may be sent again.
-            for name, requests in (("wsgi", None), ("bare", bare * 4), ("ack", acks)):
-                if name == "wsgi":
-                    get = b"GET /bench/wsgi/ HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
-                    requests = [get] * (per_level * 4)
-                load_avg = benchlib.load_now()
-                rush = Rush(port, requests, clients=clients, seconds=args.rush_seconds)
-                cpu = cpu_seconds(workers)
-                before = Acknowledgement.objects.count() if name == "ack" else 0
-                connections.close_all()
-                with LockSampler(dbname) as locks:
-                    seconds = rush.run()
-                cpu = cpu_seconds(workers) - cpu
-                done = len(rush.latencies)
-                measured[name] = {
-                    "rate": done / seconds, "rush": rush, "seconds": seconds, "locks": locks, "load": load_avg,
-                    "cpu": cpu / max(done, 1), "recorded": Acknowledgement.objects.count() - before,
-                }  # fmt: skip
-                say(
-                    f"   {clients} clients, {name}: {done:,} in {seconds:.1f} s = {done / seconds:,.0f}/s, "
-                    f"statuses {rush.statuses}, errors {rush.errors}, p50 "
-                    f"{benchlib.percentile(rush.latencies, 0.5) * 1000:.0f} ms"
+    queue = iter(people)
+    for n_workers in args.workers:
+        port = benchlib.free_port()
+        logdir = Path(tempfile.mkdtemp(prefix="bench-scale-rush-"))
+        command = [str(Path(sys.executable).parent / "gunicorn"), "bench_wsgi:application", "--bind"]
+        command += [f"127.0.0.1:{port}", "--workers", str(n_workers), "--backlog", "2048"]
+        server = load.start("gunicorn", command, env, logdir)
+        try:
+            load.wait_until("gunicorn", lambda port=port: load.answers(f"http://127.0.0.1:{port}/healthz"), server)
+            workers = load.gunicorn_workers(server.process.pid)
+            say(f"4) gunicorn ({n_workers} sync workers) at 127.0.0.1:{port}; log {server.log}")
+            # A worker's first requests load templates and URLs: untimed ones first.
+            warm = [next(queue) for _ in range(WARM_UP_ACKS)]
+            Rush(port, [
+                http_post(f"/acknowledgements/{a}/", session=sessions[p], csrf=csrf, body="&commitment=on" + answers[v],
+                          address="10.0.0.2")
+                for p, a, v in warm
+            ] + [http_post("/bench/bare/", session=sessions[p], csrf=csrf, body="", address="10.0.0.2") for p, _a, _v in warm],
+                clients=n_workers, seconds=30).run()  # fmt: skip
+            for clients in args.clients:
+                chosen = [next(queue) for _ in range(per_level)]
+                address = lambda n: f"10.{n // 65536 % 256}.{n // 256 % 256}.{n % 256}"  # noqa: E731
+                bare = [
+                    http_post("/bench/bare/", session=sessions[p], csrf=csrf, body="&commitment=on", address=address(n))
+                    for n, (p, _a, _v) in enumerate(chosen)
+                ]
+                acks = [
+                    http_post(
+                        f"/acknowledgements/{a}/",
+                        session=sessions[p],
+                        csrf=csrf,
+                        body="&commitment=on" + answers[v],
+                        address=address(n),
+                    )  # fmt: skip
+                    for n, (p, a, v) in enumerate(chosen)
+                ]
+                measured = {}
+                # The bare views change nothing: their requests may be sent again.
+                for name, requests in (("wsgi", None), ("bare", bare * 4), ("ack", acks)):
+                    if name == "wsgi":
+                        get = b"GET /bench/wsgi/ HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
+                        requests = [get] * (per_level * 4)
+                    load_avg = benchlib.load_now()
+                    rush = Rush(port, requests, clients=clients, seconds=args.rush_seconds)
+                    cpu = cpu_seconds(workers)
+                    before = Acknowledgement.objects.count() if name == "ack" else 0
+                    connections.close_all()
+                    with LockSampler(dbname) as locks:
+                        seconds = rush.run()
+                    cpu = cpu_seconds(workers) - cpu
+                    done = len(rush.latencies)
+                    measured[name] = {
+                        "rate": done / seconds, "rush": rush, "seconds": seconds, "locks": locks, "load": load_avg,
+                        "cpu": cpu / max(done, 1), "recorded": Acknowledgement.objects.count() - before,
+                    }  # fmt: skip
+                    say(
+                        f"   {n_workers} workers, {clients} clients, {name}: {done:,} in {seconds:.1f} s = {done / seconds:,.0f}/s, "
+                        f"statuses {rush.statuses}, errors {rush.errors}, p50 "
+                        f"{benchlib.percentile(rush.latencies, 0.5) * 1000:.0f} ms"
+                    )
+                bare_m, ack_m, wsgi_m = measured["bare"], measured["ack"], measured["wsgi"]
+                share = ack_m["rate"] / bare_m["rate"]
+                redirects = ack_m["rush"].statuses.get("302", 0)
+                table.add(
+                    f"acknowledgement POSTs, {clients} concurrent clients, {n_workers} sync workers (per second)",
+                    f"{len(ack_m['rush'].latencies):,}",
+                    f"{ack_m['rate']:,.1f}/s",
+                    "–",
+                    "bare Django view, same gunicorn",
+                    f"{bare_m['rate']:,.1f}/s",
+                    f"{share:.0%}",
+                    f"≥ 50 %: {benchlib.verdict(share, 0.5, at_most=False)}",
+                    f"{ack_m['load']} (bare: {bare_m['load']})",
                 )
-            bare_m, ack_m, wsgi_m = measured["bare"], measured["ack"], measured["wsgi"]
-            share = ack_m["rate"] / bare_m["rate"]
-            redirects = ack_m["rush"].statuses.get("302", 0)
-            table.add(
-                f"acknowledgement POSTs, {clients} concurrent clients (per second)",
-                f"{len(ack_m['rush'].latencies):,}",
-                f"{ack_m['rate']:,.1f}/s",
-                "–",
-                "bare Django view, same gunicorn",
-                f"{bare_m['rate']:,.1f}/s",
-                f"{share:.0%}",
-                f"≥ 50 %: {benchlib.verdict(share, 0.5, at_most=False)}",
-                f"{ack_m['load']} (bare: {bare_m['load']})",
-            )
-            locks = ack_m["locks"]
-            lat = ack_m["rush"].latencies
-            table.notes.append(
-                f"- rush, {clients} clients for {args.rush_seconds:g} s each: acknowledgements "
-                f"{ack_m['rate']:,.1f}/s ({redirects:,} answered 302 and {ack_m['recorded']:,} records written, "
-                f"other answers { ({k: v for k, v in ack_m['rush'].statuses.items() if k != '302'}) }, "
-                f"{ack_m['rush'].errors} connection errors; latency p50 {benchlib.percentile(lat, 0.5):.2f} s, "
-                f"p95 {benchlib.percentile(lat, 0.95):.2f} s), {ack_m['cpu'] * 1000:.0f} ms of gunicorn CPU each; "
-                f"the bare Django view (session, CSRF, log-in, POST, no work) {bare_m['rate']:,.1f}/s at "
-                f"{bare_m['cpu'] * 1000:.0f} ms CPU each; a bare WSGI answer before Django "
-                f"{wsgi_m['rate']:,.0f}/s. Lock waits during the acknowledgements: "
-                f"{locks.waiting} of {locks.active} active-backend samples "
-                f"({locks.waiting / max(locks.active, 1):.0%}; {locks.samples} samples every 20 ms"
-                + (f"; {', '.join(f'{k}: {v}' for k, v in sorted(locks.waits.items()))}" if locks.waits else "")
-                + ")."
-            )
-        steps = ", ".join(f"{name} {ms_:.1f}" for name, ms_ in breakdown["steps"].items())
-        table.notes.append(
-            f"- where an acknowledgement's time goes (`acknowledgement_record` called {BREAKDOWN_ACKS} times in "
-            f"the benchmark's own process before the rush, load {load_avg}; mean milliseconds): {steps}; "
-            f"{breakdown['total_ms']:.1f} ms in all. Every acknowledgement locks the one chain-head row from its "
-            f"`SELECT … FOR UPDATE` to the end of its COMMIT: {breakdown['held_ms']:.1f} ms, so however many "
-            f"workers, the acknowledgements cannot exceed 1 / that = {1000 / breakdown['held_ms']:,.0f} a second."
-        )
-    finally:
-        server.stop()
-        shutil.rmtree(logdir, ignore_errors=True)
+                locks = ack_m["locks"]
+                lat = ack_m["rush"].latencies
+                table.notes.append(
+                    f"- rush, {clients} clients, {n_workers} gunicorn workers, {args.rush_seconds:g} s each: acknowledgements "
+                    f"{ack_m['rate']:,.1f}/s ({redirects:,} answered 302 and {ack_m['recorded']:,} records written, "
+                    f"other answers { ({k: v for k, v in ack_m['rush'].statuses.items() if k != '302'}) }, "
+                    f"{ack_m['rush'].errors} connection errors; latency p50 {benchlib.percentile(lat, 0.5):.2f} s, "
+                    f"p95 {benchlib.percentile(lat, 0.95):.2f} s), {ack_m['cpu'] * 1000:.0f} ms of gunicorn CPU each; "
+                    f"the bare Django view (session, CSRF, log-in, POST, no work) {bare_m['rate']:,.1f}/s at "
+                    f"{bare_m['cpu'] * 1000:.0f} ms CPU each; a bare WSGI answer before Django "
+                    f"{wsgi_m['rate']:,.0f}/s. Lock waits during the acknowledgements: "
+                    f"{locks.waiting} of {locks.active} active-backend samples "
+                    f"({locks.waiting / max(locks.active, 1):.0%}; {locks.samples} samples every 20 ms"
+                    + (f"; {', '.join(f'{k}: {v}' for k, v in sorted(locks.waits.items()))}" if locks.waits else "")
+                    + ")."
+                )
+        finally:
+            server.stop()
+            shutil.rmtree(logdir, ignore_errors=True)
+
+    steps = ", ".join(f"{name} {ms_:.1f}" for name, ms_ in breakdown["steps"].items())
+    table.notes.append(
+        f"- where an acknowledgement's time goes (`acknowledgement_record` called {BREAKDOWN_ACKS} times in "
+        f"the benchmark's own process before the rush, load {breakdown_load}; mean milliseconds): {steps}; "
+        f"{breakdown['total_ms']:.1f} ms in all. Every acknowledgement locks the one chain-head row from its "
+        f"`SELECT … FOR UPDATE` to the end of its COMMIT: {breakdown['held_ms']:.1f} ms, so however many "
+        f"workers, the acknowledgements cannot exceed 1 / that = {1000 / breakdown['held_ms']:,.0f} a second."
+    )
     from django.contrib.sessions.models import Session
 
     Session.objects.filter(session_key__in=list(sessions.values())).delete()
