@@ -97,7 +97,11 @@ def directive_import(request):
             else:
                 messages.success(request, _("Đã lưu bản nháp. Kiểm tra lại rồi ban hành."))
                 return redirect("directives:detail", pk=directive.pk)
-        context = {"form": form, "result": None, **_existing(request.user, request.POST, request.POST.get("text", ""))}
+        text = request.POST.get("text", "")
+        # The importer's warnings and citations stay on the page sent back (pasted or
+        # read, the text is what the importer read; it is linear in its length).
+        result = None if "text" in form.errors else services.draft_from_text(text, by=request.user)[1]
+        context = {"form": form, "result": result, **_existing(request.user, request.POST, text)}
         return render(request, "directives/review.html", context)
 
     upload = UploadForm(

@@ -292,6 +292,7 @@ def test_an_import_of_a_directive_already_here_links_it_and_offers_a_new_version
     offered = client.post(reverse("directives:version_new", args=[tax_letter.pk]), {"prefill": "1", "text": text})
 
     detail = reverse("directives:detail", args=[tax_letter.pk])
+    assert "có thể là 874/QĐ-BTTTT" in saved, "the importer's findings stay on the page sent back"
     for page in (review, saved):
         assert "Văn bản này đã có trong cổng" in page and f'href="{detail}"' in page
         assert "Tạo phiên bản mới của văn bản này từ nội dung vừa nhập" in page
