@@ -233,8 +233,11 @@ def test_each_move_in_the_history_carries_the_names_of_both_states(cast, case):
 
     history = selectors.history_for(case, "reviewer", viewer=cast.unit_head)
 
-    moves = [(e.from_label, e.to_label) for e in history if e.kind == Event.Kind.TRANSITION]
-    assert moves == [("Mới tiếp nhận", "Đang xem xét")]
+    assert [(e.kind, e.from_label, e.to_label) for e in history] == [
+        ("created", "", "Mới tiếp nhận"),
+        ("file", "", ""),
+        ("transition", "Mới tiếp nhận", "Đang xem xét"),
+    ]
 
 
 def test_the_reviewer_and_the_inspector_read_who_reported_when_no_confidentiality_was_asked(cast, colleague):
@@ -329,3 +332,29 @@ def test_the_legal_clocks_of_many_cases_take_the_same_five_queries_as_one(cast, 
         ("staff", "discipline", datetime.date(2026, 4, 6)),
     ]
     assert (len(one), len(four)) == (5, 5)
+
+
+def test_a_confidential_reporter_reads_their_own_lines_marked_as_theirs_and_nobody_else_does(cast, colleague, case):
+    services.report_transition(report=case, to="under_review", by=cast.unit_head, role="reviewer")
+    services.report_transition(report=case, to="needs_information", by=cast.unit_head, role="reviewer")
+    services.report_message(report=case, by=colleague, text="Bổ sung: ảnh chụp lúc 9 giờ.")
+
+    mine = [(e.kind, e.yours) for e in selectors.history_for(case, "reporter", viewer=colleague)]
+    theirs = [(e.kind, e.yours) for e in selectors.history_for(case, "reviewer", viewer=cast.unit_head)]
+
+    assert mine == [
+        ("created", True),
+        ("file", True),
+        ("transition", False),
+        ("transition", False),
+        ("message", True),
+        ("transition", True),  # their answer sent the case back for review
+    ]
+    assert theirs == [
+        ("created", False),
+        ("file", False),
+        ("transition", False),
+        ("transition", False),
+        ("message", False),
+        ("transition", False),
+    ]
