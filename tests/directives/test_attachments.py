@@ -393,3 +393,15 @@ def test_a_draft_brought_back_to_the_published_version_is_not_published_again(ca
     with pytest.raises(ValidationError, match="giống hệt phiên bản trước"):
         services.version_publish(version=second, by=cast.administrator)
     assert not draft.directive.versions.get(number=2).is_published
+
+
+def test_editing_the_drafts_text_keeps_its_attachments_in_the_hash(cast, draft):
+    attachment = services.attachment_add(version=draft, upload=handbook(), title="Cẩm nang", by=cast.administrator)
+    text = draft.text.replace("nâng cao trách nhiệm", "nâng cao hơn nữa trách nhiệm")
+    fields = {name: getattr(draft.directive, name) for name in services.METADATA_FIELDS}
+
+    services.directive_update(directive=draft.directive, draft=services.Draft(fields=fields, text=text, obligations=[]))
+
+    draft.refresh_from_db()
+    payload = text + "\n\x00" + attachment.sha256 + " Cẩm nang"
+    assert draft.sha256 == hashlib.sha256(payload.encode("utf-8")).hexdigest()
