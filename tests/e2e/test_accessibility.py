@@ -66,6 +66,7 @@ PAGES = {
         ("social:incidents", ()),
         ("social:incident_new", ()),
         ("social:incident", ("incident",)),
+        ("privacy:my_data", ()),
         ("account_change_password", ()),
     ],
     "unit_head": [
@@ -77,6 +78,7 @@ PAGES = {
         ("acknowledgements:meeting", ("meeting",)),
         ("acknowledgements:meeting_record", ("meeting",)),
         ("acknowledgements:meeting_checkin", ("meeting",)),
+        ("acknowledgements:on_behalf", ("pending_in_branch",)),
         ("violations:list", ()),
         ("violations:new", ()),
         ("violations:detail", ("case",)),
@@ -96,8 +98,10 @@ PAGES = {
         ("violations:monitoring_new", ()),
         ("violations:detail", ("case",)),
         ("violations:detail", ("anonymous_case",)),
+        ("violations:denunciation_new", ()),
         ("social:oversight", ()),
         ("reports:dashboard", ()),
+        ("privacy:holds", ()),
         ("audit_log", ()),
     ],
     "administrator": [
@@ -224,6 +228,11 @@ def demo(settings, tmp_path):
         "root": root,
         "staff_assignment": Assignment.objects.filter(person=staff, campaign__directive=directive).first(),
         "quiz_assignment": Assignment.objects.filter(person=staff, campaign__directive=revised).first(),
+        "pending_in_branch": Assignment.objects.filter(
+            person__unit=head.unit, campaign__directive=directive, acknowledged_at__isnull=True
+        )
+        .exclude(person=head)
+        .first(),
         "case": Report.objects.exclude(channel="anonymous").get(),
         "anonymous_case": Report.objects.get(channel="anonymous"),
         "post_request": PostRequest.objects.first(),
@@ -266,6 +275,12 @@ def check_page(page, axe, url: str) -> tuple[list[Finding], str]:
     )
     if duplicates:
         findings.append(Finding(url, f"duplicate ids: {', '.join(duplicates)}"))
+    unreachable = page.evaluate(UNREACHABLE)
+    if unreachable:
+        findings.append(Finding(url, f"controls the keyboard cannot reach: {unreachable}"))
+    loose = page.evaluate(LOOSE_RADIOS)
+    if loose:
+        findings.append(Finding(url, f"radios outside a fieldset with a legend: {loose}"))
     small = page.evaluate(SMALL_TARGETS)
     if small:
         findings.append(Finding(url, f"checkboxes or radios smaller than 24 x 24 px: {small}"))
@@ -311,6 +326,19 @@ def test_every_page_of_every_role_passes_axe_fits_360_px_and_has_its_own_title(b
         context.close()
     assert not findings, f"{len(findings)} findings:\n" + "\n".join(map(str, findings))
 
+
+# Visible controls taken out of the Tab order (tabindex="-1"), which only a mouse reaches
+# (the admin's autocomplete hides its select behind a focusable select2 box).
+UNREACHABLE = """() => [...document.querySelectorAll('a[href], button, input:not([type=hidden]), select, textarea, summary')]
+  .filter(e => e.getClientRects().length && !e.disabled && e.tabIndex < 0 && !e.closest('[inert]')
+               && !e.classList.contains('select2-hidden-accessible'))  // its select2 box takes the focus
+  .slice(0, 5).map(e => e.tagName.toLowerCase() + (e.id ? '#' + e.id : '') + ' ' + (e.name || e.textContent.trim().slice(0, 20)))
+  .join(', ')"""
+
+# Each group of radios (a quiz question, a yes/no) is a fieldset whose legend asks it.
+LOOSE_RADIOS = """() => [...new Set([...document.querySelectorAll('input[type=radio]')].map(r => r.name))]
+  .filter(name => { const f = document.querySelector(`input[type=radio][name="${name}"]`).closest('fieldset');
+                    return !f || !f.querySelector('legend'); }).join(', ')"""
 
 # Checkboxes and radios drawn smaller than 24 x 24 px (the admin's own are Django's).
 SMALL_TARGETS = """() => [...document.querySelectorAll('input[type=checkbox], input[type=radio]')]
