@@ -358,3 +358,33 @@ def test_a_confidential_reporter_reads_their_own_lines_marked_as_theirs_and_nobo
         ("message", False),
         ("transition", False),
     ]
+
+
+def test_a_person_reported_who_becomes_a_head_over_their_case_does_not_review_it(cast, org, colleague):
+    about_staff = report_about(cast.staff, by=colleague)
+    RoleGrantFactory(person=cast.staff, role=Role.UNIT_HEAD, unit=org.department)
+
+    assert emails(selectors.reviewers_of(about_staff)) == ["truongphong@example.gov.vn"]
+
+
+def test_a_visitor_who_is_not_signed_in_monitors_nothing(org):
+    assert selectors.may_monitor(AnonymousUser()) is False
+    assert selectors.may_monitor(AnonymousUser(), org.team) is False
+
+
+def test_the_case_page_gets_the_case_with_everything_it_shows_in_one_go(cast, colleague):
+    report = report_about(cast.staff, by=colleague, confidential=False)
+    measure = report.rule_set.measures.first()
+    Report.objects.filter(pk=report.pk).update(state="closed", outcome=measure.code, measure=measure)
+
+    case, role = selectors.get_report_for(cast.unit_head, report.pk)
+
+    with CaptureQueriesContext(connection) as reading:
+        shown = (
+            case.unit.name, case.review_unit.name, case.subject.email, case.reporter.email, case.rule_set.code,
+            case.measure.rule_set.code,
+        )  # fmt: skip
+    assert role == "reviewer"
+    assert shown[:4] == ("Tổ Báo chí", "Tổ Báo chí", "canbo@example.gov.vn", "dongnghiep@example.gov.vn")
+    assert shown[4] == shown[5] == report.rule_set.code
+    assert len(reading) == 0
