@@ -64,3 +64,15 @@ def test_the_staff_list_in_english_shows_the_due_date_with_its_month(client, cas
 
     assert "5 Jan 2027" in page
     assert "05/01/2027" not in page
+
+
+def test_directive_dates_in_english_name_the_month_and_keep_a_reduced_date_reduced():
+    from directives.templatetags.directive_tags import issued_on
+
+    with translation.override("en"):
+        assert issued_on("2026-12-01") == "1 December 2026"
+        assert issued_on("2026-12-01", "short") == "1 Dec 2026"
+        assert issued_on("2019-11", "short") == "Nov 2019"
+        assert issued_on("2023") == "2023"
+    with translation.override("vi"):
+        assert issued_on("2026-12-01", "short") == "1/12/2026"

@@ -222,7 +222,7 @@ def test_the_directive_pages_speak_english_when_asked(client, cast, tax_letter):
     page = client.get(reverse("directives:detail", args=[tax_letter.pk])).content.decode()
 
     assert "Suspected wrong number: probably 874/QĐ-BTTTT" in page
-    assert "Hà Nội, 28/8/2024" in page
+    assert "Hà Nội, 28 August 2024" in page
 
 
 @pytest.mark.parametrize("seed", sorted(p.name for p in TAX_LETTER.parent.glob("*.txt")))
