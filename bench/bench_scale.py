@@ -29,25 +29,21 @@ bench/results/scale-<date>.md.
 """
 
 import argparse
-import asyncio
-import contextlib
-import dataclasses
 import datetime
 import os
-import random
 import re
 import shutil
-import smtplib
 import statistics
 import sys
 import tempfile
-import threading
 import time
 import traceback
 from pathlib import Path
 from unittest import mock
 
 import benchlib
+import scale_mail
+import scale_rush
 
 PARTS = ("dashboard", "csv", "xlsx", "rush", "reminders", "partition")
 HEADER = ["measurement", "rows", "seconds", "peak MB", "limit, same run", "limit seconds", "ratio", "goal", "load"]
@@ -83,21 +79,8 @@ def parse_args() -> argparse.Namespace:
     return parser.parse_args()
 
 
-class Table:
-    """The report's rows, each with the load average when it was measured."""
-
-    def __init__(self) -> None:
-        self.rows: list[list[str]] = []
-        self.notes: list[str] = []
-
-    def add(self, what, rows, seconds, peak, limit, limit_seconds, ratio, goal, load) -> None:
-        self.rows.append([what, rows, seconds, peak, limit, limit_seconds, ratio, goal, load])
-
-
-def ratio_text(value: float | None) -> str:
-    if value is None:
-        return "–"
-    return f"{value:.2f}" if value < 10 else f"{value:.0f}"
+Table = benchlib.ScaleTable
+ratio_text = benchlib.fmt_ratio
 
 
 def ms(seconds: float) -> str:
@@ -542,7 +525,8 @@ def bench_xlsx(args, table: Table, *, root, rows: int, csv: dict | None, workdir
         table.notes.append(f"- {name}: {size:.1f} MB; {checked}.")
     load = benchlib.load_now()
     path = workdir / "province.xlsx"
-    measured = benchlib.measure(lambda: exports.xlsx_workbook(selectors.summary(sub), sub, path), trace=trace)
+    sub_summary = selectors.summary(sub)  # computed before, as for the whole workbook
+    measured = benchlib.measure(lambda: exports.xlsx_workbook(sub_summary, sub, path), trace=trace)
     checked = validate_workbook(path, sub_rows, headers)
     path.unlink()
     ratio = measured.seconds / sub_csv.seconds
@@ -568,518 +552,6 @@ def bench_xlsx(args, table: Table, *, root, rows: int, csv: dict | None, workdir
         "XML (reports/copy.py) and Python only deflates it into the zip, which no writer fed Python values "
         "can match; it stays."
     )
-
-
-# --- 4. the deadline-day rush -----------------------------------------------------------
-
-
-BREAKDOWN_ACKS = 30  # acknowledgements timed statement by statement in this process
-WARM_UP_ACKS = 20
-
-
-def rush_people(count: int) -> list[tuple[int, int, int]]:
-    """(person, open assignment, version) for `count` people without a role, one
-    assignment each, never acknowledged before (a person once each in the whole run)."""
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        cursor.execute(
-            """
-            SELECT DISTINCT ON (a.person_id) a.person_id, a.id, a.version_id
-            FROM acknowledgements_assignment a JOIN organization_person p ON p.id = a.person_id
-            WHERE a.acknowledged_at IS NULL AND a.closed_at IS NULL AND p.is_active AND p.email LIKE %s
-              AND NOT EXISTS (SELECT 1 FROM organization_rolegrant g WHERE g.person_id = p.id)
-            ORDER BY a.person_id, a.id LIMIT %s
-            """,
-            ["%@load.example", count],
-        )
-        return cursor.fetchall()
-
-
-def rush_sessions(people: list[tuple[int, int, int]]) -> dict[int, str]:
-    """A logged-in database session for each person, made in one bulk insert (as
-    django.contrib.auth.login would store it); person → session key."""
-    from django.conf import settings
-    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-    from django.contrib.sessions.backends.db import SessionStore
-    from django.contrib.sessions.models import Session
-    from django.utils import timezone
-
-    from organization.models import Person
-
-    backend = settings.AUTHENTICATION_BACKENDS[0]
-    expire = timezone.now() + datetime.timedelta(hours=2)
-    store, keys, rows = SessionStore(), {}, []
-    for person in Person.objects.filter(pk__in=[p for p, _a, _v in people]).only("pk", "password"):
-        key = store._get_new_session_key()
-        data = {
-            SESSION_KEY: str(person.pk),
-            BACKEND_SESSION_KEY: backend,
-            HASH_SESSION_KEY: person.get_session_auth_hash(),
-        }
-        rows.append(Session(session_key=key, session_data=store.encode(data), expire_date=expire))
-        keys[person.pk] = key
-    Session.objects.bulk_create(rows, batch_size=2000)
-    return keys
-
-
-def answers_for(versions) -> dict[int, str]:
-    """The form fields each version's questions need, answered right."""
-    from directives.models import Question
-
-    fields: dict[int, str] = {v: "" for v in versions}
-    for question in Question.objects.filter(version_id__in=versions):
-        fields[question.version_id] += f"&q{question.position}={question.answer}"
-    return fields
-
-
-class Rush:
-    """Many concurrent HTTP clients in one asyncio loop (a thread costs more CPU than
-    the requests it makes on 2 cores): each sends one request at a time over a new
-    connection (gunicorn's sync workers close it after each answer)."""
-
-    def __init__(self, port: int, requests: list[bytes], *, clients: int, seconds: float):
-        self.port, self.requests, self.clients, self.seconds = port, requests, clients, seconds
-        self.latencies: list[float] = []
-        self.statuses: dict[str, int] = {}
-        self.errors = 0
-
-    async def _client(self, deadline: float, taken: list[int]) -> None:
-        while time.perf_counter() < deadline and taken[0] < len(self.requests):
-            request = self.requests[taken[0]]
-            taken[0] += 1
-            started = time.perf_counter()
-            try:
-                reader, writer = await asyncio.open_connection("127.0.0.1", self.port)
-                writer.write(request)
-                await writer.drain()
-                answer = await asyncio.wait_for(reader.read(), timeout=120)
-                writer.close()
-            except (TimeoutError, OSError):
-                self.errors += 1
-                continue
-            self.latencies.append(time.perf_counter() - started)
-            status = answer[9:12].decode(errors="replace") or "none"
-            self.statuses[status] = self.statuses.get(status, 0) + 1
-
-    async def _run(self) -> float:
-        deadline = time.perf_counter() + self.seconds
-        taken = [0]
-        started = time.perf_counter()
-        await asyncio.gather(*(self._client(deadline, taken) for _ in range(self.clients)))
-        return time.perf_counter() - started
-
-    def run(self) -> float:
-        return asyncio.run(self._run())
-
-
-def http_post(path: str, *, session: str, csrf: str, body: str, address: str) -> bytes:
-    data = f"csrfmiddlewaretoken={csrf}{body}".encode()
-    return (
-        f"POST {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\nX-Real-IP: {address}\r\n"
-        f"Cookie: sessionid={session}; csrftoken={csrf}\r\nContent-Type: application/x-www-form-urlencoded\r\n"
-        f"Content-Length: {len(data)}\r\n\r\n"
-    ).encode() + data
-
-
-class LockSampler:
-    """Samples pg_stat_activity every 20 ms on a connection of its own: how many of
-    the portal's backends are running a statement, and how many of those wait on a
-    lock (a row lock on the chain head shows as Lock/transactionid or Lock/tuple)."""
-
-    def __init__(self, dbname: str) -> None:
-        self.dbname, self.samples, self.active, self.waiting = dbname, 0, 0, 0
-        self.waits: dict[str, int] = {}
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, daemon=True)
-
-    def _run(self) -> None:
-        from django.db import connections
-
-        connection = connections.create_connection("default")
-        try:
-            with connection.cursor() as cursor:
-                while not self._stop.wait(0.02):
-                    cursor.execute(
-                        "SELECT wait_event_type, wait_event FROM pg_stat_activity WHERE datname = %s "
-                        "AND state = 'active' AND pid <> pg_backend_pid() AND backend_type = 'client backend'",
-                        [self.dbname],
-                    )
-                    rows = cursor.fetchall()
-                    self.samples += 1
-                    self.active += len(rows)
-                    for kind, event in rows:
-                        if kind == "Lock":
-                            self.waiting += 1
-                            self.waits[event] = self.waits.get(event, 0) + 1
-        finally:
-            connection.close()
-
-    def __enter__(self):
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc):
-        self._stop.set()
-        self._thread.join()
-
-
-def cpu_seconds(pids: list[int]) -> float:
-    total = 0.0
-    for pid in pids:
-        with contextlib.suppress(OSError, IndexError, ValueError):
-            with open(f"/proc/{pid}/stat") as stat:
-                fields = stat.read().rsplit(")", 1)[1].split()
-            total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-    return total
-
-
-ACK_STEPS = (
-    ("lock the chain head", "FOR UPDATE"),
-    ("claim the assignment (+ rollup trigger)", 'UPDATE "acknowledgements_assignment"'),
-    ("insert the record", 'INSERT INTO "acknowledgements_acknowledgement"'),
-    ("update the chain head", 'UPDATE "acknowledgements_chainhead"'),
-)
-
-
-def ack_breakdown(people: list[tuple[int, int, int]]) -> dict:
-    """`acknowledgement_record` in this process for each (person, assignment): the
-    mean milliseconds of each statement of its transaction, of the COMMIT, of the
-    whole call, and how long the chain head stays locked (from the locking SELECT to
-    the end of the COMMIT), which bounds the rate of acknowledgements at 1 / that."""
-    from django.db import connection
-
-    from acknowledgements import services
-    from acknowledgements.models import Assignment
-    from organization.models import Person
-
-    steps: dict[str, float] = {}
-    held = total = 0.0
-    for person_id, assignment_id, _version in people:
-        person = Person.objects.get(pk=person_id)
-        assignment = Assignment.objects.select_related("version", "campaign").get(pk=assignment_id)
-        log = benchlib.StatementLog()
-        marks: dict[str, float] = {}
-
-        def wrapper(execute, sql, params, many, context, log=log, marks=marks):
-            if "FOR UPDATE" in sql and "chainhead" in sql:
-                marks.setdefault("locked", time.perf_counter())
-            return log(execute, sql, params, many, context)
-
-        started = time.perf_counter()
-        with connection.execute_wrapper(wrapper), benchlib.timing_calls(connection, "commit") as commit:
-            services.acknowledgement_record(
-                assignment=assignment, by=person, request_meta={"REMOTE_ADDR": "10.0.0.1"}, answers=None
-            )
-        ended = time.perf_counter()
-        total += ended - started
-        held += ended - marks.get("locked", ended)
-        for sql, seconds in log.statements:
-            name = next((name for name, mark in ACK_STEPS if mark in sql), "other statements")
-            steps[name] = steps.get(name, 0.0) + seconds
-        steps["COMMIT"] = steps.get("COMMIT", 0.0) + commit["seconds"]
-    n = len(people)
-    return {
-        "steps": {name: seconds * 1000 / n for name, seconds in steps.items()},
-        "held_ms": held * 1000 / n,
-        "total_ms": total * 1000 / n,
-    }
-
-
-def bench_rush(args, table: Table, *, url: str) -> None:
-    import load
-    from django.core.management import call_command
-    from django.db import connection, connections
-
-    from acknowledgements.models import Acknowledgement
-
-    call_command("collectstatic", interactive=False, verbosity=0)
-    per_level = max(400, int(args.rush_seconds * 150))  # more than the ack rate can use up
-    wanted = (per_level * len(args.clients) + WARM_UP_ACKS) * len(args.workers) + BREAKDOWN_ACKS
-    people = rush_people(wanted)
-    if len(people) < wanted:
-        raise SystemExit(f"only {len(people)} people with an open assignment for the rush")
-    breakdown_load = benchlib.load_now()
-    breakdown = ack_breakdown(people[:BREAKDOWN_ACKS])
-    people = people[BREAKDOWN_ACKS:]
-    say(f"4) one acknowledgement in this process: {breakdown}")
-    say(f"4) {len(people):,} sessions for the rush")
-    sessions = rush_sessions(people)
-    answers = answers_for({v for _p, _a, v in people})
-    csrf = "".join(random.Random(args.seed).choices("abcdefghijklmnopqrstuvwxyz0123456789", k=32))
-    dbname = connection.settings_dict["NAME"]
-    connections.close_all()
-
-    env = load.server_environment(args, sink_port=benchlib.free_port())
-    env.update(
-        DATABASE_URL=url,
-        DJANGO_SETTINGS_MODULE="bench_settings",
-        PYTHONPATH=f"{benchlib.ROOT}:{benchlib.ROOT / 'bench'}",
-        REDIS_URL=os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/9"),
-        ALLOWED_HOSTS="127.0.0.1",
-    )
-    queue = iter(people)
-    for n_workers in args.workers:
-        port = benchlib.free_port()
-        logdir = Path(tempfile.mkdtemp(prefix="bench-scale-rush-"))
-        command = [str(Path(sys.executable).parent / "gunicorn"), "bench_wsgi:application", "--bind"]
-        command += [f"127.0.0.1:{port}", "--workers", str(n_workers), "--backlog", "2048"]
-        server = load.start("gunicorn", command, env, logdir)
-        try:
-            load.wait_until("gunicorn", lambda port=port: load.answers(f"http://127.0.0.1:{port}/healthz"), server)
-            workers = load.gunicorn_workers(server.process.pid)
-            say(f"4) gunicorn ({n_workers} sync workers) at 127.0.0.1:{port}; log {server.log}")
-            # A worker's first requests load templates and URLs: untimed ones first.
-            warm = [next(queue) for _ in range(WARM_UP_ACKS)]
-            Rush(port, [
-                http_post(f"/acknowledgements/{a}/", session=sessions[p], csrf=csrf, body="&commitment=on" + answers[v],
-                          address="10.0.0.2")
-                for p, a, v in warm
-            ] + [http_post("/bench/bare/", session=sessions[p], csrf=csrf, body="", address="10.0.0.2") for p, _a, _v in warm],
-                clients=n_workers, seconds=30).run()  # fmt: skip
-            for clients in args.clients:
-                chosen = [next(queue) for _ in range(per_level)]
-                address = lambda n: f"10.{n // 65536 % 256}.{n // 256 % 256}.{n % 256}"  # noqa: E731
-                bare = [
-                    http_post("/bench/bare/", session=sessions[p], csrf=csrf, body="&commitment=on", address=address(n))
-                    for n, (p, _a, _v) in enumerate(chosen)
-                ]
-                acks = [
-                    http_post(
-                        f"/acknowledgements/{a}/",
-                        session=sessions[p],
-                        csrf=csrf,
-                        body="&commitment=on" + answers[v],
-                        address=address(n),
-                    )  # fmt: skip
-                    for n, (p, a, v) in enumerate(chosen)
-                ]
-                measured = {}
-                # The bare views change nothing: their requests may be sent again.
-                for name, requests in (("wsgi", None), ("bare", bare * 4), ("ack", acks)):
-                    if name == "wsgi":
-                        get = b"GET /bench/wsgi/ HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
-                        requests = [get] * (per_level * 4)
-                    load_avg = benchlib.load_now()
-                    rush = Rush(port, requests, clients=clients, seconds=args.rush_seconds)
-                    cpu = cpu_seconds(workers)
-                    before = Acknowledgement.objects.count() if name == "ack" else 0
-                    connections.close_all()
-                    with LockSampler(dbname) as locks:
-                        seconds = rush.run()
-                    cpu = cpu_seconds(workers) - cpu
-                    done = len(rush.latencies)
-                    measured[name] = {
-                        "rate": done / seconds, "rush": rush, "seconds": seconds, "locks": locks, "load": load_avg,
-                        "cpu": cpu / max(done, 1), "recorded": Acknowledgement.objects.count() - before,
-                    }  # fmt: skip
-                    say(
-                        f"   {n_workers} workers, {clients} clients, {name}: {done:,} in {seconds:.1f} s = {done / seconds:,.0f}/s, "
-                        f"statuses {rush.statuses}, errors {rush.errors}, p50 "
-                        f"{benchlib.percentile(rush.latencies, 0.5) * 1000:.0f} ms"
-                    )
-                bare_m, ack_m, wsgi_m = measured["bare"], measured["ack"], measured["wsgi"]
-                share = ack_m["rate"] / bare_m["rate"]
-                redirects = ack_m["rush"].statuses.get("302", 0)
-                table.add(
-                    f"acknowledgement POSTs, {clients} concurrent clients, {n_workers} sync workers (per second)",
-                    f"{len(ack_m['rush'].latencies):,}",
-                    f"{ack_m['rate']:,.1f}/s",
-                    "–",
-                    "bare Django view, same gunicorn",
-                    f"{bare_m['rate']:,.1f}/s",
-                    f"{share:.0%}",
-                    f"≥ 50 %: {benchlib.verdict(share, 0.5, at_most=False)}",
-                    f"{ack_m['load']} (bare: {bare_m['load']})",
-                )
-                locks = ack_m["locks"]
-                lat = ack_m["rush"].latencies
-                table.notes.append(
-                    f"- rush, {clients} clients, {n_workers} gunicorn workers, {args.rush_seconds:g} s each: acknowledgements "
-                    f"{ack_m['rate']:,.1f}/s ({redirects:,} answered 302 and {ack_m['recorded']:,} records written, "
-                    f"other answers { ({k: v for k, v in ack_m['rush'].statuses.items() if k != '302'}) }, "
-                    f"{ack_m['rush'].errors} connection errors; latency p50 {benchlib.percentile(lat, 0.5):.2f} s, "
-                    f"p95 {benchlib.percentile(lat, 0.95):.2f} s), {ack_m['cpu'] * 1000:.0f} ms of gunicorn CPU each; "
-                    f"the bare Django view (session, CSRF, log-in, POST, no work) {bare_m['rate']:,.1f}/s at "
-                    f"{bare_m['cpu'] * 1000:.0f} ms CPU each; a bare WSGI answer before Django "
-                    f"{wsgi_m['rate']:,.0f}/s. Lock waits during the acknowledgements: "
-                    f"{locks.waiting} of {locks.active} active-backend samples "
-                    f"({locks.waiting / max(locks.active, 1):.0%}; {locks.samples} samples every 20 ms"
-                    + (f"; {', '.join(f'{k}: {v}' for k, v in sorted(locks.waits.items()))}" if locks.waits else "")
-                    + ")."
-                )
-        finally:
-            server.stop()
-            shutil.rmtree(logdir, ignore_errors=True)
-
-    steps = ", ".join(f"{name} {ms_:.1f}" for name, ms_ in breakdown["steps"].items())
-    table.notes.append(
-        f"- where an acknowledgement's time goes (`acknowledgement_record` called {BREAKDOWN_ACKS} times in "
-        f"the benchmark's own process before the rush, load {breakdown_load}; mean milliseconds): {steps}; "
-        f"{breakdown['total_ms']:.1f} ms in all. Every acknowledgement locks the one chain-head row from its "
-        f"`SELECT … FOR UPDATE` to the end of its COMMIT: {breakdown['held_ms']:.1f} ms, so however many "
-        f"workers, the acknowledgements cannot exceed 1 / that = {1000 / breakdown['held_ms']:,.0f} a second."
-    )
-    from django.contrib.sessions.models import Session
-
-    Session.objects.filter(session_key__in=list(sessions.values())).delete()
-
-
-# --- 5. reminders -----------------------------------------------------------------------
-
-REMINDER_OFFSET = 60  # days after today: no load assignment reaches a step then
-WARM_UP_PEOPLE = 50
-
-
-class Capture:
-    """Appends every message smtplib sends to a file on disk (not memory, which is
-    measured): envelope sender, recipients and bytes, for the raw loop to send again."""
-
-    def __init__(self, path: Path) -> None:
-        self.path, self.count = path, 0
-
-    @contextlib.contextmanager
-    def active(self):
-        original = smtplib.SMTP.sendmail
-        with open(self.path, "wb") as out:
-
-            def sendmail(smtp, from_addr, to_addrs, msg, *args, **kwargs):
-                to = [to_addrs] if isinstance(to_addrs, str) else list(to_addrs)
-                body = msg if isinstance(msg, bytes) else msg.encode()
-                out.write(f"{from_addr}\t{','.join(to)}\t{len(body)}\n".encode() + body)
-                self.count += 1
-                return original(smtp, from_addr, to_addrs, msg, *args, **kwargs)
-
-            smtplib.SMTP.sendmail = sendmail
-            try:
-                yield self
-            finally:
-                smtplib.SMTP.sendmail = original
-
-    def messages(self):
-        with open(self.path, "rb") as stream:
-            while head := stream.readline():
-                sender, to, size = head.decode().rstrip("\n").split("\t")
-                yield sender, to.split(","), stream.read(int(size))
-
-
-def raw_smtp(capture: Capture, *, port: int, per_connection: int) -> int:
-    """The same messages by smtplib alone, `per_connection` on each connection."""
-    sent, server = 0, None
-    try:
-        for sender, to, body in capture.messages():
-            if server is None or sent % per_connection == 0:
-                if server is not None:
-                    server.quit()
-                server = smtplib.SMTP("127.0.0.1", port)
-            server.sendmail(sender, to, body)
-            sent += 1
-    finally:
-        if server is not None:
-            server.quit()
-    return sent
-
-
-def bench_reminders(args, table: Table, *, sink: benchlib.SmtpSink, workdir: Path) -> None:
-    from django.db import connection
-    from django.utils import timezone
-
-    from acknowledgements import services
-    from acknowledgements.reminders.cadence import Cadence
-    from core import outbox
-    from core.models import OutboxMessage
-
-    # No digests: at a day this far ahead every open assignment is late, and the
-    # digests of 1,000 heads would be measured with the reminders.
-    cadence = dataclasses.replace(Cadence.from_settings(), escalate_after=36_500)
-    base = timezone.localdate() + datetime.timedelta(days=REMINDER_OFFSET)
-    memory = []
-    # The first pass of a process pays for imports and templates: an untimed one first.
-    for step, size in enumerate([WARM_UP_PEOPLE, *args.reminder_sizes]):
-        warm_up = step == 0
-        today = base + datetime.timedelta(days=step)
-        due_on = today + datetime.timedelta(days=max(cadence.days_before))
-        OutboxMessage.objects.filter(kind="ack_reminder", key__startswith="ack-reminder:").delete()
-        with connection.cursor() as cursor:
-            # One open assignment of `size` people, moved to the due date that reaches "d-7" today.
-            cursor.execute("CREATE TEMP TABLE IF NOT EXISTS bench_moved (id bigint PRIMARY KEY, due_on date NOT NULL)")
-            cursor.execute(
-                """
-                WITH chosen AS (
-                    SELECT DISTINCT ON (a.person_id) a.id, a.due_on FROM acknowledgements_assignment a
-                    JOIN organization_person p ON p.id = a.person_id
-                    WHERE a.acknowledged_at IS NULL AND a.closed_at IS NULL AND p.is_active AND p.email LIKE %s
-                    ORDER BY a.person_id, a.id LIMIT %s)
-                INSERT INTO bench_moved SELECT * FROM chosen ON CONFLICT DO NOTHING
-                """,
-                ["%@load.example", size],
-            )
-            cursor.execute(
-                "UPDATE acknowledgements_assignment a SET due_on = %s FROM bench_moved m WHERE m.id = a.id",
-                [due_on],
-            )
-        benchlib.maintenance("acknowledgements_assignment", "core_outboxmessage")
-        capture = Capture(workdir / f"messages-{size}.bin")
-        before = sink.received
-        load = benchlib.load_now()
-        say(f"5) reminder_pass(today={today}) for {size:,} people, e-mail to the sink at 127.0.0.1:{sink.port}")
-        try:
-            with capture.active():
-                passed = benchlib.measure(
-                    lambda today=today: services.reminder_pass(today=today, cadence=cadence), trace=args.tracemalloc
-                )
-        finally:
-            with connection.cursor() as cursor:
-                cursor.execute(
-                    "UPDATE acknowledgements_assignment a SET due_on = m.due_on FROM bench_moved m WHERE m.id = a.id"
-                )
-                cursor.execute("DELETE FROM bench_moved")
-        received = sink.received - before
-        say(f"   {received:,} e-mails in {passed.seconds:.1f} s, peak {benchlib.fmt_peak(passed)} MB")
-        if warm_up:
-            OutboxMessage.objects.filter(kind="ack_reminder", key__startswith="ack-reminder:").delete()
-            continue
-        if received != size or capture.count != size:
-            say(f"   WARNING: {received} received and {capture.count} captured for {size} people")
-        connections_used = -(-capture.count // outbox.GROUPS_PER_TASK)
-        raw_load = benchlib.load_now()
-        before = sink.received
-        raw = benchlib.measure(
-            lambda capture=capture: raw_smtp(capture, port=sink.port, per_connection=outbox.GROUPS_PER_TASK),
-            trace=args.tracemalloc,
-        )
-        raw_received = sink.received - before
-        say(f"   raw smtplib: {raw_received:,} in {raw.seconds:.1f} s")
-        capture.path.unlink()
-        memory.append((size, passed.rss_peak_mb, passed.heap_peak_mb))
-        ratio = passed.seconds / raw.seconds
-        table.add(
-            f"reminder pass: claim + {received:,} e-mails through the outbox and SMTP",
-            f"{size:,}",
-            fmt(passed.seconds),
-            benchlib.fmt_peak(passed),
-            f"raw smtplib loop, same messages, {connections_used} connections",
-            fmt(raw.seconds),
-            ratio_text(ratio),
-            f"≤ 2×: {benchlib.verdict(ratio, 2, at_most=True)}",
-            f"{load} (raw: {raw_load})",
-        )
-        table.notes.append(
-            f"- reminders, {size:,} people: `reminder_pass(today={today})` ({received / passed.seconds:,.0f} "
-            f"e-mails/s; eager Celery tasks of {outbox.GROUPS_PER_TASK} e-mails on one SMTP connection each) "
-            f"beside smtplib sending the very bytes the pass sent (captured to a file on the way), "
-            f"{outbox.GROUPS_PER_TASK} per connection, to the same aiosmtpd sink ({raw_received / raw.seconds:,.0f}/s)."
-        )
-        OutboxMessage.objects.filter(kind="ack_reminder", key__startswith="ack-reminder:").delete()
-    if len(memory) >= 2:
-        (n1, rss1, heap1), (n2, rss2, heap2) = memory[0], memory[-1]
-        text = f"{benchlib.growth_kb((n1, rss1), (n2, rss2)):+.2f} KB of peak RSS per recipient"
-        if heap1 is not None:
-            text += f", {benchlib.growth_kb((n1, heap1), (n2, heap2)):+.2f} KB of traced heap"
-        table.notes.append(
-            f"- reminder memory between {n1:,} and {n2:,} recipients: {text} (peak rise {rss1:.1f} MB and "
-            f"{rss2:.1f} MB); the issue's starting point was +0.65 KB per recipient."
-        )
 
 
 # --- 6. partitioning --------------------------------------------------------------------
@@ -1125,13 +597,6 @@ def build_copies(campaigns: int) -> int:
         rows = cursor.fetchone()[0]
     benchlib.maintenance("bench_assignment_flat", "bench_assignment_part")
     return rows
-
-
-def partition_verdict(ratio: float) -> str:
-    """Partitioned / flat seconds, with the ±10 % that separate runs on a shared machine differ by."""
-    if ratio < 0.9:
-        return "pays off"
-    return "costs more" if ratio > 1.1 else "no difference (±10 %)"
 
 
 def on_table(sql: str, table: str, *, year: int | None) -> str:
@@ -1189,7 +654,7 @@ def bench_partition(args, table: Table, *, root, workdir: Path) -> None:
                     "the same on the unpartitioned copy",
                     fmt(flat_s),
                     ratio_text(part_s / flat_s),
-                    partition_verdict(part_s / flat_s),
+                    benchlib.partition_verdict(part_s / flat_s),
                     f"{part_load} (flat: {flat_load})",
                 )
     with connection.cursor() as cursor:
@@ -1241,9 +706,9 @@ def main() -> None:
             "dashboard": lambda: bench_dashboard(args, table, root=root, inspector=inspector),
             "csv": lambda: results.update(csv=bench_csv(args, table, root=root, rows=rows, workdir=workdir)),
             "xlsx": lambda: bench_xlsx(args, table, root=root, rows=rows, csv=results.get("csv"), workdir=workdir),
-            "reminders": lambda: bench_reminders(args, table, sink=sink, workdir=workdir),
+            "reminders": lambda: scale_mail.bench_reminders(args, table, sink=sink, workdir=workdir),
             "partition": lambda: bench_partition(args, table, root=root, workdir=workdir),
-            "rush": lambda: bench_rush(args, table, url=url),
+            "rush": lambda: scale_rush.bench_rush(args, table, url=url),
         }
         try:
             for part in PARTS:

@@ -559,6 +559,33 @@ def verdict(value: float | None, goal: float, *, at_most: bool) -> str:
     return "met" if (value <= goal if at_most else value >= goal) else "missed"
 
 
+def fmt_ratio(value: float | None) -> str:
+    """A ratio with two decimals below 10 and none above."""
+    if value is None:
+        return "–"
+    return f"{value:.2f}" if value < 10 else f"{value:.0f}"
+
+
+def partition_verdict(ratio: float) -> str:
+    """Partitioned / unpartitioned seconds, read with the ±10 % by which neighbouring
+    runs differ on a shared machine."""
+    if ratio < 0.9:
+        return "pays off"
+    return "costs more" if ratio > 1.1 else "no difference (±10 %)"
+
+
+class ScaleTable:
+    """bench_scale.py's report as it fills: rows of its nine columns, each with the
+    load average when it was measured, and the notes."""
+
+    def __init__(self) -> None:
+        self.rows: list[list[str]] = []
+        self.notes: list[str] = []
+
+    def add(self, what, rows, seconds, peak, limit, limit_seconds, ratio, goal, load) -> None:
+        self.rows.append([what, rows, seconds, peak, limit, limit_seconds, ratio, goal, load])
+
+
 def load_now() -> str:
     """The load average (1, 5, 15 minutes) now, as the reports print it."""
     return " / ".join(f"{load:.2f}" for load in os.getloadavg())

@@ -50,3 +50,26 @@ def test_verdict_at_most_and_at_least(benchlib):
     assert benchlib.verdict(0.49, 0.5, at_most=False) == "missed"
     assert benchlib.verdict(0.5, 0.5, at_most=False) == "met"
     assert benchlib.verdict(None, 2, at_most=True) == "–"
+
+
+def test_fmt_ratio_two_decimals_below_ten(benchlib):
+    assert benchlib.fmt_ratio(1.4666) == "1.47"
+    assert benchlib.fmt_ratio(12.6) == "13"
+    assert benchlib.fmt_ratio(None) == "–"
+
+
+@pytest.mark.parametrize(
+    ("ratio", "verdict"),
+    [(0.72, "pays off"), (0.93, "no difference (±10 %)"), (1.1, "no difference (±10 %)"), (1.19, "costs more")],
+)
+def test_partition_verdict_within_ten_percent_is_no_difference(benchlib, ratio, verdict):
+    assert benchlib.partition_verdict(ratio) == verdict
+
+
+def test_scale_table_keeps_rows_in_order(benchlib):
+    table = benchlib.ScaleTable()
+    table.add("CSV", "5,000,000", "58.4", "0.7", "bare COPY", "39.8", "1.47", "≤ 1.5×: met", "13.13 / 12.02 / 10.24")
+    table.add("workbook", "5,000,000", "146.9", "0.7", "CSV", "58.4", "2.52", "≤ 3×: met", "13.46 / 12.42 / 10.50")
+    assert [row[0] for row in table.rows] == ["CSV", "workbook"]
+    assert table.rows[0][6] == "1.47"
+    assert table.notes == []
