@@ -263,7 +263,7 @@ def test_a_person_reported_who_becomes_head_above_is_not_told_of_their_own_case(
     assert emails(selectors.heads_above(about_staff)) == ["truongphong@example.gov.vn"]
 
 
-def test_an_anonymous_case_past_its_limit_is_told_to_every_head_above(org):
+def test_an_anonymous_case_is_reviewed_and_escalated_by_every_head_over_it(org):
     # The first account of the test (id 1 on a fresh SQLite database): an anonymous
     # case names nobody, and no head is left out for it.
     first = PersonFactory(email="truongphong1@example.gov.vn", unit=org.department)
@@ -271,6 +271,7 @@ def test_an_anonymous_case_past_its_limit_is_told_to_every_head_above(org):
     report = anonymous_report(org.team, description="Bình luận xúc phạm", opened_on=datetime.date(2026, 3, 5))
     assert report.review_unit == org.team
 
+    assert emails(selectors.reviewers_of(report)) == ["truongphong1@example.gov.vn"]
     assert emails(selectors.heads_above(report)) == ["truongphong1@example.gov.vn"]
 
 
