@@ -509,3 +509,35 @@ def test_a_subject_opens_with_v_v_at_the_start_or_beside_the_number_never_in_a_c
         "Nội dung V/v tăng cường": False,
     }
     assert {line: parser._is_subject_line(line) for line in lines} == lines
+
+
+def test_recipients_after_bulleted_lines_take_no_plain_line_and_a_last_recipient_ends_the_block():
+    assert sections.recipients(["Kính gửi:", "- Sở Nội vụ;", "Sở Tài chính;"], 0) == (["Sở Nội vụ"], 2)
+    assert sections.recipients(["Kính gửi: Công ty Cổ phần X", "Thực hiện Chỉ thị"], 0) == (["Công ty Cổ phần X"], 1)
+    # A space left after the separator does not end the block.
+    assert sections.recipients(["Kính gửi: Sở Nội vụ;", "Sở Tài chính, ", "Sở Y tế."], 0) == (
+        ["Sở Nội vụ", "Sở Tài chính", "Sở Y tế"],
+        3,
+    )
+
+
+def test_a_name_in_capitals_has_two_to_six_words_and_follows_the_last_title():
+    def name_after(*titles):
+        return sections.distribution_and_signer(["Nơi nhận:", "- Như trên;", *titles])[1:]
+
+    assert name_after("GIÁM ĐỐC", "LÊ AN") == (["GIÁM ĐỐC"], "Lê An")
+    assert name_after("GIÁM ĐỐC", "TÔN NỮ THỊ MINH HOA LAN") == (["GIÁM ĐỐC"], "Tôn Nữ Thị Minh Hoa Lan")
+    assert name_after("GIÁM ĐỐC", "TÔN NỮ THỊ MINH HOA LAN ANH") == (["GIÁM ĐỐC", "TÔN NỮ THỊ MINH HOA LAN ANH"], None)
+    assert name_after("GIÁM ĐỐC", "AN") == (["GIÁM ĐỐC", "AN"], None)
+    assert name_after("KT. GIÁM ĐỐC", "PHÓ GIÁM ĐỐC", "NGUYỄN VĂN AN") == (
+        ["KT. GIÁM ĐỐC", "PHÓ GIÁM ĐỐC"],
+        "Nguyễn Văn An",
+    )
+
+
+def test_a_signature_read_upwards_stops_at_the_first_line():
+    assert sections.signature_before(["GIÁM ĐỐC", "Trần Văn Bình", "KT. CHỦ TỊCH"], 2) == (
+        0,
+        ["GIÁM ĐỐC"],
+        "Trần Văn Bình",
+    )
