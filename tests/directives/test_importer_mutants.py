@@ -541,3 +541,45 @@ def test_a_signature_read_upwards_stops_at_the_first_line():
         ["GIÁM ĐỐC"],
         "Trần Văn Bình",
     )
+
+
+def test_an_item_ending_in_a_capital_x_keeps_it():
+    assert sections.strip_item("- Công ty Cổ phần X;") == "Công ty Cổ phần X"
+
+
+def test_obligations_start_after_a_heading_in_capitals_and_end_at_a_closing_line():
+    assert sections.obligations(["QUYẾT ĐỊNH:", "1. Ban hành quy chế", "2. Giao Sở Nội vụ"]) == [
+        {"label": "1", "text": "Ban hành quy chế"},
+        {"label": "2", "text": "Giao Sở Nội vụ"},
+    ]
+    assert sections.obligations(["1. Một", "Đề nghị các đơn vị thực hiện./. ", "Thêm"]) == [
+        {"label": "1", "text": "Một"}
+    ]
+
+
+def test_only_a_signing_title_or_a_name_beside_an_item_is_split_off():
+    def read(*tail):
+        return sections.distribution_and_signer(["Nơi nhận:", *tail])
+
+    # Beside an item in running text, and beside a bulleted one in capitals.
+    assert read("Như trên; CHỦ TỊCH") == (["Như trên"], ["CHỦ TỊCH"], None)
+    assert read("- UBND TỈNH; CHỦ TỊCH") == (["UBND TỈNH"], ["CHỦ TỊCH"], None)
+    # An agency in capitals is part of the item, not a signature.
+    assert read("- Như trên; SỞ Y TẾ") == (["Như trên; SỞ Y TẾ"], [], None)
+    # A flattened cell splits into title and name only when the title is a signing title.
+    assert read("- Như trên;", "PHÒNG NỘI VỤ Trần Văn Bình") == (["Như trên"], [], None)
+    # A stamp in capitals is no title.
+    assert read("- Như trên;", "GIÁM ĐỐC", "(ĐÃ KÝ)", "Trần Văn Bình") == (["Như trên"], ["GIÁM ĐỐC"], "Trần Văn Bình")
+
+
+def test_a_signature_beside_a_long_item_is_found_after_its_last_separator():
+    item = "- UBND các huyện; các sở, ban, ngành; các đoàn thể chính trị - xã hội cấp tỉnh và các cơ quan trung ương;"
+    assert read_beside(f"{item} CHỦ TỊCH") == [item, "CHỦ TỊCH"]
+    # A signing title is at most 80 characters: one of exactly 80 is still split off.
+    title = "KT. CHỦ TỊCH " + "A" * 67
+    assert len(title) == 80
+    assert read_beside(f"- Như trên; {title}") == ["- Như trên;", title]
+
+
+def read_beside(segment: str) -> list[str]:
+    return sections._split_beside(segment)
