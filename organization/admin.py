@@ -50,6 +50,25 @@ class ScopedAdminMixin:
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
+class ReadOnlyForAdministrators:
+    """A trail that administrators read and nobody edits in the admin."""
+
+    def has_module_permission(self, request):
+        return permissions.has_role(request.user, Role.ADMINISTRATOR)
+
+    def has_view_permission(self, request, obj=None):
+        return permissions.has_role(request.user, Role.ADMINISTRATOR)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 class UnitForm(forms.ModelForm):
     parent = forms.ModelChoiceField(queryset=Unit.objects.none(), label=gettext_lazy("đơn vị cấp trên"))
 

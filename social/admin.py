@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from directives.models import Obligation
 from organization import permissions
-from organization.admin import ScopedAdminMixin
+from organization.admin import ReadOnlyForAdministrators, ScopedAdminMixin
 from organization.models import Role
 from social.models import CheckQuestion, FlagTerm, PostingDelegate, SelfCheckTally
 
@@ -74,22 +74,7 @@ class FlagTermAdmin(ScopedAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(SelfCheckTally)
-class SelfCheckTallyAdmin(admin.ModelAdmin):
+class SelfCheckTallyAdmin(ReadOnlyForAdministrators, admin.ModelAdmin):
     """The only trace of self-checks: a count per day, read-only."""
 
     list_display = ["day", "checks"]
-
-    def has_module_permission(self, request):
-        return permissions.has_role(request.user, Role.ADMINISTRATOR)
-
-    def has_view_permission(self, request, obj=None):
-        return permissions.has_role(request.user, Role.ADMINISTRATOR)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -8,6 +8,7 @@ from django.contrib import admin
 from core import calendar
 from core.models import CalendarDay
 from organization import permissions
+from organization.admin import ReadOnlyForAdministrators
 from organization.models import Role, Unit
 from violations import rules
 from violations.models import Clock, DeferralCase, Measure, RuleChange, RuleSet, Severity
@@ -83,24 +84,9 @@ class RuleSetAdmin(NationalAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(RuleChange)
-class RuleChangeAdmin(admin.ModelAdmin):
+class RuleChangeAdmin(ReadOnlyForAdministrators, admin.ModelAdmin):
     list_display = ("at", "rule_set", "actor", "action", "target")
     readonly_fields = ("at", "rule_set", "actor", "action", "target", "changes")
-
-    def has_module_permission(self, request):
-        return permissions.has_role(request.user, Role.ADMINISTRATOR)
-
-    def has_view_permission(self, request, obj=None):
-        return permissions.has_role(request.user, Role.ADMINISTRATOR)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 # core.CalendarDay is administered here because core imports no app of ours (and so
