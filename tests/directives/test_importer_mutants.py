@@ -583,3 +583,14 @@ def test_a_signature_beside_a_long_item_is_found_after_its_last_separator():
 
 def read_beside(segment: str) -> list[str]:
     return sections._split_beside(segment)
+
+
+def test_stamps_are_brackets_round_something_and_titles_need_a_word_of_two_letters():
+    stamps = ["()", "XIN CẢM ƠN (ĐÃ KÝ)", "(Mẫu số X"]
+    assert [sections._is_stamp(text) for text in stamps] == [True, False, False]
+    assert [sections.is_title_line(text) for text in ("BỘ", "Ô", "Ô BỘ")] == [True, False, True]
+    assert [sections.is_name_line(text) for text in ("Lê An", "An")] == [True, False]
+
+
+def test_an_item_ending_the_letter_ends_the_obligations_even_with_a_space_after_it():
+    assert sections.obligations(["1. Một./. ", "2. Hai"]) == [{"label": "1", "text": "Một./."}]
