@@ -59,28 +59,6 @@ def _table(pdf, table: Table) -> None:
     layout._table(pdf, table.headings, table.rows, table.widths, aligns, table.total)
 
 
-def _closing(pdf, data: ImplementationData, texts: Texts) -> None:
-    if pdf.get_y() + 60 > pdf.page_break_trigger:
-        pdf.add_page()
-    top, left, width = pdf.get_y() + 6, pdf.l_margin, 80
-    pdf.set_xy(left, top)
-    pdf.set_font(FONT, "B", 10)
-    pdf.cell(width, 5, _("Nơi nhận:"), new_x="LEFT", new_y="NEXT")
-    pdf.set_font(FONT, "", 9)
-    for line in report.recipient_lines(data, texts):
-        pdf.multi_cell(width, 4.5, line, new_x="LEFT", new_y="NEXT")
-
-    title, name = report.signer_lines(texts)
-    right_width = pdf.epw - width
-    pdf.set_xy(left + width, top)
-    pdf.set_font(FONT, "B", 11)
-    pdf.multi_cell(right_width, 5.5, title, align="C", new_x="LEFT", new_y="NEXT")
-    pdf.ln(24)
-    if name:
-        pdf.set_x(left + width)
-        pdf.multi_cell(right_width, 5.5, name, align="C", new_x="LMARGIN", new_y="NEXT")
-
-
 def implementation_pdf(data: ImplementationData, texts: Texts, *, today: datetime.date) -> bytes:
     pdf = layout._Report(format="A4")
     pdf.add_font(FONT, "", str(settings.PDF_FONT_DIR / "DejaVuSans.ttf"))
@@ -99,5 +77,5 @@ def implementation_pdf(data: ImplementationData, texts: Texts, *, today: datetim
             layout._paragraph(pdf, value)
         else:
             _table(pdf, value)
-    _closing(pdf, data, texts)
+    layout._closing(pdf, report.recipient_lines(data, texts), *report.signer_lines(texts))
     return bytes(pdf.output())

@@ -152,7 +152,13 @@ def _counts_table(pdf: FPDF, label: str, rows: list[tuple[str, Counts]], total: 
     _table(pdf, headings, body, widths, ("CENTER", "LEFT", *["RIGHT"] * 7), footer)
 
 
-def _closing(pdf: FPDF, parent: Unit | None, signer_title: str, signer_name: str) -> None:
+def _recipients(parent: Unit | None) -> list[str]:
+    lines = [_("- %(unit)s (để báo cáo);") % {"unit": parent.name}] if parent else []
+    return lines + [_("- Thủ trưởng các đơn vị trực thuộc;"), _("- Thanh tra;"), _("- Lưu: VT.")]
+
+
+def _closing(pdf: FPDF, recipients: list[str], signer_title: str, signer_name: str) -> None:
+    """Decree 30's closing: "Nơi nhận" on the left, the signer's block on the right."""
     if pdf.get_y() + 60 > pdf.page_break_trigger:
         pdf.add_page()
     top, left, width = pdf.get_y() + 6, pdf.l_margin, 80
@@ -160,15 +166,13 @@ def _closing(pdf: FPDF, parent: Unit | None, signer_title: str, signer_name: str
     pdf.set_font(FONT, "B", 10)
     pdf.cell(width, 5, _("Nơi nhận:"), new_x="LEFT", new_y="NEXT")
     pdf.set_font(FONT, "", 9)
-    recipients = [_("- %(unit)s (để báo cáo);") % {"unit": parent.name}] if parent else []
-    recipients += [_("- Thủ trưởng các đơn vị trực thuộc;"), _("- Thanh tra;"), _("- Lưu: VT.")]
     for line in recipients:
         pdf.multi_cell(width, 4.5, line, new_x="LEFT", new_y="NEXT")
 
     right_width = pdf.epw - width
     pdf.set_xy(left + width, top)
     pdf.set_font(FONT, "B", 11)
-    for line in (signer_title or _("THỦ TRƯỞNG ĐƠN VỊ")).upper().splitlines():
+    for line in signer_title.splitlines():
         pdf.multi_cell(right_width, 5.5, line, align="C", new_x="LEFT", new_y="NEXT")
     pdf.ln(24)
     if signer_name:
@@ -254,5 +258,5 @@ def pdf_summary(
         )
         % {"unit": filters.unit.name},
     )
-    _closing(pdf, parent, signer_title, signer_name)
+    _closing(pdf, _recipients(parent), (signer_title or _("THỦ TRƯỞNG ĐƠN VỊ")).upper(), signer_name)
     return bytes(pdf.output())
