@@ -138,6 +138,18 @@ def test_an_empty_chain_gets_an_empty_signed_head(db):
     assert services.acknowledgements_verify().problems == []
 
 
+def test_an_empty_chain_whose_head_was_deleted_gets_it_back_in_its_place(db):
+    with transaction.atomic():
+        chain.lock_head()
+    ChainHead.objects.all().delete()
+
+    with transaction.atomic():
+        head = chain.lock_head()
+
+    assert (head.pk, head.count) == (1, 0)
+    assert list(ChainHead.objects.values_list("pk", flat=True)) == [1]
+
+
 def test_an_empty_chain_without_a_head_verifies(db):
     result = services.acknowledgements_verify()
 

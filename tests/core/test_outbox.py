@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from core import outbox
 from core.models import OutboxMessage
+from organization.models import Person
 from tests.acknowledgements.smtp import free_port, smtp_server
 
 State = OutboxMessage.State
@@ -70,7 +71,8 @@ def test_a_stale_row_is_skipped_not_sent(cast, smtp, django_capture_on_commit_ca
         claim(cast.staff, "note:stale", ref=0)
 
     assert smtp.messages == []
-    assert OutboxMessage.objects.get().state == "skipped"
+    row = OutboxMessage.objects.get()
+    assert (row.state, row.error) == ("skipped", "không cần gửi nữa")
 
 
 def test_while_smtp_is_down_the_message_waits_with_a_growing_backoff(
@@ -104,7 +106,8 @@ def test_a_message_that_failed_at_once_is_sent_by_the_sweep_as_soon_as_its_backo
         OutboxMessage.objects.filter(pk=pk).update(next_attempt_at=timezone.now())  # a minute later
         assert outbox.outbox_sweep()["enqueued"] == 1
         assert len(inbox.wait_for(1)) == 1
-    assert OutboxMessage.objects.get(pk=pk).state == "sent"
+    row = OutboxMessage.objects.get(pk=pk)
+    assert (row.state, row.error) == ("sent", "")  # the earlier failure is no longer shown
 
 
 def test_the_backoff_stops_at_two_hours():
@@ -146,20 +149,243 @@ def test_a_message_sending_for_less_than_the_stuck_time_is_left_alone(cast, smtp
 
 
 def test_when_the_broker_is_down_the_claim_stays_queued_for_the_sweep(
-    cast, smtp, monkeypatch, django_capture_on_commit_callbacks
+    cast, smtp, monkeypatch, caplog, django_capture_on_commit_callbacks
 ):
     from core.tasks import outbox_send_task
-
-    def broker_down(*args, **kwargs):
-        raise ConnectionError("Redis is down")
 
     monkeypatch.setattr(outbox_send_task, "apply_async", broker_down)
     with django_capture_on_commit_callbacks(execute=True):
         [pk] = claim(cast.staff, "note:broker")
     row = OutboxMessage.objects.get(pk=pk)
     assert (row.state, row.enqueued_at) == ("queued", None)
+    assert [(r.getMessage(), r.exc_info is not None) for r in caplog.records if r.name == "core.outbox"] == [
+        ("outbox: 1 of 1 messages not handed to a worker; the sweep retries", True)
+    ]
 
     monkeypatch.undo()
     outbox.outbox_sweep()
 
     assert len(smtp.wait_for(1)) == 1
+
+
+def broker_down(*args, **kwargs):
+    raise ConnectionError("Redis is down")
+
+
+def test_a_long_error_is_kept_to_its_first_2000_characters(cast, caplog):
+    def broken(rows):
+        raise ValueError("x" * 3000)
+
+    outbox.register("broken", broken)
+    [pk] = outbox.outbox_claim([outbox.new_message(kind="broken", key="broken:1", recipient_id=cast.staff.pk)])
+
+    assert outbox.outbox_send([pk]) == 0
+
+    row = OutboxMessage.objects.get(pk=pk)
+    assert [(r.getMessage(), r.exc_info is not None) for r in caplog.records if r.name == "core.outbox"] == [
+        ("outbox: rendering broken failed", True)
+    ]
+    assert (row.state, row.error[17:]) == ("queued", "ValueError: " + "x" * 1971)  # after "YYYY-MM-DD HH:MM "
+
+
+def test_a_retry_due_exactly_at_the_give_up_time_is_still_made(cast, smtp_down, monkeypatch):
+    now = timezone.now()
+    [pk] = claim(cast.staff, "note:edge")
+    OutboxMessage.objects.filter(pk=pk).update(next_attempt_at=now, give_up_at=now + datetime.timedelta(minutes=1))
+    monkeypatch.setattr(outbox.timezone, "now", lambda: now)
+
+    assert outbox.outbox_send([pk]) == 0
+
+    row = OutboxMessage.objects.get(pk=pk)
+    assert (row.state, row.attempts, row.next_attempt_at) == ("queued", 1, now + datetime.timedelta(minutes=1))
+
+
+def test_a_failed_send_leaves_the_rows_another_worker_is_sending_alone(cast, smtp_down):
+    [mine] = claim(cast.staff, "note:mine")
+    [theirs] = claim(cast.unit_head, "note:theirs")
+    OutboxMessage.objects.filter(pk=theirs).update(state=State.SENDING, started_at=timezone.now())
+
+    outbox.outbox_send([mine])
+
+    rows = OutboxMessage.objects.order_by("key").values_list("key", "state", "attempts", "error")
+    assert [row[:3] for row in rows] == [("note:mine", "queued", 1), ("note:theirs", "sending", 0)]
+    assert rows[1][3] == ""
+
+
+def test_a_late_failure_does_not_undo_a_delivery_another_worker_made_meanwhile(cast, smtp_down):
+    def delivered_meanwhile(rows):
+        # The sweep gave the row to another worker, which sent it while this one hung.
+        OutboxMessage.objects.filter(pk__in=[row.pk for row in rows]).update(state=State.SENT, sent_at=timezone.now())
+        return render_note(rows)
+
+    outbox.register("raced", delivered_meanwhile)
+    [pk] = outbox.outbox_claim([outbox.new_message(kind="raced", key="raced:1", recipient_id=cast.staff.pk, ref=1)])
+
+    assert outbox.outbox_send([pk]) == 0
+
+    row = OutboxMessage.objects.get(pk=pk)
+    assert (row.state, row.attempts, row.error) == ("sent", 0, "")
+
+
+def test_a_message_the_sweep_takes_back_from_a_dead_worker_says_why(cast, monkeypatch):
+    from core.tasks import outbox_send_task
+
+    monkeypatch.setattr(outbox_send_task, "apply_async", broker_down)
+    [pk] = claim(cast.staff, "note:lost")
+    OutboxMessage.objects.filter(pk=pk).update(
+        state=State.SENDING, started_at=timezone.now() - datetime.timedelta(minutes=11)
+    )
+
+    assert outbox.outbox_sweep() == {"requeued": 1, "failed": 0, "enqueued": 0}
+
+    row = OutboxMessage.objects.get(pk=pk)
+    assert (row.state, row.enqueued_at, row.error) == ("queued", None, "worker lost while sending")
+
+
+def test_the_sweep_leaves_sent_messages_alone_however_old(cast, smtp):
+    [pk] = claim(cast.staff, "note:done")
+    long_ago = timezone.now() - datetime.timedelta(days=2)
+    OutboxMessage.objects.filter(pk=pk).update(
+        state=State.SENT, started_at=long_ago, sent_at=long_ago, give_up_at=long_ago
+    )
+
+    assert outbox.outbox_sweep() == {"requeued": 0, "failed": 0, "enqueued": 0}
+    assert smtp.messages == []
+    assert OutboxMessage.objects.get(pk=pk).state == "sent"
+
+
+def test_the_sweep_fails_a_queued_message_past_its_give_up_time(cast, smtp):
+    [pk] = claim(cast.staff, "note:too-late")
+    OutboxMessage.objects.filter(pk=pk).update(give_up_at=timezone.now() - datetime.timedelta(minutes=1))
+
+    assert outbox.outbox_sweep() == {"requeued": 0, "failed": 1, "enqueued": 0}
+    assert smtp.messages == []
+    assert OutboxMessage.objects.get(pk=pk).state == "failed"
+
+
+def test_only_the_failed_messages_chosen_are_resent_and_they_go_out_at_the_next_sweep(cast, smtp):
+    [chosen] = claim(cast.staff, "note:chosen")
+    [other] = claim(cast.unit_head, "note:other")
+    [sent] = claim(cast.inspector, "note:sent")
+    # Failed after a long backoff, and enqueued a moment before the last try failed.
+    OutboxMessage.objects.filter(pk__in=[chosen, other]).update(
+        state=State.FAILED, attempts=9, next_attempt_at=timezone.now() + datetime.timedelta(hours=2),
+        enqueued_at=timezone.now(),
+    )  # fmt: skip
+    OutboxMessage.objects.filter(pk=sent).update(state=State.SENT, sent_at=timezone.now())
+
+    assert outbox.outbox_resend(ids=[chosen, sent]) == 1
+    assert outbox.outbox_sweep()["enqueued"] == 1
+
+    assert [m["To"] for m in smtp.wait_for(1)] == ["canbo@example.gov.vn"]
+    assert dict(OutboxMessage.objects.values_list("key", "state")) == {
+        "note:chosen": "sent",
+        "note:other": "failed",
+        "note:sent": "sent",
+    }
+
+
+def note(key, ref, group=""):
+    return outbox.new_message(
+        kind="note", key=key, recipient_id=Person.objects.get(email="canbo@example.gov.vn").pk, ref=ref, group=group
+    )
+
+
+def test_messages_claimed_together_go_out_one_email_per_group_over_one_connection(cast, smtp, caplog):
+    ids = outbox.outbox_claim(
+        [note("a1", 11, "g-a"), note("b1", 12, "g-b"), note("a2", 13, "g-a"), note("c", 14), note("d", 15)]
+    )
+
+    assert outbox.outbox_send(ids) == 4
+
+    assert sorted(m.get_content().strip() for m in smtp.wait_for(4)) == ["11, 13", "12", "14", "15"]
+    assert smtp.sessions == 1
+    assert not [r for r in caplog.records if r.name == "core.outbox"]
+
+
+def test_a_message_keeps_the_data_it_was_claimed_with(cast):
+    [pk] = outbox.outbox_claim(
+        [outbox.new_message(kind="note", key="k", recipient_id=cast.staff.pk, ref=1, data={"day": "2026-12-01"})]
+    )
+
+    row = OutboxMessage.objects.get(pk=pk)
+    assert (row.group, row.data) == ("k", {"day": "2026-12-01"})
+
+
+def test_the_send_tasks_get_whole_groups_a_few_at_a_time(cast, monkeypatch):
+    from core.tasks import outbox_send_task
+
+    tasks = []
+    monkeypatch.setattr(outbox, "GROUPS_PER_TASK", 2)
+    monkeypatch.setattr(outbox_send_task, "apply_async", lambda args, producer=None: tasks.append(args[0]))
+    ids = outbox.outbox_claim(
+        [note("a1", 1, "g-a"), note("b1", 2, "g-b"), note("a2", 3, "g-a"), note("c1", 4, "g-c"), note("d1", 5, "g-d")]
+    )
+    [elsewhere] = outbox.outbox_claim([note("e1", 6, "g-e")])
+    OutboxMessage.objects.filter(key="d1").update(state=State.SENT, sent_at=timezone.now())
+
+    assert outbox.outbox_enqueue(ids) == 4
+
+    keys_of = dict(OutboxMessage.objects.values_list("pk", "key"))
+    assert [[keys_of[pk] for pk in task] for task in tasks] == [["a1", "b1", "a2"], ["c1"]]
+    marked = dict(OutboxMessage.objects.values_list("key", "enqueued_at"))
+    assert sorted(key for key, at in marked.items() if at is not None) == ["a1", "a2", "b1", "c1"]
+
+
+def test_an_email_of_a_kind_nobody_renders_any_more_fails_its_try(cast, smtp):
+    [pk] = outbox.outbox_claim([outbox.new_message(kind="gone", key="gone:1", recipient_id=cast.staff.pk)])
+
+    assert outbox.outbox_send([pk]) == 0
+
+    row = OutboxMessage.objects.get(pk=pk)
+    assert (row.state, row.attempts, row.error[17:]) == ("queued", 1, "LookupError: no renderer for 'gone'")
+    assert smtp.messages == []
+
+
+def test_a_renderer_with_nothing_to_send_skips_every_row(cast, smtp):
+    outbox.register("nothing", lambda rows: (None, rows))
+    [pk] = outbox.outbox_claim([outbox.new_message(kind="nothing", key="nothing:1", recipient_id=cast.staff.pk)])
+
+    assert outbox.outbox_send([pk]) == 0
+
+    assert OutboxMessage.objects.get(pk=pk).state == "skipped"
+    assert smtp.messages == []
+
+
+def test_a_message_not_due_yet_is_neither_sent_nor_enqueued(cast, smtp):
+    [pk] = claim(cast.staff, "note:later")
+    OutboxMessage.objects.filter(pk=pk).update(next_attempt_at=timezone.now() + datetime.timedelta(minutes=30))
+
+    assert outbox.outbox_send([pk]) == 0
+    assert outbox.outbox_sweep() == {"requeued": 0, "failed": 0, "enqueued": 0}
+    assert smtp.messages == []
+    assert OutboxMessage.objects.get(pk=pk).state == "queued"
+
+
+def test_a_message_another_worker_took_is_not_taken_again(cast):
+    [pk] = claim(cast.staff, "note:taken")
+
+    assert [row.pk for row in outbox._take([pk])] == [pk]
+    assert outbox._take([pk]) == []
+
+
+def test_a_worker_that_dies_after_taking_a_message_leaves_it_to_the_sweep(cast, smtp, monkeypatch):
+    [pk] = claim(cast.staff, "note:died")
+    then = timezone.now() - datetime.timedelta(minutes=11)
+    OutboxMessage.objects.filter(pk=pk).update(next_attempt_at=then)  # claimed 11 minutes ago
+    with monkeypatch.context() as frozen:
+        frozen.setattr(outbox.timezone, "now", lambda: then)
+        outbox._take([pk])  # and the worker is killed here
+
+    assert outbox.outbox_sweep() == {"requeued": 1, "failed": 0, "enqueued": 1}
+    assert len(smtp.wait_for(1)) == 1
+
+
+def test_when_the_smtp_server_is_down_the_log_says_so_once(cast, smtp_down, caplog):
+    [pk] = claim(cast.staff, "note:log")
+
+    outbox.outbox_send([pk])
+
+    assert [(r.getMessage(), r.exc_info is not None) for r in caplog.records if r.name == "core.outbox"] == [
+        ("outbox: SMTP connection failed; each e-mail tries again", True)
+    ]
