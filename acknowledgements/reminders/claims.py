@@ -53,8 +53,9 @@ def claim_reminders(*, today: datetime.date, cadence: Cadence) -> list[tuple[int
     now = timezone.now()
     field = OutboxMessage._meta.get_field
     q = connection.ops.quote_name
+    # Named through the model, so a misspelt (or upper-cased) name fails on every database.
     columns = ", ".join(
-        q(name)
+        q(field(name).column)
         for name in (
             "kind", "key", "group", "recipient_id", "ref", "data", "run", "state", "attempts",
             "created_at", "next_attempt_at", "give_up_at", "error",
@@ -63,7 +64,7 @@ def claim_reminders(*, today: datetime.date, cadence: Cadence) -> list[tuple[int
     sql = (
         f"INSERT INTO {q(OutboxMessage._meta.db_table)} ({columns}) "
         "SELECT %s, r.okey, r.ogroup, r.person_id, r.id, %s, %s, %s, 0, %s, %s, %s, '' "
-        f"FROM ({select_sql}) AS r WHERE true ON CONFLICT DO NOTHING RETURNING id, {q('group')}, recipient_id"
+        f"FROM ({select_sql}) AS r WHERE true ON CONFLICT DO NOTHING RETURNING id, {q(field('group').column)}, recipient_id"
     )
     constants = [
         REMINDER,
