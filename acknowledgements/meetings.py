@@ -16,9 +16,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from acknowledgements import chain
 from acknowledgements.models import Acknowledgement, Assignment, Attendee, Campaign, Meeting, Method
-from acknowledgements.services import OUTSIDE_SCOPE, chain_record
+from acknowledgements.services import OUTSIDE_SCOPE, chain_append, chain_record, chain_record_new
 from core.audit import audit_record
 from core.models import AuditAction
 from core.uploads import ALLOWED_TYPES, DOCUMENT_TYPES, CheckedFile, check_upload
@@ -164,9 +163,7 @@ def meeting_record(
             minutes_sha256=checked_minutes.sha256,
         )
     people = [attendees[pk].person_id for pk in sorted(present) if attendees[pk].person_id]
-    records = []
     with transaction.atomic():
-        head = chain.lock_head()
         now = timezone.now()
         claimed = Meeting.objects.filter(pk=meeting.pk, state=Meeting.State.PLANNED).update(recorded_at=now, **values)
         if not claimed:
@@ -179,20 +176,19 @@ def meeting_record(
             .select_related("version")
             .order_by("pk")
         )
-        for assignment in open_ones:
-            if Assignment.objects.open().filter(pk=assignment.pk).update(acknowledged_at=now):
-                records.append(
-                    chain_record(
-                        assignment=assignment,
-                        head=head,
-                        at=now,
-                        request_meta=request_meta,
-                        method=Method.MEETING,
-                        session=meeting,
-                        recorded_by=by,
-                        sheet_sha256=checked_sheet.sha256,
-                    )
-                )
+        records = [
+            chain_record_new(
+                assignment=assignment,
+                at=now,
+                request_meta=request_meta,
+                method=Method.MEETING,
+                session=meeting,
+                recorded_by=by,
+                sheet_sha256=checked_sheet.sha256,
+            )
+            for assignment in open_ones
+            if Assignment.objects.open().filter(pk=assignment.pk).update(acknowledged_at=now)
+        ]
         units = sorted(meeting.units.all(), key=lambda unit: unit.path)
         audit_record(
             action=AuditAction.MEETING_RECORDED,
@@ -207,6 +203,8 @@ def meeting_record(
                 "sheet_sha256": checked_sheet.sha256,
             },
         )
+        # Last: the chain head, which every acknowledgement waits for (chain_append).
+        chain_append(records)
     meeting.refresh_from_db()
     return records
 
@@ -231,7 +229,6 @@ def acknowledgement_on_behalf(
         raise ValidationError(_("Văn bản này không còn chờ xác nhận."))
     checked = check_upload(paper, max_bytes=_max_bytes(), kinds=ALLOWED_TYPES)
     with transaction.atomic():
-        head = chain.lock_head()
         now = timezone.now()
         if not Assignment.objects.open().filter(pk=assignment.pk).update(acknowledged_at=now):
             raise ValidationError(_("Văn bản này không còn chờ xác nhận."))
@@ -239,7 +236,6 @@ def acknowledgement_on_behalf(
         _store(paper_file, checked)
         ack = chain_record(
             assignment=assignment,
-            head=head,
             at=now,
             request_meta=request_meta,
             method=Method.ON_BEHALF,
@@ -250,6 +246,7 @@ def acknowledgement_on_behalf(
             paper_name=checked.name,
             paper_type=checked.content_type,
         )
+        # After the record (the chain head held meanwhile): the audit row names it.
         audit_record(
             action=AuditAction.ACK_ON_BEHALF,
             actor=by,

@@ -216,8 +216,9 @@ def acknowledgement_record(
         signature_check(person=by, password=password or "")
 
     with transaction.atomic():
-        head = chain.lock_head()
         now = timezone.now()
+        # The claim comes first: it is what makes a second click wait (on this row, not
+        # on the chain) and then find the record; the head is locked only by the append.
         claimed = Assignment.objects.open().filter(pk=assignment.pk).update(acknowledged_at=now)
         if not claimed:
             existing = Acknowledgement.objects.filter(assignment=assignment).first()
@@ -226,7 +227,6 @@ def acknowledgement_record(
             raise ValidationError(_("Văn bản này không còn chờ xác nhận."))
         ack = chain_record(
             assignment=assignment,
-            head=head,
             at=now,
             request_meta=request_meta,
             confirmed_with_password=assignment.campaign.requires_password,
@@ -234,14 +234,13 @@ def acknowledgement_record(
     return ack
 
 
-def chain_record(
-    *, assignment: Assignment, head, at: datetime.datetime, request_meta: dict | None = None, **fields
+def chain_record_new(
+    *, assignment: Assignment, at: datetime.datetime, request_meta: dict | None = None, **fields
 ) -> Acknowledgement:
-    """Append the record of an assignment already claimed (marked acknowledged at
-    `at`) to the chain, whose head the caller holds locked: the one way every method
-    (online, at a meeting, on behalf) writes a record."""
+    """The record, not yet saved nor linked, of an assignment already claimed (marked
+    acknowledged at `at`): chain_append links it."""
     meta = request_meta or {}
-    ack = Acknowledgement(
+    return Acknowledgement(
         assignment=assignment,
         person_id=assignment.person_id,
         version=assignment.version,
@@ -251,7 +250,28 @@ def chain_record(
         user_agent=(meta.get("HTTP_USER_AGENT") or "")[:400],
         **fields,
     )
-    return chain.append(ack, head=head)
+
+
+def chain_append(records: list[Acknowledgement]) -> list[Acknowledgement]:
+    """Lock the chain head and link `records` after it, in order: the one way every
+    method (online, at a meeting, on behalf) writes records. The head serialises
+    every acknowledgement until COMMIT, so this is the caller's last write: the claims,
+    the checks and the other rows come before, and the head is held only for the
+    MACs, the records' INSERTs, the head's UPDATE and the COMMIT. The INSERTs stay
+    under the lock: their ids then follow the chain's order, which the verifier walks."""
+    if not records:
+        return records
+    head = chain.lock_head()
+    return [chain.append(ack, head=head) for ack in records]
+
+
+def chain_record(
+    *, assignment: Assignment, at: datetime.datetime, request_meta: dict | None = None, **fields
+) -> Acknowledgement:
+    """Append the record of an assignment already claimed (marked acknowledged at
+    `at`) to the chain, locking its head (chain_append): the caller's last write."""
+    (ack,) = chain_append([chain_record_new(assignment=assignment, at=at, request_meta=request_meta, **fields)])
+    return ack
 
 
 def acknowledgements_verify(*, checkpoint: dict | None = None) -> chain.Verification:
