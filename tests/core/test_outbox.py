@@ -158,7 +158,7 @@ def test_when_the_broker_is_down_the_claim_stays_queued_for_the_sweep(
         [pk] = claim(cast.staff, "note:broker")
     row = OutboxMessage.objects.get(pk=pk)
     assert (row.state, row.enqueued_at) == ("queued", None)
-    assert [(r.getMessage(), r.exc_info is not None) for r in caplog.records if r.name == "core.outbox"] == [
+    assert [(r.getMessage(), bool(r.exc_info)) for r in caplog.records if r.name == "core.outbox"] == [
         ("outbox: 1 of 1 messages not handed to a worker; the sweep retries", True)
     ]
 
@@ -182,7 +182,7 @@ def test_a_long_error_is_kept_to_its_first_2000_characters(cast, caplog):
     assert outbox.outbox_send([pk]) == 0
 
     row = OutboxMessage.objects.get(pk=pk)
-    assert [(r.getMessage(), r.exc_info is not None) for r in caplog.records if r.name == "core.outbox"] == [
+    assert [(r.getMessage(), bool(r.exc_info)) for r in caplog.records if r.name == "core.outbox"] == [
         ("outbox: rendering broken failed", True)
     ]
     assert (row.state, row.error[17:]) == ("queued", "ValueError: " + "x" * 1971)  # after "YYYY-MM-DD HH:MM "
@@ -386,6 +386,26 @@ def test_when_the_smtp_server_is_down_the_log_says_so_once(cast, smtp_down, capl
 
     outbox.outbox_send([pk])
 
-    assert [(r.getMessage(), r.exc_info is not None) for r in caplog.records if r.name == "core.outbox"] == [
+    assert [(r.getMessage(), bool(r.exc_info)) for r in caplog.records if r.name == "core.outbox"] == [
         ("outbox: SMTP connection failed; each e-mail tries again", True)
+    ]
+
+
+def test_when_the_broker_fails_half_way_the_log_counts_what_was_not_handed(cast, monkeypatch, caplog):
+    from core.tasks import outbox_send_task
+
+    handed = []
+
+    def fails_second(args, producer=None):
+        if handed:
+            raise ConnectionError("Redis went away")
+        handed.append(args[0])
+
+    monkeypatch.setattr(outbox, "GROUPS_PER_TASK", 1)
+    monkeypatch.setattr(outbox_send_task, "apply_async", fails_second)
+    ids = outbox.outbox_claim([note("a", 1, "g-a"), note("b", 2, "g-b")])
+
+    assert outbox.outbox_enqueue(ids) == 1
+    assert [r.getMessage() for r in caplog.records if r.name == "core.outbox"] == [
+        "outbox: 1 of 2 messages not handed to a worker; the sweep retries"
     ]
