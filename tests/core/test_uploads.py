@@ -1146,3 +1146,42 @@ def test_the_size_limit_is_given_in_whole_mb_or_with_one_decimal(limit, shown):
     [message] = refusal("video.mp4", mp4_bytes() + bytes(limit), max_bytes=limit).messages
 
     assert message == f"Tệp video.mp4 quá lớn: tối đa {shown} MB."
+
+
+class Stream(io.BytesIO):
+    """An upload that does not say how big it is (no `size`), as a raw stream."""
+
+    def __init__(self, name: str, content: bytes) -> None:
+        super().__init__(content)
+        self.name = name
+
+
+def test_a_file_of_exactly_the_limit_passes_and_one_byte_more_does_not():
+    content = png_bytes()
+
+    assert check_upload(upload("anh.png", content), max_bytes=len(content)).data == content
+    assert check_upload(Stream("anh.png", content), max_bytes=len(content)).data == content
+    assert refusal("anh.png", content, max_bytes=len(content) - 1).code == "too_large"
+
+
+def test_an_upload_that_does_not_give_its_size_is_still_measured():
+    content = png_bytes()
+
+    with pytest.raises(ValidationError) as too_large:
+        check_upload(Stream("anh.png", content), max_bytes=1024)
+    with pytest.raises(ValidationError) as empty:
+        check_upload(Stream("anh.png", b""), max_bytes=MAX_BYTES)
+
+    assert too_large.value.code == "too_large"
+    assert (empty.value.code, empty.value.messages) == ("empty", ["Tệp anh.png trống, không có nội dung."])
+
+
+@pytest.mark.parametrize(
+    ("raw_name", "shown"),
+    [
+        pytest.param("a" * 196 + ".png", "a" * 196 + ".png", id="exactly_200_characters"),
+        pytest.param(" ..anh.png. ", "anh.png", id="dots_and_spaces_around"),
+    ],
+)
+def test_a_name_at_the_length_limit_or_with_dots_around_is_shown_as_meant(raw_name, shown):
+    assert check_upload(upload(raw_name, png_bytes()), max_bytes=MAX_BYTES).name == shown
