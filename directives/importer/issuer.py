@@ -173,6 +173,10 @@ def _split_parent(line: str) -> list[str]:
         folded = f"{fold(words[index])} {fold(words[index + 1])}"
         if any(folded.startswith(head + " ") or folded == head for head in _UNIT_HEADS):
             split = index
+    # "... LÀO CAI CHI CỤC THUẾ": the unit's head is "CHI CỤC", not the "CỤC" inside it.
+    pair = f"{fold(words[split - 1])} {fold(words[split])}" if split is not None else ""
+    if split is not None and split - 1 > position + admin and pair in _UNIT_HEADS:
+        split -= 1
     return [line] if split is None else [" ".join(words[:split]), " ".join(words[split:])]
 
 

@@ -594,3 +594,43 @@ def test_stamps_are_brackets_round_something_and_titles_need_a_word_of_two_lette
 
 def test_an_item_ending_the_letter_ends_the_obligations_even_with_a_space_after_it():
     assert sections.obligations(["1. Một./. ", "2. Hai"]) == [{"label": "1", "text": "Một./."}]
+
+
+def test_initialisms_keep_their_capitals_inside_brackets_and_beside_other_words():
+    names = {
+        "SỞ Y TẾ (UBND TỈNH HÀ TĨNH)": "Sở Y tế (UBND tỉnh Hà Tĩnh)",
+        "VĂN PHÒNG HĐND VÀ UBND TỈNH": "Văn phòng HĐND và UBND tỉnh",
+        "PHÒNG GD HUYỆN THỦ THỪA": "Phòng GD huyện Thủ Thừa",
+        "SỞ XD TỈNH HÀ TĨNH": "Sở XD tỉnh Hà Tĩnh",
+    }
+    assert {name: issuer.recase_agency(name) for name in names} == names
+
+
+def test_a_flattened_header_line_splits_after_the_place_name_at_the_units_head():
+    lines = {
+        "UBND HUYỆN THỦ THỪA PHÒNG GDĐT": "Phòng GDĐT",
+        "UBND THÀNH PHỐ HUẾ SỞ Y TẾ": "Sở Y tế",
+        "UBND TỈNH LÀO CAI CHI CỤC THUẾ": "Chi cục Thuế",
+        "UBND TỈNH LÀO CAI CỤC THUẾ": "Cục Thuế",
+        "UBND TỈNH HÀ TĨNH": "Ủy ban nhân dân tỉnh Hà Tĩnh",
+    }
+    assert {line: issuer.issuer_from_header([line]) for line in lines} == lines
+
+
+def test_header_lines_are_agency_names_in_capitals_or_opening_with_a_head_up_to_120_characters():
+    assert issuer.issuer_from_header(["SỞ Y TẾ", "tỉnh Hà Tĩnh"]) == "Sở Y tế"
+    assert issuer.issuer_from_header(["Sở Y tế"]) == "Sở Y tế"
+    assert issuer.issuer_from_header(["SỞ " + "A" * 117]) == "Sở A" + "a" * 116
+    assert issuer.issuer_from_header(["SỞ " + "A" * 118]) is None
+
+
+def test_short_forms_match_from_the_first_word_skip_va_and_take_a_lower_case_d():
+    assert issuer.abbreviations("Giáo dục và Đào tạo (GD&ĐT)") == {"GD&ĐT": "Giáo dục và Đào tạo"}
+    assert issuer.abbreviations("Sở Khoa học và Công nghệ (KHCN)") == {"KHCN": "Khoa học và Công nghệ"}
+    assert issuer.abbreviations("Sở Giáo dục và đào tạo (GD&ĐT)") == {"GD&ĐT": "Giáo dục và đào tạo"}
+    # Too few words before it: no long form.
+    assert issuer.abbreviations("Đào tạo (GD&ĐT)") == {}
+
+
+def test_the_symbols_year_is_no_issuer_part():
+    assert issuer.issuer_from_symbol("2009/QĐ-BTC") == "Bộ Tài chính"
