@@ -634,3 +634,22 @@ def test_short_forms_match_from_the_first_word_skip_va_and_take_a_lower_case_d()
 
 def test_the_symbols_year_is_no_issuer_part():
     assert issuer.issuer_from_symbol("2009/QĐ-BTC") == "Bộ Tài chính"
+
+
+def test_more_header_and_name_rules():
+    assert issuer.issuer_from_header(["UBND THÀNH PHỐ HUẾ CHI CỤC THUẾ"]) == "Chi cục Thuế"
+    assert issuer.issuer_from_header(["TTBCXB"]) is None  # no word of it is a word
+    assert issuer.recase_agency("BAN CNTT ĐẦU TƯ XÂY DỰNG") == "Ban CNTT đầu tư xây dựng"
+    assert issuer.recase_agency("BỘ VĂN HOÁ – THÔNG TIN") == "Bộ Văn hoá – Thông tin"
+    line = "ỦY BAN NHÂN DÂN TỈNH " + "A" * 99
+    assert len(line) == 120
+    assert issuer.authority_agency(line) == "Ủy ban nhân dân tỉnh A" + "a" * 98
+    assert issuer.authority_agency(line + "A") is None
+
+
+def test_short_forms_look_past_a_repeated_one_but_only_at_the_first_200_brackets():
+    assert issuer.abbreviations("Ủy ban nhân dân (UBND), (UBND), Giáo dục và Đào tạo (GD&ĐT)") == {
+        "UBND": "Ủy ban nhân dân",
+        "GD&ĐT": "Giáo dục và Đào tạo",
+    }
+    assert issuer.abbreviations("(AB) " * 200 + "Giáo dục và Đào tạo (GD&ĐT)") == {}
