@@ -653,3 +653,8 @@ def test_short_forms_look_past_a_repeated_one_but_only_at_the_first_200_brackets
         "GD&ĐT": "Giáo dục và Đào tạo",
     }
     assert issuer.abbreviations("(AB) " * 200 + "Giáo dục và Đào tạo (GD&ĐT)") == {}
+
+
+def test_a_head_with_no_name_after_it_is_no_speaking_agency():
+    # "Viện kiểm sát" is a head of three words with nothing after it.
+    assert issuer.issuer_from_body("Viện kiểm sát yêu cầu các đơn vị") is None
