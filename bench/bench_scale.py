@@ -107,8 +107,9 @@ RAW_ROLLUP = {
         "GROUP BY 1 HAVING sum(r.n_targeted) > 0 ORDER BY 1"
     ),
     "root's own": f"SELECT {ROLLUP_COUNTS} {FROM_ROLLUP} AND r.unit_id = %(unit_id)s",
+    # The table the unfiltered dashboard reads (reports 0004): per unit and day.
     "daily progress": (
-        "SELECT d.acknowledged_on, sum(d.n_acknowledged) FROM reports_acknowledgementdaily d "
+        "SELECT d.acknowledged_on, sum(d.n_acknowledged) FROM reports_acknowledgementunitday d "
         "JOIN organization_unit u ON u.id = d.unit_id WHERE u.path LIKE %(prefix)s "
         "GROUP BY 1 HAVING sum(d.n_acknowledged) > 0 ORDER BY 1"
     ),
@@ -227,7 +228,7 @@ def bench_dashboard(args, table: Table, *, root, inspector) -> None:
             f"inspector, median of {args.repeat} after a warm-up (runs: "
             f"{', '.join(ms(s) for s in view_runs)}); {queries} queries, {db_share:.0%} of the time in the "
             f"database. The raw side is {len(RAW_ROLLUP)} statements over reports_assignmentrollup and "
-            f"reports_acknowledgementdaily (runs: {', '.join(ms(s) for s in rollup_runs)}), checked to give "
+            f"reports_acknowledgementunitday (runs: {', '.join(ms(s) for s in rollup_runs)}), checked to give "
             "summary()'s numbers; so is the recount over the assignments (one run, the five statements of "
             "bench_reports.py). Where the time goes, per run: the page's statements by table "
             + ", ".join(f"{name} {ms(seconds / args.repeat)}" for name, seconds in list(by_table(log).items())[:4])

@@ -136,3 +136,23 @@ class AcknowledgementDaily(models.Model):
 
     def __str__(self) -> str:
         return f"unit {self.unit_id} × directive {self.directive_id} on {self.acknowledged_on}: {self.n_acknowledged}"
+
+
+class AcknowledgementUnitDay(models.Model):
+    """Acknowledgements of current assignments per unit × day acknowledged, with no
+    directive or day assigned: the progress series of a dashboard without those
+    filters, summed over about (units × days) rows instead of AcknowledgementDaily's
+    (units × directives × days). Keyed by unit, not by subtree, so that moving a unit
+    changes nothing here, as for the other two. Kept like AssignmentRollup."""
+
+    unit = models.ForeignKey(Unit, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+")
+    acknowledged_on = models.DateField()
+    n_acknowledged = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "acknowledged_on"], name="acknowledgementunitday_key"),
+        ]
+
+    def __str__(self) -> str:
+        return f"unit {self.unit_id} on {self.acknowledged_on}: {self.n_acknowledged}"

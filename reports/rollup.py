@@ -1,7 +1,8 @@
 """The dashboards' rollup on PostgreSQL: statement-level triggers with transition
 tables on the assignment table and on the person table (a move changes the unit an
-assignment counts in) add each statement's changes to reports_assignmentrollup and
-reports_acknowledgementdaily, in the transaction that makes them.
+assignment counts in) add each statement's changes to reports_assignmentrollup,
+reports_acknowledgementdaily and reports_acknowledgementunitday, in the transaction
+that makes them.
 
 Statement-level, not row-level: `campaign_launch` inserts 100,000 assignments in one
 INSERT … SELECT, and the trigger then adds them in one grouped upsert (one row per
@@ -19,16 +20,18 @@ from django.db import connection, transaction
 ASSIGNMENT = "acknowledgements_assignment"
 ROLLUP = "reports_assignmentrollup"
 DAILY = "reports_acknowledgementdaily"
+UNIT_DAY = "reports_acknowledgementunitday"
 
 
 def _local_date(column: str) -> str:
     return f"(({column}) AT TIME ZONE '{settings.TIME_ZONE}')::date"
 
 
-def _upserts(delta: str) -> str:
-    """Two statements adding `delta` (rows of person_id, version_id, assigned_at,
-    due_on, acknowledged_at, unit_id, sign) to both tables; groups whose changes
-    cancel out (an UPDATE of columns that do not count) write nothing."""
+def _upserts(delta: str, *, unit_day: bool = True) -> str:
+    """Statements adding `delta` (rows of person_id, version_id, assigned_at, due_on,
+    acknowledged_at, unit_id, sign) to each table; groups whose changes cancel out (an
+    UPDATE of columns that do not count) write nothing. `unit_day=False` leaves out
+    reports_acknowledgementunitday, for migration 0002, which runs before it exists."""
     keyed = f"""
         SELECT d.unit_id, v.directive_id, {_local_date("d.assigned_at")} AS assigned_on, d.due_on,
                {_local_date("d.acknowledged_at")} AS acknowledged_on, d.sign
@@ -56,6 +59,18 @@ def _upserts(delta: str) -> str:
     HAVING sum(sign) <> 0
     ON CONFLICT (unit_id, directive_id, assigned_on, acknowledged_on) DO UPDATE SET
         n_acknowledged = r.n_acknowledged + EXCLUDED.n_acknowledged;
+    """ + (_unit_day_upsert(keyed) if unit_day else "")
+
+
+def _unit_day_upsert(keyed: str) -> str:
+    return f"""
+    INSERT INTO {UNIT_DAY} AS r (unit_id, acknowledged_on, n_acknowledged)
+    SELECT unit_id, acknowledged_on, sum(sign)
+    FROM ({keyed}) k
+    WHERE acknowledged_on IS NOT NULL
+    GROUP BY unit_id, acknowledged_on
+    HAVING sum(sign) <> 0
+    ON CONFLICT (unit_id, acknowledged_on) DO UPDATE SET n_acknowledged = r.n_acknowledged + EXCLUDED.n_acknowledged;
     """
 
 
@@ -75,14 +90,20 @@ def _moved(sign: int) -> str:
         JOIN {ASSIGNMENT} a ON a.person_id = o.id AND a.closed_at IS NULL"""
 
 
-FUNCTIONS = {
-    "reports_rollup_insert": _upserts(_side("new_rows", 1)),
-    "reports_rollup_delete": _upserts(_side("old_rows", -1)),
-    # The person's unit is read now, for both sides: a move of the person is the
-    # person trigger's business.
-    "reports_rollup_update": _upserts(f"{_side('old_rows', -1)} UNION ALL {_side('new_rows', 1)}"),
-    "reports_rollup_person": _upserts(f"{_moved(-1)} UNION ALL {_moved(1)}"),
-}
+def functions(*, unit_day: bool = True) -> dict[str, str]:
+    return {
+        "reports_rollup_insert": _upserts(_side("new_rows", 1), unit_day=unit_day),
+        "reports_rollup_delete": _upserts(_side("old_rows", -1), unit_day=unit_day),
+        # The person's unit is read now, for both sides: a move of the person is the
+        # person trigger's business.
+        "reports_rollup_update": _upserts(
+            f"{_side('old_rows', -1)} UNION ALL {_side('new_rows', 1)}", unit_day=unit_day
+        ),
+        "reports_rollup_person": _upserts(f"{_moved(-1)} UNION ALL {_moved(1)}", unit_day=unit_day),
+    }
+
+
+FUNCTIONS = functions()
 
 TRIGGERS = [
     ("reports_rollup_insert", ASSIGNMENT, "AFTER INSERT", "NEW TABLE AS new_rows"),
@@ -96,21 +117,35 @@ TRIGGERS = [
     ("reports_rollup_person", "organization_person", "AFTER UPDATE", "OLD TABLE AS old_people NEW TABLE AS new_people"),
 ]
 
-REBUILD = f"""
-    LOCK TABLE {ROLLUP}, {DAILY} IN EXCLUSIVE MODE;
-    DELETE FROM {ROLLUP};
-    DELETE FROM {DAILY};
-    {_upserts(_side(ASSIGNMENT, 1))}
+
+def rebuild_sql(*, unit_day: bool = True) -> str:
+    tables = [ROLLUP, DAILY] + ([UNIT_DAY] if unit_day else [])
+    return f"""
+    LOCK TABLE {", ".join(tables)} IN EXCLUSIVE MODE;
+    {"".join(f"DELETE FROM {table}; " for table in tables)}
+    {_upserts(_side(ASSIGNMENT, 1), unit_day=unit_day)}
+    """
+
+
+REBUILD = rebuild_sql()
+
+# The per-unit series summed from the detailed one (migration 0004's back-fill).
+UNIT_DAY_FROM_DAILY = f"""
+    LOCK TABLE {DAILY}, {UNIT_DAY} IN EXCLUSIVE MODE;
+    DELETE FROM {UNIT_DAY};
+    INSERT INTO {UNIT_DAY} (unit_id, acknowledged_on, n_acknowledged)
+    SELECT unit_id, acknowledged_on, sum(n_acknowledged) FROM {DAILY}
+    GROUP BY unit_id, acknowledged_on HAVING sum(n_acknowledged) <> 0;
 """
 
 
-def rollup_install(schema_editor=None) -> None:
+def rollup_install(schema_editor=None, *, unit_day: bool = True) -> None:
     """Create (or replace) the trigger functions and triggers; PostgreSQL only."""
     conn = schema_editor.connection if schema_editor else connection
     if conn.vendor != "postgresql":
         return
     with conn.cursor() as cursor:
-        for name, body in FUNCTIONS.items():
+        for name, body in functions(unit_day=unit_day).items():
             cursor.execute(
                 f"CREATE OR REPLACE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN {body} "
                 "RETURN NULL; END $$"

@@ -6,7 +6,7 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.db import connections, router, transaction
-from django.db.models import Count, F, Q, QuerySet, Sum
+from django.db.models import Case, CharField, Count, F, Q, QuerySet, Sum, Value, When
 from django.db.models.functions import Coalesce, Substr, TruncDate
 from django.utils import timezone
 
@@ -14,7 +14,7 @@ from acknowledgements.models import Assignment, ImplementationReport, Target
 from directives.models import Directive
 from organization import permissions
 from organization.models import Role, Unit
-from reports.models import AcknowledgementDaily, AssignmentRollup
+from reports.models import AcknowledgementDaily, AcknowledgementUnitDay, AssignmentRollup
 from violations import selectors as violation_selectors
 from violations import workflow
 from violations.models import Report
@@ -153,57 +153,111 @@ def rollup_for(filters: Filters) -> QuerySet[AssignmentRollup]:
     return _within(AssignmentRollup.objects.all(), filters, unit="unit__path", directive="directive", day="assigned_on")
 
 
-def _rollup_kwargs(today: datetime.date) -> dict:
-    def total(expression, **extra):
-        return Coalesce(Sum(expression, **extra), 0)
-
-    return {
-        "targeted": total("n_targeted"),
-        "acknowledged": total(F("n_on_time") + F("n_late")),
-        "on_time": total("n_on_time"),
-        "late": total("n_late"),
-        "pending": total("n_open"),
-        "overdue": total("n_open", filter=Q(due_on__lt=today)),
-    }
-
-
-def _counts_by(rows, group: str, counts: dict):
-    return rows.values(group).annotate(**counts).filter(targeted__gt=0).order_by(group)
-
-
 def _assignment_counts(filters: Filters, today: datetime.date, result: Summary) -> None:
     """Totals, per directive, per child unit (with its subtree) and the unit's own
-    people: from the rollup on PostgreSQL, from the assignments elsewhere."""
-    if uses_rollup():
-        rows, counts, directive, unit = rollup_for(filters), _rollup_kwargs(today), "directive", "unit"
-    else:
-        rows, counts = assignments_for(filters), _count_kwargs(today)
-        directive, unit = "version__directive", "person__unit"
-    per_directive = _counts_by(rows, directive, counts)
-    directives = Directive.objects.in_bulk([row[directive] for row in per_directive])
-    result.by_directive = [(directives[row.pop(directive)], Counts(**row)) for row in per_directive]
-    result.total = Counts(**rows.aggregate(**counts))
-
-    # Roll up each child unit's whole subtree in one GROUP BY on the path prefix.
+    people, from one GROUP BY (directive, child branch) summed here: from the rollup on
+    PostgreSQL, from the assignments elsewhere. The branch is the child unit's path
+    prefix, or None for the unit's own people. (At 5,000,000 assignments the rollup's
+    54,000 rows read once instead of four times: 70 ms less of the root's dashboard.)"""
     child_length = (filters.unit.depth + 1) * Unit.steplen
-    per_child = _counts_by(
-        rows.filter(**{f"{unit}__depth__gt": filters.unit.depth}).annotate(
-            branch=Substr(f"{unit}__path", 1, child_length)
-        ),
-        "branch",
-        counts,
-    )
+    groups = _rollup_groups(filters, today, child_length) if uses_rollup() else _recount_groups(filters, today)
+    per_directive: dict[int, Counts] = {}
+    per_branch: dict[str | None, Counts] = {}
+    for directive_id, branch, found in groups:
+        _add(per_directive.setdefault(directive_id, Counts()), found)
+        _add(per_branch.setdefault(branch, Counts()), found)
+        _add(result.total, found)
+    directives = Directive.objects.in_bulk([pk for pk, c in per_directive.items() if c.targeted > 0])
+    result.by_directive = [(directives[pk], c) for pk, c in sorted(per_directive.items()) if c.targeted > 0]
+
     children = {
         u.path: u for u in Unit.objects.filter(depth=filters.unit.depth + 1, path__startswith=filters.unit.path)
     }
-    result.by_unit = [(children[row.pop("branch")], Counts(**row)) for row in per_child if row["branch"] in children]
-    own = rows.filter(**{unit: filters.unit}).aggregate(**counts)
-    if own["targeted"]:
-        result.by_unit.insert(0, (filters.unit, Counts(**own)))
+    result.by_unit = [
+        (children[path], c)
+        for path, c in sorted((p, c) for p, c in per_branch.items() if p is not None)
+        if c.targeted > 0 and path in children
+    ]
+    own = per_branch.get(None)
+    if own and own.targeted:
+        result.by_unit.insert(0, (filters.unit, own))
+
+
+# The units in scope are a subquery that the planner may not flatten (OFFSET 0): it
+# then estimates the groups at thousands and hashes them, where the flattened join
+# estimated one group per rollup row and sorted 54,000 rows on disk (work_mem 4 MB),
+# 77 ms instead of 25 ms for the root.
+_ROLLUP_GROUPS = """
+    SELECT r.directive_id, u.branch, sum(r.n_targeted), sum(r.n_on_time + r.n_late), sum(r.n_on_time),
+           sum(r.n_late), sum(r.n_open), coalesce(sum(r.n_open) FILTER (WHERE r.due_on < %(today)s), 0)
+    FROM {rollup} r JOIN (
+        SELECT id, CASE WHEN depth > %(depth)s THEN substr(path, 1, %(child_length)s) END AS branch
+        FROM {unit} WHERE path LIKE %(prefix)s OFFSET 0
+    ) u ON u.id = r.unit_id
+    WHERE {where}
+    GROUP BY r.directive_id, u.branch
+"""
+
+
+def _rollup_groups(filters: Filters, today: datetime.date, child_length: int):
+    params = {
+        "today": today,
+        "depth": filters.unit.depth,
+        "child_length": child_length,
+        "prefix": filters.unit.path + "%",  # treebeard's path alphabet is 0-9A-Z: nothing to escape
+        "directive": filters.directive.pk if filters.directive else None,
+        "start": filters.start,
+        "end": filters.end,
+    }
+    where = ["TRUE"]
+    if filters.directive:
+        where.append("r.directive_id = %(directive)s")
+    if filters.start:
+        where.append("r.assigned_on >= %(start)s")
+    if filters.end:
+        where.append("r.assigned_on <= %(end)s")
+    sql = _ROLLUP_GROUPS.format(
+        rollup=AssignmentRollup._meta.db_table, unit=Unit._meta.db_table, where=" AND ".join(where)
+    )
+    with connections[router.db_for_read(AssignmentRollup)].cursor() as cursor:
+        cursor.execute(sql, params)
+        for directive_id, branch, *numbers in cursor.fetchall():
+            yield directive_id, branch, Counts(*(int(n) for n in numbers))
+
+
+def _recount_groups(filters: Filters, today: datetime.date):
+    unit = "person__unit"
+    branch = Case(
+        When(
+            **{f"{unit}__depth__gt": filters.unit.depth},
+            then=Substr(f"{unit}__path", 1, (filters.unit.depth + 1) * Unit.steplen),
+        ),
+        default=Value(None),
+        output_field=CharField(),
+    )
+    counts = _count_kwargs(today)
+    rows = assignments_for(filters).annotate(branch=branch).values("version__directive", "branch")
+    for row in rows.annotate(**counts).order_by():
+        yield row["version__directive"], row["branch"], Counts(**{name: row[name] for name in counts})
+
+
+def _add(into: Counts, more: Counts) -> None:
+    for name in ("targeted", "acknowledged", "on_time", "late", "pending", "overdue"):
+        setattr(into, name, getattr(into, name) + getattr(more, name))
 
 
 def _progress(filters: Filters) -> list[tuple[datetime.date, int]]:
-    if uses_rollup():
+    if uses_rollup() and not (filters.directive or filters.start or filters.end):
+        # Per unit and day: 75,000 rows instead of 900,000 at 5,000,000 assignments
+        # (the root's series in 30 ms instead of 160-290 ms).
+        daily = (
+            AcknowledgementUnitDay.objects.filter(unit__path__startswith=filters.unit.path)
+            .values(day=F("acknowledged_on"))
+            .annotate(n=Sum("n_acknowledged"))
+            .filter(n__gt=0)
+            .order_by("day")
+        )
+    elif uses_rollup():
         daily = AcknowledgementDaily.objects.filter(unit__path__startswith=filters.unit.path)
         if filters.directive:
             daily = daily.filter(directive=filters.directive)

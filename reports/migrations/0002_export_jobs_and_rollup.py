@@ -9,10 +9,11 @@ from reports import rollup
 
 
 def install(apps, schema_editor):
-    rollup.rollup_install(schema_editor)
+    # Without reports_acknowledgementunitday, which 0004 adds (with its triggers).
+    rollup.rollup_install(schema_editor, unit_day=False)
     if schema_editor.connection.vendor == "postgresql":
         with schema_editor.connection.cursor() as cursor:
-            cursor.execute(rollup.REBUILD)
+            cursor.execute(rollup.rebuild_sql(unit_day=False))
 
 
 def uninstall(apps, schema_editor):

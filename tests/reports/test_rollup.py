@@ -17,15 +17,15 @@ from directives import services as directive_services
 from organization import services as org_services
 from organization.models import Person
 from reports import rollup
-from reports.models import AcknowledgementDaily, AssignmentRollup
+from reports.models import AcknowledgementDaily, AcknowledgementUnitDay, AssignmentRollup
 
 pytestmark = pytest.mark.postgres
 
 TZ = datetime.timezone(datetime.timedelta(hours=7))
 
 
-def recount() -> tuple[dict, dict]:
-    counts, daily = Counter(), Counter()
+def recount() -> tuple[dict, dict, dict]:
+    counts, daily, unit_day = Counter(), Counter(), Counter()
     for a in Assignment.objects.filter(closed_at__isnull=True).select_related("person", "version"):
         if a.person.unit_id is None:
             continue
@@ -37,18 +37,21 @@ def recount() -> tuple[dict, dict]:
             done = a.acknowledged_at.astimezone(TZ).date()
             counts[key + ("on_time" if done <= a.due_on else "late",)] += 1
             daily[key[:3] + (done,)] += 1
-    return +counts, +daily
+            unit_day[(key[0], done)] += 1
+    return +counts, +daily, +unit_day
 
 
-def stored() -> tuple[dict, dict]:
-    counts, daily = Counter(), Counter()
+def stored() -> tuple[dict, dict, dict]:
+    counts, daily, unit_day = Counter(), Counter(), Counter()
     for r in AssignmentRollup.objects.all():
         key = (r.unit_id, r.directive_id, r.assigned_on, r.due_on)
         for name in ("targeted", "on_time", "late", "open"):
             counts[key + (name,)] += getattr(r, f"n_{name}")
     for r in AcknowledgementDaily.objects.all():
         daily[(r.unit_id, r.directive_id, r.assigned_on, r.acknowledged_on)] += r.n_acknowledged
-    return +counts, +daily
+    for r in AcknowledgementUnitDay.objects.all():
+        unit_day[(r.unit_id, r.acknowledged_on)] += r.n_acknowledged
+    return +counts, +daily, +unit_day
 
 
 OPERATIONS = st.lists(
@@ -134,3 +137,21 @@ def test_the_dashboard_reads_no_assignment_on_postgresql(client, cast, campaign,
 
     assert not [q["sql"] for q in queries if "acknowledgements_assignment" in q["sql"]]
     assert [q["sql"] for q in queries if "reports_assignmentrollup" in q["sql"]]
+
+
+@pytest.mark.parametrize("filtered", [False, True])
+def test_the_dashboard_from_the_rollup_gives_the_recounts_numbers(cast, org, tax_letter, filtered, monkeypatch):
+    from reports import selectors
+
+    _apply(cast, org, tax_letter, [("launch", 0), ("acknowledge", 1), ("acknowledge", 2), ("move", 3)])
+    for unit in (org.agency, org.department):
+        filters = selectors.Filters(unit=unit, directive=tax_letter if filtered else None)
+        from_rollup = selectors.summary(filters)
+        monkeypatch.setattr(selectors, "uses_rollup", lambda: False)
+        recounted = selectors.summary(filters)
+        monkeypatch.undo()
+
+        assert from_rollup.progress == recounted.progress and from_rollup.progress
+        assert from_rollup.total == recounted.total and from_rollup.total.acknowledged
+        assert from_rollup.by_directive == recounted.by_directive
+        assert from_rollup.by_unit == recounted.by_unit
