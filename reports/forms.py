@@ -20,7 +20,7 @@ class ImplementationReportForm(forms.Form):
         label=_("Địa danh"),
         required=False,
         max_length=100,
-        help_text=_("Ví dụ: Hà Nội. Để trống thì để chỗ trống \u201c…, ngày … tháng … năm …\u201d để điền khi ký."),
+        help_text=_("Ví dụ: Hà Nội. Để trống thì để chỗ trống “…, ngày … tháng … năm …” để điền khi ký."),
     )
     recipients = forms.CharField(
         label=_("Nơi nhận"), required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 3})
