@@ -658,3 +658,23 @@ def test_short_forms_look_past_a_repeated_one_but_only_at_the_first_200_brackets
 def test_a_head_with_no_name_after_it_is_no_speaking_agency():
     # "Viện kiểm sát" is a head of three words with nothing after it.
     assert issuer.issuer_from_body("Viện kiểm sát yêu cầu các đơn vị") is None
+
+
+def test_a_law_by_title_resolves_by_its_spelled_out_title_and_the_year_of_its_code():
+    known = {
+        "11/2003/QH11": {"title": "Luật Tổ chức Hội đồng nhân dân và Ủy ban nhân dân"},
+        "2015/QH13": {"title": "Bộ luật Dân sự", "issued_on": "2015-11-24"},
+        "91/2015/QH13": {"title": "Bộ luật Dân sự", "issued_on": "x"},
+    }
+    text = (
+        "Luật Tổ chức HĐND và UBND được Quốc hội thông qua ngày 26 tháng 11 năm 2003; Bộ luật Dân sự năm 2015;"
+        " Luật Tổ chức HĐND và UBND năm 2004"
+    )
+    found, warnings = resolve_references(find_references(text), known)
+
+    assert [(ref["title"], ref["date"], ref["resolved_to"]) for ref in found] == [
+        ("Luật Tổ chức HĐND và UBND", "2003-11-26", "11/2003/QH11"),
+        ("Bộ luật Dân sự", "2015", "2015/QH13"),
+        ("Luật Tổ chức HĐND và UBND", "2004", None),
+    ]
+    assert warnings == []
