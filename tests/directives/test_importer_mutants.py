@@ -678,3 +678,169 @@ def test_a_law_by_title_resolves_by_its_spelled_out_title_and_the_year_of_its_co
         ("Luật Tổ chức HĐND và UBND", "2004", None),
     ]
     assert warnings == []
+
+
+# The documents a letter cites, read closer (references.py survivors)
+
+
+def test_a_caret_left_in_a_cited_code_is_dropped_from_the_wording_too():
+    assert cited("Kế hoạch số 09^b/KH-UBND ngày 05/9/2016") == [
+        {
+            "code": "09b/KH-UBND",
+            "kind": "Kế hoạch",
+            "date": "2016-09-05",
+            "text": "Kế hoạch số 09b/KH-UBND ngày 05/9/2016",
+        }
+    ]
+
+
+def test_the_kind_is_read_up_to_120_characters_before_the_code_and_the_date_up_to_80_after():
+    # A flattened table puts the words of a citation far apart.
+    assert cited("Quyết định" + " " * 107 + "số 874/QĐ-BTTTT")[0]["kind"] == "Quyết định"
+    assert "kind" not in cited("Quyết định" + " " * 108 + "số 874/QĐ-BTTTT")[0]
+    assert cited("Quyết định số 874/QĐ-BTTTT" + " " * 66 + "ngày 17/6/2021")[0]["date"] == "2021-06-17"
+    assert "date" not in cited("Quyết định số 874/QĐ-BTTTT" + " " * 67 + "ngày 17/6/2021")[0]
+
+
+def test_a_known_code_takes_the_catalogues_kind_only_when_the_letter_names_none():
+    known = {
+        "72/2013/NĐ-CP": {},
+        "874/QĐ-BTTTT": {"kind": "Quyết định", "title": "Bộ Quy tắc ứng xử"},
+        "26/CT-TTg": None,  # a code known without details
+    }
+    found, warnings = resolve_references(
+        find_references("Nghị định 72/2013/NĐ-CP, theo 874/QĐ-BTTTT và 26/CT-TTg"), known
+    )
+
+    assert [(ref["code"], ref["kind"], ref["resolved_to"]) for ref in found] == [
+        ("72/2013/NĐ-CP", "Nghị định", "72/2013/NĐ-CP"),
+        ("874/QĐ-BTTTT", "Quyết định", "874/QĐ-BTTTT"),
+        ("26/CT-TTg", None, "26/CT-TTg"),
+    ]
+    assert warnings == []
+
+
+def test_a_dropped_character_is_a_slip_whichever_number_sorts_first():
+    pairs = [("12", "112"), ("112", "12"), ("12", "345"), ("874", "8745")]
+    assert [references._number_distance_rank(cited, known) for cited, known in pairs] == [2, 2, None, 2]
+
+
+def test_a_slip_is_suggested_from_codes_of_the_same_symbol_and_year_and_a_date_that_does_not_differ():
+    text = "Quyết định số 847/QĐ-BTTTT ngày 10/6/2019; Nghị định 27/2013/NĐ-CP; Nghị định 72/2014/NĐ-CP"
+    known = {
+        "847/QĐ-UBND": {},  # another symbol
+        "123/QĐ-BTTTT": {},  # no slip of 847
+        "848/QĐ-BTTTT": {"issued_on": "2020-01-01"},  # a slip, but of another day
+        "874/QĐ-BTTTT": {},  # a slip, its date not known
+        "72/2013/NĐ-CP": {"issued_on": "2013-07-15"},
+    }
+    found, warnings = resolve_references(find_references(text), known)
+
+    # 72/2014/NĐ-CP is another year's decree, no slip of 72/2013/NĐ-CP.
+    assert [(ref["code"], ref["suggestion"]) for ref in found] == [
+        ("847/QĐ-BTTTT", "874/QĐ-BTTTT"),
+        ("27/2013/NĐ-CP", "72/2013/NĐ-CP"),
+        ("72/2014/NĐ-CP", None),
+    ]
+    assert warnings == [
+        "Văn bản trích dẫn 847/QĐ-BTTTT không có trong danh mục; có thể là 874/QĐ-BTTTT.",
+        "Văn bản trích dẫn 27/2013/NĐ-CP không có trong danh mục; có thể là 72/2013/NĐ-CP.",
+    ]
+
+
+def test_a_laws_year_is_its_issue_date_or_the_year_in_its_code():
+    assert references._law_year("24/2018/QH14", {"issued_on": "2018-06-12"}) == "2018"
+    assert references._law_year("24/2018/QH14", {}) == "2018"
+    assert references._law_year("24/QH14", {}) is None
+
+
+def test_a_laws_title_is_compared_without_the_word_luat_and_with_hdnd_ubnd_spelled_out():
+    assert [
+        references._strip_law_word(title)
+        for title in ("Luật An ninh mạng", "Bộ luật Dân sự", "Luật Tổ chức HĐND và UBND", "Luật")
+    ] == ["an ninh mang", "dan su", "to chuc hoi dong nhan dan va uy ban nhan dan", "luat"]
+
+
+def test_one_law_cited_twice_by_title_spelled_two_ways_is_one_reference():
+    text = (
+        "Luật Tổ chức HĐND và UBND năm 2003; Luật Tổ chức Hội đồng nhân dân và Ủy ban nhân dân năm 2003;"
+        " Luật Tổ chức HĐND và UBND năm 2003"
+    )
+    known = {"11/2003/QH11": {"title": "Luật Tổ chức Hội đồng nhân dân và Ủy ban nhân dân"}}
+    found, warnings = resolve_references(find_references(text), known)
+
+    assert [(ref["title"], ref["date"], ref["resolved_to"]) for ref in found] == [
+        ("Luật Tổ chức HĐND và UBND", "2003", "11/2003/QH11")
+    ]
+    assert warnings == []
+
+
+def laws(text: str) -> list[tuple[str, str]]:
+    """The laws cited by title: their title and date."""
+    return [(ref["title"], ref["date"]) for ref in find_references(text) if ref["code"] is None]
+
+
+def test_a_laws_year_may_follow_its_title_bare_or_after_a_comma_and_a_title_may_open_with_x():
+    assert laws("Luật Thủ đô 2012") == [("Luật Thủ đô", "2012")]
+    assert laws("Luật Cán bộ, công chức, 2008") == [("Luật Cán bộ, công chức", "2008")]
+    assert laws("Luật Xây dựng năm 2014") == [("Luật Xây dựng", "2014")]
+    # Without a year it is no citation, even at the end of the text.
+    assert laws("Căn cứ Luật An ninh mạng") == []
+
+
+def test_a_title_ends_before_and_luat_or_a_comma_and_a_capital():
+    # The year read is the second law's: the first is not given one.
+    assert laws("Luật Tổ chức Chính phủ và Luật Tổ chức chính quyền địa phương năm 2015") == [
+        ("Luật Tổ chức chính quyền địa phương", "2015")
+    ]
+    assert laws("Luật Đất đai, Luật Xây dựng năm 2014") == [("Luật Xây dựng", "2014")]
+
+
+def test_a_qualifier_is_up_to_12_words_without_digits_and_its_spaces_are_counted():
+    text = "Luật Tổ chức HĐND và UBND được Quốc hội khóa XI tại kỳ họp thứ tư thông qua ngày 26 tháng 11 năm 2003"
+    assert cited(text) == [{"kind": "Luật", "date": "2003-11-26", "title": "Luật Tổ chức HĐND và UBND", "text": text}]
+    # Thirteen words are too many.
+    assert laws("Luật Tổ chức HĐND và UBND được Quốc hội Cộng hòa xã hội chủ nghĩa Việt Nam thông qua năm 2003") == []
+    # Two spaces in a copied text.
+    assert laws("Luật Tổ chức HĐND và UBND được Quốc hội  thông qua ngày 26 tháng 11 năm 2003") == [
+        ("Luật Tổ chức HĐND và UBND", "2003-11-26")
+    ]
+    # The date after another document's code is that document's.
+    assert cited("Căn cứ Luật Đất đai của Quốc hội và Nghị định 43/2014/NĐ-CP ngày 15/5/2014") == [
+        {
+            "code": "43/2014/NĐ-CP",
+            "kind": "Nghị định",
+            "date": "2014-05-15",
+            "text": "Nghị định 43/2014/NĐ-CP ngày 15/5/2014",
+        }
+    ]
+    # A year after a place is the year of what was done there, not the law's.
+    assert laws("Kết quả thực hiện Luật Phòng, chống tham nhũng tại các cơ quan năm 2023") == []
+
+
+def test_the_laws_after_a_luat_with_no_title_or_an_impossible_date_are_read():
+    assert cited("Luật số 24/2018/QH14; Luật Báo chí năm 2016") == [
+        {"code": "24/2018/QH14", "kind": "Luật", "text": "Luật số 24/2018/QH14"},
+        {"kind": "Luật", "date": "2016", "title": "Luật Báo chí", "text": "Luật Báo chí năm 2016"},
+    ]
+    assert laws("Luật Báo chí ngày 31 tháng 2 năm 2016; Luật An ninh mạng năm 2018") == [("Luật An ninh mạng", "2018")]
+    # "Luật" closing a sentence has no title: the words of the next one are none.
+    assert laws("Thực hiện đúng Luật. Chính phủ ban hành năm 2018 nghị định hướng dẫn") == []
+
+
+def test_the_laws_an_amending_law_amends_are_skipped_to_the_end_of_its_clause_or_400_characters():
+    amending = "Luật sửa đổi, bổ sung một số điều của Luật Đất đai năm 2013"
+    assert laws(f"{amending}; Luật Xây dựng năm 2014") == [("Luật Xây dựng", "2014")]
+    # No clause end within 400 characters after "Luật": the next law from there is read.
+    filler = " " * (404 - len(amending))
+    assert laws(f"{amending}{filler}Luật Xây dựng năm 2014; Luật Đầu tư năm 2020") == [
+        ("Luật Xây dựng", "2014"),
+        ("Luật Đầu tư", "2020"),
+    ]
+    # One character nearer, it is still in the skipped part.
+    assert laws(f"{amending}{filler[1:]}Luật Xây dựng năm 2014; Luật Đầu tư năm 2020") == [("Luật Đầu tư", "2020")]
+
+
+def test_a_laws_year_is_read_within_400_characters_after_luat():
+    assert laws("Luật " + "A" * 390 + " năm 2018") == [("Luật " + "A" * 390, "2018")]
+    assert laws("Luật " + "A" * 391 + " năm 2018") == []
