@@ -30,11 +30,7 @@ FAR_AWAY = 100  # days: a due date that reaches no reminder step
 
 
 def parse_args() -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--people", type=int, default=100_000)
-    parser.add_argument("--units", type=int, default=1_000)
-    parser.add_argument("--directives", type=int, default=50)
-    parser.add_argument("--seed", type=int, default=1)
+    parser = benchlib.load_data_parser(__doc__)
     parser.add_argument("--only", choices=PARTS, help="run one part alone")
     parser.add_argument(
         "--reminder-people",

@@ -38,11 +38,7 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")  # as reports.exports escapes 
 
 
 def parse_args() -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--people", type=int, default=100_000)
-    parser.add_argument("--units", type=int, default=1_000)
-    parser.add_argument("--directives", type=int, default=50)
-    parser.add_argument("--seed", type=int, default=1)
+    parser = benchlib.load_data_parser(__doc__)
     parser.add_argument("--only", choices=PARTS, action="append", help="run only this part (repeatable)")
     parser.add_argument("--repeat", type=int, default=3, help="runs of each dashboard measurement (median shown)")
     parser.add_argument(

@@ -5,6 +5,7 @@ Nothing here imports Django at module level, so a benchmark can start the SMTP s
 (a forked process) and set the environment before `django.setup()`.
 """
 
+import argparse
 import contextlib
 import datetime
 import gc
@@ -97,6 +98,16 @@ def configure_in_process() -> None:
     os.environ["CELERY_TASK_ALWAYS_EAGER"] = "true"
     os.environ.setdefault("LOG_LEVEL", "WARNING")
     sys.path.insert(0, str(ROOT))
+
+
+def load_data_parser(description: str | None):
+    """An argument parser with the load data's size and seed, as generate_load_data takes them."""
+    parser = argparse.ArgumentParser(description=description, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--people", type=int, default=100_000)
+    parser.add_argument("--units", type=int, default=1_000)
+    parser.add_argument("--directives", type=int, default=50)
+    parser.add_argument("--seed", type=int, default=1)
+    return parser
 
 
 def generate_load_data(args, *options: str) -> None:
