@@ -10,7 +10,11 @@ from __future__ import annotations
 
 from functools import cache
 
+import pytest
+
 from directives.importer import issuer, parse, parser, references, sections
+from directives.importer.cleaning import clean_lines
+from directives.importer.parser import Outline
 from directives.importer.references import clean_code, find_references, iso_date, resolve_references
 from tests.directives.seeds import seed_text
 
@@ -509,6 +513,338 @@ def test_a_subject_opens_with_v_v_at_the_start_or_beside_the_number_never_in_a_c
         "Nội dung V/v tăng cường": False,
     }
     assert {line: parser._is_subject_line(line) for line in lines} == lines
+
+
+# The letter as a whole (parser.py): what parse() fills in and warns of
+
+
+def test_an_empty_text_has_no_field_and_warns_of_each_missing_one_in_order():
+    assert parse("", known={}) == {
+        "doc_type": None,
+        "number": None,
+        "symbol": None,
+        "issuer": None,
+        "place": None,
+        "issued_on": None,
+        "subject": None,
+        "recipients": [],
+        "obligations": [],
+        "references": [],
+        "distribution": [],
+        "signer_title": None,
+        "signer_name": None,
+        "warnings": [
+            "Không tìm thấy số, ký hiệu văn bản.",
+            "Không tìm thấy ngày ban hành.",
+            "Không tìm thấy địa danh ban hành.",
+            "Không xác định được loại văn bản.",
+            "Không tìm thấy trích yếu nội dung.",
+            "Không tìm thấy phần Nơi nhận.",
+            "Không tìm thấy chức vụ người ký.",
+            "Không tìm thấy họ tên người ký.",
+            "Không tìm thấy các nội dung yêu cầu (mục đánh số hoặc gạch đầu dòng).",
+            "Không xác định được cơ quan ban hành.",
+        ],
+    }
+
+
+SHORT_CONG_VAN = """ỦY BAN NHÂN DÂN
+HUYỆN HẠ LANG
+Số: 12/UBND-VP
+V/v tăng cường kỷ luật
+Hạ Lang, ngày 3 tháng 4 năm 2020
+Đề nghị các phòng thực hiện:
+1. Chấp hành giờ giấc.
+2. Báo cáo kết quả.
+CHỦ TỊCH
+Nông Văn An
+"""
+
+
+def test_a_cong_van_without_kinh_gui_or_noi_nhan_is_read_and_warns_of_both():
+    assert parse(SHORT_CONG_VAN, known={}) == {
+        "doc_type": "Công văn",
+        "number": "12",
+        "symbol": "UBND-VP",
+        "issuer": "Ủy ban nhân dân huyện Hạ Lang",
+        "place": "Hạ Lang",
+        "issued_on": "2020-04-03",
+        "subject": "tăng cường kỷ luật",
+        "recipients": [],
+        "obligations": [
+            {"label": "1", "text": "Chấp hành giờ giấc."},
+            {"label": "2", "text": "Báo cáo kết quả."},
+        ],
+        "references": [],
+        "distribution": [],
+        "signer_title": "CHỦ TỊCH",
+        "signer_name": "Nông Văn An",
+        "warnings": ["Không tìm thấy nơi nhận văn bản (Kính gửi).", "Không tìm thấy phần Nơi nhận."],
+    }
+
+
+def test_a_directive_without_its_header_takes_the_issuer_from_its_symbol_and_says_so():
+    text = "Số: 5/CT-UBND\nCHỈ THỊ\nVề việc phòng chống dịch\n1. Các sở thực hiện.\n"
+    result = parse(text, known={})
+    assert (result["doc_type"], result["number"], result["symbol"]) == ("Chỉ thị", "5", "CT-UBND")
+    assert (result["issuer"], result["subject"]) == ("Ủy ban nhân dân", "phòng chống dịch")
+    assert result["warnings"] == [
+        "Không tìm thấy ngày ban hành.",
+        "Không tìm thấy địa danh ban hành.",
+        "Không tìm thấy phần Nơi nhận.",
+        "Không tìm thấy chức vụ người ký.",
+        "Không tìm thấy họ tên người ký.",
+        "Cơ quan ban hành được suy ra từ ký hiệu văn bản; hãy kiểm tra lại.",
+    ]
+
+
+def test_a_signing_title_after_noi_nhan_without_a_name_is_not_replaced_by_a_signature_above():
+    text = (
+        "Số: 12/UBND-VP\nV/v tăng cường kỷ luật\n1. Chấp hành giờ giấc.\nCHỦ TỊCH\nNông Văn An\n"
+        "Nơi nhận:\n- Như trên;\n- Lưu: VT.\nGIÁM ĐỐC\n"
+    )
+    result = parse(text, known={})
+    assert (result["signer_title"], result["signer_name"]) == ("GIÁM ĐỐC", None)
+    assert result["distribution"] == ["Như trên", "Lưu: VT"]
+
+
+def test_the_letters_own_number_and_symbol_are_no_citation_of_it():
+    text = (
+        "ỦY BAN NHÂN DÂN\nHUYỆN HẠ LANG\nSố: 12/UBND-VP\nV/v tăng cường kỷ luật\n"
+        "Hạ Lang, ngày 3 tháng 4 năm 2020\nKính gửi: Các phòng ban\n"
+        "Căn cứ Quyết định số 71/2009/QĐ-UBND ngày 1 tháng 2 năm 2009; văn bản số 12/UBND-VP.\n"
+    )
+    result = parse(text, known={})
+    assert result["recipients"] == ["Các phòng ban"]
+    assert [cited["code"] for cited in result["references"]] == ["71/2009/QĐ-UBND"]
+    # An older letter of the same number and symbol, cited with its own date, is cited.
+    older = text.replace("Căn cứ Quyết định", "Thực hiện Công văn số 12/UBND-VP ngày 1/2/2019; Quyết định")
+    assert [(cited["code"], cited["date"]) for cited in parse(older, known={})["references"]] == [
+        ("12/UBND-VP", "2019-02-01"),
+        ("71/2009/QĐ-UBND", "2009-02-01"),
+    ]
+
+
+def test_a_parser_bug_gives_an_empty_form_with_a_warning_but_running_out_of_memory_is_raised(monkeypatch):
+    def broken(text, known):
+        raise ValueError("bug")
+
+    monkeypatch.setattr(parser, "_parse", broken)
+    result = parse("Số: 12/UBND-VP")
+    assert result["warnings"] == ["Lỗi nội bộ khi phân tích văn bản; hãy nhập các trường thủ công."]
+    assert {field: value for field, value in result.items() if field != "warnings"} == {
+        "doc_type": None,
+        "number": None,
+        "symbol": None,
+        "issuer": None,
+        "place": None,
+        "issued_on": None,
+        "subject": None,
+        "recipients": [],
+        "obligations": [],
+        "references": [],
+        "distribution": [],
+        "signer_title": None,
+        "signer_name": None,
+    }
+
+    def out_of_memory(text, known):
+        raise MemoryError
+
+    monkeypatch.setattr(parser, "_parse", out_of_memory)
+    with pytest.raises(MemoryError):
+        parse("Số: 12/UBND-VP")
+
+
+def test_a_parser_bug_is_logged_with_its_traceback(monkeypatch, caplog):
+    def broken(text, known):
+        raise ValueError("bug")
+
+    monkeypatch.setattr(parser, "_parse", broken)
+    parse("")
+    [record] = [r for r in caplog.records if r.name == "directives.importer.parser"]
+    assert (record.levelname, record.getMessage(), record.exc_info[0]) == (
+        "ERROR",
+        "Directive parser failed",
+        ValueError,
+    )
+
+
+UNTITLED_DECISION = """ỦY BAN NHÂN DÂN
+Số: 71/2009/QĐ-UBND
+Nha Trang, ngày 1 tháng 2 năm 2009
+VỀ VIỆC BAN HÀNH QUY CHẾ LÀM VIỆC
+ỦY BAN NHÂN DÂN TỈNH KHÁNH HÒA
+Căn cứ Luật Tổ chức chính quyền địa phương;
+QUYẾT ĐỊNH:
+Điều 1. Ban hành quy chế.
+"""
+
+
+def test_a_decision_copied_without_its_title_takes_the_capitals_line_above_the_authority_as_subject():
+    outline = parser._outline(clean_lines(UNTITLED_DECISION))
+    assert (outline.number, outline.date, outline.subject, outline.title) == (1, 2, None, None)
+    assert (outline.authority, outline.subject_line, outline.front_end) == (4, 3, 3)
+    result = parse(UNTITLED_DECISION, known={})
+    assert (result["doc_type"], result["subject"]) == ("Quyết định", "BAN HÀNH QUY CHẾ LÀM VIỆC")
+    # The header lost the province; the authority line names it.
+    assert result["issuer"] == "Ủy ban nhân dân tỉnh Khánh Hòa"
+    without_header = UNTITLED_DECISION.removeprefix("ỦY BAN NHÂN DÂN\n")
+    assert parse(without_header, known={})["issuer"] == "Ủy ban nhân dân tỉnh Khánh Hòa"
+
+
+def test_the_untitled_subject_is_a_capitals_line_of_over_20_characters_other_than_the_motto():
+    def untitled(*front):
+        lines = ["Số: 1/QĐ-UBND", "Nha Trang, ngày 1 tháng 2 năm 2009", *front, "ỦY BAN NHÂN DÂN TỈNH KHÁNH HÒA"]
+        return parser._untitled_subject(Outline(lines=lines, number=0, date=1, authority=len(lines) - 1))
+
+    assert untitled("do phòng tư pháp soạn thảo", "VỀ VIỆC BAN HÀNH QUY CHẾ") == 3
+    assert untitled("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "VỀ VIỆC BAN HÀNH QUY CHẾ") == 3
+    assert untitled("ngắn", "VỀ VIỆC BAN HÀNH QUY CHẾ") == 3
+    assert untitled("", "VỀ VIỆC BAN HÀNH QUY CHẾ") == 3
+    assert len("QUY CHẾ LÀM VIỆC SỞ X") == 21 and len("QUY CHẾ LÀM VIỆC CỦA") == 20
+    assert untitled("QUY CHẾ LÀM VIỆC SỞ X") == 2
+    assert untitled("QUY CHẾ LÀM VIỆC CỦA") is None
+    assert parser._untitled_subject(Outline(lines=["Số: 1/QĐ-UBND", "VỀ VIỆC BAN HÀNH QUY CHẾ"], number=0)) is None
+
+
+def test_the_front_lines_run_from_the_number_or_date_for_12_lines_up_to_the_body():
+    def front(lines, **found):
+        return list(parser._front_lines(Outline(lines=lines, **found)))
+
+    many = ["Số: 1/QĐ-UBND", *(f"dòng {i}" for i in range(1, 20))]
+    assert front(many, number=0) == [(i, f"dòng {i}") for i in range(1, 13)]
+    assert front(["Nha Trang, ngày 1/2/2009", "Số: 1/QĐ-UBND", "a", "b"], number=1, date=0) == [(2, "a"), (3, "b")]
+    for stop in ("Căn cứ Luật Tổ chức", "QUYẾT ĐỊNH:", "Kính gửi: Sở Nội vụ", "1. Ban hành"):
+        assert front(["Số: 1/QĐ-UBND", "a", stop, "b"], number=0) == [(1, "a")]
+    assert front(["a", "b"]) == []
+
+
+def test_the_authority_line_is_never_the_title_line():
+    lines = ["Số: 1/QĐ-UBND", "QUYẾT ĐỊNH", "ỦY BAN NHÂN DÂN TỈNH KHÁNH HÒA"]
+    assert parser._authority_line(Outline(lines=lines, number=0, title=1)) == 2
+
+
+def test_the_outline_finds_noi_nhan_from_the_end_and_the_front_within_40_lines_before_it():
+    assert parser._outline(["Nơi nhận:"]).distribution == 0
+    assert parser._outline(["Nơi nhận:", "Số: 12/UBND-VP"]).number is None
+    assert parser._outline([*([""] * 40), "Số: 12/UBND-VP"]).number is None
+    assert parser._outline([*([""] * 39), "Số: 12/UBND-VP"]).number == 39
+    # A list item ends the front matter only once the number or the date was seen.
+    assert parser._outline(["Số: 1/UBND", "1. Làm việc", "Hà Nội, ngày 1/2/2020"]).date is None
+    assert parser._outline(["Hà Nội, ngày 1/2/2020", "1. Làm việc", "Số: 1/UBND"]).number is None
+    assert parser._outline(["1. Làm việc", "Số: 1/UBND"]).number == 1
+
+
+def test_the_front_matter_ends_at_kinh_gui_or_after_the_last_field_found():
+    assert parser._outline(["Số: 1/UBND", "Hà Nội, ngày 1/2/2020", "", "Kính gửi: Sở Nội vụ"]).front_end == 3
+    assert parser._outline(["Số: 1/UBND", "Hà Nội, ngày 1/2/2020", "", "Thân"]).front_end == 2
+    assert parser._outline(["Thân", "bài"]).front_end == 0
+
+
+def test_the_header_is_up_to_8_agency_lines_above_the_first_field():
+    header = [f"ĐƠN VỊ {i}" for i in range(1, 10)]
+    assert parser._header_lines(Outline(lines=[*header, "Số: 1/UBND"], number=9)) == header[:8]
+    assert parser._header_lines(Outline(lines=["ỦY BAN NHÂN DÂN", "Thân"])) == []
+
+
+def test_a_subject_line_ends_at_a_field_a_body_opening_a_colon_or_a_long_line_under_a_title():
+    ends = {
+        ("CHỈ THỊ", False): True,
+        ("1. Các sở", False): True,
+        ("Nơi nhận:", False): True,
+        ("V/v khác", False): True,
+        ("Số: 1/UBND", False): True,
+        ("Hà Nội, ngày 1/2/2020", False): True,
+        ("Căn cứ Luật Tổ chức", False): True,
+        ("Để thực hiện tốt", False): True,
+        ("như sau:", False): True,
+        ("của các cơ quan", False): False,
+        ("của các cơ quan", True): False,
+        ("x" * 111, True): True,
+        ("x" * 110, True): False,
+        ("x" * 111, False): False,
+    }
+    assert {key: parser._ends_subject(key[0], long_line_ends=key[1]) for key in ends} == ends
+
+
+def test_a_field_line_is_any_other_part_of_the_letter():
+    lines = {
+        "": True,
+        "CHỈ THỊ": True,
+        "1. Các sở": True,
+        "Nơi nhận:": True,
+        "Kính gửi: Sở Nội vụ": True,
+        "V/v khác": True,
+        "Số: 1/UBND": True,
+        "Hà Nội, ngày 1/2/2020": True,
+        "của các cơ quan": False,
+    }
+    assert {line: parser._is_field_line(line) for line in lines} == lines
+
+
+def test_a_subject_beside_other_text_is_one_only_after_bullet_marks():
+    assert parser._is_subject_line("(V/v tăng cường)") is False
+    assert parser._is_subject_line("X V/v tăng cường") is False
+
+
+def test_number_lines_whose_number_or_symbol_is_not_one():
+    assert parser._number_and_symbol("Số: abc/UBND") == (None, "UBND")
+    assert parser._number_and_symbol("Số: 12/-abc") == ("12", None)
+
+
+def test_more_place_and_date_lines():
+    lines = {
+        "Bà Rịa - Vũng Tàu, ngày 1 tháng 2 năm 2020": "Bà Rịa - Vũng Tàu",
+        "tại – Hà Nội, ngày 1/2/2020": "Hà Nội",
+        "tại - Hà Nội, ngày 1/2/2020": "Hà Nội",
+        "Tại huyện Hạ Lang, ngày 1/2/2020": "Hạ Lang",
+        "P12 Hà Nội, ngày 1/2/2020": "Hà Nội",
+        "TX. Sơn Tây, ngày 1/2/2020": "TX. Sơn Tây",
+        "Khu X, ngày 1/2/2020": "Khu X",
+        ", ngày 1/2/2020": None,
+    }
+    assert {line: parser._date_match(line)[1] for line in lines} == lines
+    assert parser._date_match(",X, ngày 1/2/2020") is None
+    months = {"ngày  tháng 1 năm 2020": "2020-01", "ngày  tháng 12 năm 2020": "2020-12"}
+    assert {line: parser._issued_on(parser._date_match(line)[0]) for line in months} == months
+
+
+def test_a_title_line_in_capitals_is_at_most_80_characters():
+    assert parser._title_kind("THÔNG BÁO " + "X" * 70) == "Thông báo"
+    assert parser._title_kind("THÔNG BÁO " + "X" * 71) is None
+
+
+def test_the_subject_after_a_title_v_v_or_beside_a_flattened_date():
+    def subject(*lines, **found):
+        return parser._subject(Outline(lines=list(lines), **found))
+
+    assert subject("V/v tăng cường kỷ luật Hạ Lang, ngày 3 tháng 4 năm 2020", subject=0) == "tăng cường kỷ luật"
+    assert subject("V/v thành lập Tổ X.", subject=0) == "thành lập Tổ X"
+    assert subject("QUYẾT ĐỊNH CỦA CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH", "Về việc ban hành quy chế", title=0) == (
+        "ban hành quy chế"
+    )
+    assert subject("CHỈ THỊ VỀ VIỆC PHÒNG CHỐNG DỊCH", "1. Các sở", title=0) == "PHÒNG CHỐNG DỊCH"
+    assert subject("CHỈ THỊ", "", "về phòng chống dịch", "ở các xã", title=0) == "phòng chống dịch ở các xã"
+    lines = ["về một", "hai", "ba", "bốn", "năm", "sáu", "bảy", "tám"]
+    assert subject("CHỈ THỊ", "", "", *lines, title=0) == "một hai ba bốn năm"
+    assert subject("CHỈ THỊ", *lines, title=0) == "một hai ba bốn năm sáu"
+    assert subject("CHỈ THỊ", "1. Các sở thực hiện.", title=0) is None
+    assert subject("CHỈ THỊ", "Về phòng chống dịch", "ỦY BAN NHÂN DÂN TỈNH KHÁNH HÒA", title=0) == "phòng chống dịch"
+    authority = "ỦY BAN NHÂN DÂN TỈNH KHÁNH HÒA"
+    assert subject(
+        "QUYẾT ĐỊNH", "Về việc ban hành quy chế", "làm việc của ủy ban", authority, title=0, authority=3
+    ) == ("ban hành quy chế làm việc của ủy ban")
+    front = ["Số: 1/QĐ-UBND", "Nha Trang, ngày 1 tháng 2 năm 2009", authority, "QUYẾT ĐỊNH", "Về việc a", "b", "c"]
+    assert subject(*front, number=0, date=1, title=3, authority=2) == "a b c"
+    assert subject("V/v thành lập tổ công tác Khu X, ngày 3 tháng 4 năm 2020", subject=0) == "thành lập tổ công tác"
+    # A date with no place before it, in running text, is no header's date.
+    assert subject("V/v tăng cường kỷ", "luật, ngày 3 tháng 4 năm 2020", subject=0) == (
+        "tăng cường kỷ luật, ngày 3 tháng 4 năm 2020"
+    )
+    long_line = "x" * 111
+    assert subject("CHỈ THỊ", "Về phòng chống dịch", long_line, title=0) == "phòng chống dịch"
+    assert subject("V/v phòng chống dịch", long_line, subject=0) == "phòng chống dịch " + long_line
 
 
 def test_recipients_after_bulleted_lines_take_no_plain_line_and_a_last_recipient_ends_the_block():
