@@ -1,6 +1,6 @@
+from core.choices import Platform
 from social.models.accounts import AccountEvent, AccountReview, OfficialAccount
 from social.models.checks import CheckQuestion, FlagTerm, SelfCheckTally, TermKind
-from social.models.common import Platform
 from social.models.contacts import CONTACT_FIELDS, ContactsChange, UnitContacts
 from social.models.incidents import (
     OFFICIAL_KINDS,

@@ -7,10 +7,10 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core.choices import Platform
 from core.models import AppendOnly
 from organization.models import Unit
 from social.models.accounts import OfficialAccount
-from social.models.common import Platform
 
 
 class IncidentKind(models.TextChoices):

@@ -7,9 +7,9 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core.choices import Platform
 from core.models import AppendOnly
 from organization.models import Unit
-from social.models.common import Platform
 
 
 def social_storage():

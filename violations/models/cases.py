@@ -4,6 +4,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from core.choices import Platform
 from core.models import AppendOnly
 from directives.models import Directive, Obligation
 from organization.models import StaffKind, Unit
@@ -25,16 +26,6 @@ class Category(models.TextChoices):
     HATE_SPEECH = "hate_speech", _("Kích động, thù ghét, phân biệt vùng miền, giới tính, tôn giáo")
     ILLEGAL_BUSINESS = "illegal_business", _("Quảng cáo, kinh doanh trái phép")
     COMPROMISED_ACCOUNT = "compromised_account", _("Tài khoản bị chiếm đoạt, giả mạo không báo cáo")
-    OTHER = "other", _("Khác")
-
-
-class Platform(models.TextChoices):
-    FACEBOOK = "facebook", "Facebook"
-    ZALO = "zalo", "Zalo"
-    TIKTOK = "tiktok", "TikTok"
-    YOUTUBE = "youtube", "YouTube"
-    X = "x", "X/Twitter"
-    INSTAGRAM = "instagram", "Instagram"
     OTHER = "other", _("Khác")
 
 

@@ -4,8 +4,8 @@ from django.utils.translation import gettext_lazy as _
 
 class Platform(models.TextChoices):
     """The platforms the letters name (Hà Tĩnh letter: Facebook, Zalo, TikTok,
-    YouTube, Twitter, Instagram…). The violations app has the same list; apps side
-    by side do not import each other, so it is repeated here."""
+    YouTube, Twitter, Instagram…): one list for the cases and the social app, which
+    sit side by side and import nothing of each other."""
 
     FACEBOOK = "facebook", "Facebook"
     ZALO = "zalo", "Zalo"
