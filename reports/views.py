@@ -6,9 +6,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format, number_format
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.progress import Progress, progress_response, seconds_left
 from core.routers import replica_reads, replica_stream
 from directives.selectors import directives_visible_to
 from reports import charts, exports, selectors, services
@@ -132,36 +136,47 @@ def get_job_for(user, pk: int):
     return job
 
 
-def _job_status(job) -> dict:
-    left = None
-    if job.state == "running" and job.started_at and job.rows_written:
-        elapsed = (timezone.now() - job.started_at).total_seconds()
-        left = round(elapsed * max(job.rows_expected - job.rows_written, 0) / job.rows_written)
-    return {
-        "state": job.state,
-        "rows_written": job.rows_written,
-        "rows_expected": job.rows_expected,
-        "percent": min(100, round(100 * job.rows_written / job.rows_expected)) if job.rows_expected else 0,
-        "seconds_left": left,
-    }
+def _job_progress(job) -> Progress:
+    """The export's status in the shape of the progress component (core/progress.py)."""
+    done, total, result_url = job.rows_written, job.rows_expected, ""
+    if job.state == "queued":
+        message = _("Đang chờ bắt đầu…")
+    elif job.state == "running":
+        message = _("Đã ghi %(done)s / %(total)s dòng") % {"done": _number(done), "total": _number(total)}
+    elif job.state == "done" and job.file_path and job.expires_at >= timezone.now():
+        message = _("Tệp đã sẵn sàng (%(rows)s dòng), tải được đến %(expires)s.") % {
+            "rows": _number(done),
+            "expires": date_format(timezone.localtime(job.expires_at), "SHORT_DATETIME_FORMAT"),
+        }
+        result_url = reverse("reports:job_download", args=[job.pk])
+    elif job.state == "done":
+        message = _("Tệp đã hết hạn và đã được xóa. Hãy tạo lại từ trang báo cáo.")
+    elif job.state == "failed":
+        message = _("Không tạo được tệp. Hãy thử lại sau.")
+    else:
+        message = _("Đã hủy.")
+    left = seconds_left(started_at=job.started_at, done=done, total=total) if job.state == "running" else None
+    return Progress(state=job.state, done=done, total=total, seconds_left=left, message=message, result_url=result_url)
+
+
+def _number(value: int) -> str:
+    return number_format(value, force_grouping=True)
 
 
 @login_required
 def job(request, pk):
     """A background export: its progress while it runs (the script in
-    static/js/export-progress.js refreshes it; without JavaScript the reload link
+    the progress component refreshes it; without JavaScript the reload link
     does), its download link when done."""
     job = get_job_for(request.user, pk)
-    response = render(request, "reports/export_job.html", {"job": job, "status": _job_status(job)})
+    response = render(request, "reports/export_job.html", {"job": job, "progress": _job_progress(job)})
     response["Cache-Control"] = "no-store"
     return response
 
 
 @login_required
 def job_status(request, pk):
-    response = JsonResponse(_job_status(get_job_for(request.user, pk)))
-    response["Cache-Control"] = "no-store"
-    return response
+    return progress_response(_job_progress(get_job_for(request.user, pk)))
 
 
 @require_POST

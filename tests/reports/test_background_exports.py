@@ -58,7 +58,7 @@ def test_a_large_export_becomes_a_job_whose_page_offers_the_file(client, cast, b
     assert response.status_code == 302 and response["Location"] == reverse("reports:job", args=[job.pk])
     assert (job.state, job.rows_written, job.rows_expected) == ("done", 2, 2)
     page = client.get(response["Location"]).content.decode()
-    assert "Tải tệp" in page and "export-progress.js" in page
+    assert "Tải tệp" in page and "js/progress.js" in page
     download = client.get(reverse("reports:job_download", args=[job.pk]))
     body = b"".join(download.streaming_content)
     assert download["Cache-Control"] == "no-store"
@@ -131,24 +131,66 @@ def test_the_sweep_deletes_expired_files_and_the_link_stops_working(client, cast
     assert "đã hết hạn" in client.get(reverse("reports:job", args=[job.pk])).content.decode()
 
 
-def test_the_progress_is_served_as_json_for_the_page_script(client, cast, org):
+STARTED = datetime.datetime(2026, 12, 1, 9, 0, tzinfo=datetime.UTC)
+EXPIRES = datetime.datetime(2026, 12, 8, 9, 0, tzinfo=datetime.UTC)  # 16:00 in Hà Nội
+STATES = {
+    "queued": ({"state": "queued"}, {
+        "state": "queued", "done": 0, "total": 1000, "percent": 0, "seconds_left": None,
+        "message": "Đang chờ bắt đầu…", "result_url": "",
+    }),
+    "running": ({"state": "running", "rows_written": 250, "started_at": STARTED}, {
+        "state": "running", "done": 250, "total": 1000, "percent": 25, "seconds_left": 30,
+        "message": "Đã ghi 250 / 1.000 dòng", "result_url": "",
+    }),
+    "done": ({"state": "done", "rows_written": 1000, "file_path": "/tmp/x.csv", "expires_at": EXPIRES}, {
+        "state": "done", "done": 1000, "total": 1000, "percent": 100, "seconds_left": None,
+        "message": "Tệp đã sẵn sàng (1.000 dòng), tải được đến 16:00 8/12/2026.", "result_url": "download",
+    }),
+    "expired": ({"state": "done", "rows_written": 1000, "file_path": "", "expires_at": EXPIRES}, {
+        "state": "done", "done": 1000, "total": 1000, "percent": 100, "seconds_left": None,
+        "message": "Tệp đã hết hạn và đã được xóa. Hãy tạo lại từ trang báo cáo.", "result_url": "",
+    }),
+    "failed": ({"state": "failed"}, {
+        "state": "failed", "done": 0, "total": 1000, "percent": 0, "seconds_left": None,
+        "message": "Không tạo được tệp. Hãy thử lại sau.", "result_url": "",
+    }),
+    "cancelled": ({"state": "cancelled"}, {
+        "state": "cancelled", "done": 0, "total": 1000, "percent": 0, "seconds_left": None,
+        "message": "Đã hủy.", "result_url": "",
+    }),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("name", list(STATES))
+def test_the_progress_is_served_as_json_in_the_components_shape(client, cast, org, monkeypatch, name):
+    fields, expected = STATES[name]
+    job = ExportJob.objects.create(
+        person=cast.inspector, kind="assignments", format="csv", unit_path=org.agency.path, rows_expected=1000, **fields
+    )
+    # Ten seconds after the start: a quarter written in 10 s leaves 30 s.
+    monkeypatch.setattr("django.utils.timezone.now", lambda: STARTED + datetime.timedelta(seconds=10))
+    client.force_login(cast.inspector)
+
+    status = client.get(reverse("reports:job_status", args=[job.pk])).json()
+
+    if expected["result_url"]:
+        expected = {**expected, "result_url": reverse("reports:job_download", args=[job.pk])}
+    assert status == expected
+
+
+def test_a_running_export_shows_the_bar_a_refresh_link_and_no_reload_without_javascript(client, cast, org):
     job = ExportJob.objects.create(
         person=cast.inspector, kind="assignments", format="csv", unit_path=org.agency.path, state="running",
         rows_written=250, rows_expected=1000, started_at=timezone.now() - datetime.timedelta(seconds=10),
     )  # fmt: skip
     client.force_login(cast.inspector)
 
-    status = client.get(reverse("reports:job_status", args=[job.pk])).json()
     page = client.get(reverse("reports:job", args=[job.pk])).content.decode()
 
-    assert status["percent"] == 25 and 25 <= status["seconds_left"] <= 35
-    assert 'value="250"' in page and "Tải lại" in page and "<script>" not in page and "http-equiv" not in page
-
-
-def test_the_progress_script_is_a_static_file():
-    script = Path(django_settings.BASE_DIR, "static", "js", "export-progress.js").read_text()
-
-    assert "fetch(" in script and "statusUrl" in script
+    assert '<progress id="progress-bar" max="100" value="25">25 %</progress>' in page
+    assert "Đã ghi 250 / 1.000 dòng" in page
+    assert f'<a href="{reverse("reports:job", args=[job.pk])}">Tải lại</a>' in page
+    assert "http-equiv" not in page and "<script>" not in page
 
 
 # Permission matrix: every job page × owner / same-scope other / outsider / anonymous.
