@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 
@@ -193,4 +194,4 @@ class CalendarDay(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.day:%d/%m/%Y} {self.get_kind_display()}"
+        return f"{date_format(self.day, 'SHORT_DATE_FORMAT')} {self.get_kind_display()}"

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import OuterRef, Subquery
 from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from acknowledgements.models import Acknowledgement
@@ -67,7 +68,7 @@ def _reason(kind: str, start: datetime.date) -> str:
     rule = BY_KIND[kind]
     with translation.override("vi"):
         return _("Hết thời hạn lưu %(years)s năm (%(setting)s) tính từ %(day)s") % {
-            "years": rule.years, "setting": rule.setting, "day": start.strftime("%d/%m/%Y"),
+            "years": rule.years, "setting": rule.setting, "day": date_format(start, "SHORT_DATE_FORMAT"),
         }  # fmt: skip
 
 

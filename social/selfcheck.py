@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from social.models import TermKind
@@ -183,7 +184,7 @@ def check(*, text: str, terms, questions, at: datetime.datetime | None = None) -
                 "working_hours",
                 str(_("Đăng trong giờ làm việc")),
                 f"“{obligation.text}” ({directive.code or directive.subject[:60]}, {obligation.label})",
-                [timezone.localtime(at).strftime("%H:%M %d/%m/%Y")],
+                [date_format(timezone.localtime(at), "SHORT_DATETIME_FORMAT")],
             )
         )
     asked = [

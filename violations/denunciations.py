@@ -10,6 +10,7 @@ import datetime
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from organization import permissions
@@ -78,7 +79,9 @@ def denouncer_notified(*, report: Report, by: Person, role: str, notified_on: da
         denouncer_notified_on=notified_on
     )
     if updated:
-        text = _("Đã thông báo thụ lý cho người tố cáo ngày %(day)s.") % {"day": notified_on.strftime("%d/%m/%Y")}
+        text = _("Đã thông báo thụ lý cho người tố cáo ngày %(day)s.") % {
+            "day": date_format(notified_on, "SHORT_DATE_FORMAT")
+        }
         event_append(report=report, kind=Event.Kind.NOTIFIED, by=by, text=text)
     report.refresh_from_db()
     return report

@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from core.uploads import DOCUMENT_TYPES, check_upload
@@ -84,7 +85,7 @@ def meeting_record(
     _document(minutes, meeting, "hop-kiem-diem")
     meeting.save()
     text = _("Họp kiểm điểm ngày %(day)s, chủ trì: %(chair)s.") % {
-        "day": held_on.strftime("%d/%m/%Y"), "chair": meeting.chair,
+        "day": date_format(held_on, "SHORT_DATE_FORMAT"), "chair": meeting.chair,
     }  # fmt: skip
     event_append(report=report, kind=Event.Kind.MEETING, by=by, text=text)
     _step(report=report, by=by, role=role, to=State.MEETING, text="")
@@ -124,7 +125,7 @@ def council_record(
     _document(minutes, session, "hoi-dong")
     session.save()
     text = _("Hội đồng kỷ luật họp ngày %(day)s, kiến nghị: %(measure)s (%(yes)s đồng ý, %(no)s không đồng ý).") % {
-        "day": held_on.strftime("%d/%m/%Y"), "measure": recommendation.label, "yes": votes_for, "no": votes_against,
+        "day": date_format(held_on, "SHORT_DATE_FORMAT"), "measure": recommendation.label, "yes": votes_for, "no": votes_against,
     }  # fmt: skip
     event_append(report=report, kind=Event.Kind.COUNCIL, by=by, text=text)
     _step(report=report, by=by, role=role, to=State.COUNCIL, text="")
@@ -165,7 +166,7 @@ def decision_record(
     _document(document, decision, "quyet-dinh")
     decision.save()
     text = _("Quyết định số %(number)s ngày %(day)s (%(signer)s): %(measure)s.") % {
-        "number": decision.number, "day": signed_on.strftime("%d/%m/%Y"), "signer": decision.signer,
+        "number": decision.number, "day": date_format(signed_on, "SHORT_DATE_FORMAT"), "signer": decision.signer,
         "measure": measure.basis_label(),
     }  # fmt: skip
     event_append(report=report, kind=Event.Kind.DECISION, by=by, text=text)
@@ -185,7 +186,7 @@ def decision_notify(*, report: Report, by: Person, role: str, notified_on: datet
     _not_future(notified_on)
     decision = Decision.objects.get(report=report)
     Decision.objects.filter(pk=decision.pk).update(notified_on=notified_on)
-    text = _("Đã thông báo quyết định ngày %(day)s.") % {"day": notified_on.strftime("%d/%m/%Y")}
+    text = _("Đã thông báo quyết định ngày %(day)s.") % {"day": date_format(notified_on, "SHORT_DATE_FORMAT")}
     event_append(report=report, kind=Event.Kind.NOTIFIED, by=by, text=text)
     _step(report=report, by=by, role=role, to=State.CLOSED, text="", outcome=decision.measure.code)
     return report
@@ -208,7 +209,7 @@ def deferral_start(
     _not_future(started_on)
     deferral = Deferral.objects.create(report=report, case=case, started_on=started_on, note=note, recorded_by=by)
     text = _("Chưa xem xét kỷ luật từ ngày %(day)s: %(case)s (%(article)s)") % {
-        "day": started_on.strftime("%d/%m/%Y"), "case": case.label, "article": case.article,
+        "day": date_format(started_on, "SHORT_DATE_FORMAT"), "case": case.label, "article": case.article,
     }  # fmt: skip
     event_append(report=report, kind=Event.Kind.DEFERRAL, by=by, text=text)
     return deferral
@@ -226,7 +227,7 @@ def deferral_end(*, report: Report, by: Person, role: str, ended_on: datetime.da
         raise ValidationError(_("Ngày kết thúc phải sau ngày bắt đầu."))
     _not_future(ended_on)
     Deferral.objects.filter(pk=deferral.pk).update(ended_on=ended_on)
-    text = _("Tiếp tục xem xét kỷ luật từ ngày %(day)s.") % {"day": ended_on.strftime("%d/%m/%Y")}
+    text = _("Tiếp tục xem xét kỷ luật từ ngày %(day)s.") % {"day": date_format(ended_on, "SHORT_DATE_FORMAT")}
     event_append(report=report, kind=Event.Kind.DEFERRAL, by=by, text=text)
     deferral.ended_on = ended_on
     return deferral
@@ -267,7 +268,7 @@ def extension_record(
     )  # fmt: skip
     text = _("%(clock)s được gia hạn theo văn bản số %(document)s ngày %(day)s: %(reason)s") % {
         "clock": Extension.Clock(clock).label, "document": extension.document,
-        "day": decided_on.strftime("%d/%m/%Y"), "reason": extension.reason,
+        "day": date_format(decided_on, "SHORT_DATE_FORMAT"), "reason": extension.reason,
     }  # fmt: skip
     event_append(report=report, kind=Event.Kind.EXTENSION, by=by, text=text)
     return extension

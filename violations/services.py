@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from core.audit import audit_record
@@ -442,7 +443,7 @@ def report_classify(
     )  # fmt: skip
     report.refresh_from_db()
     text = _("Căn cứ: %(rules)s – %(basis)s; ngày vi phạm %(day)s.") % {
-        "rules": rule_set.title, "basis": rule_set.basis, "day": violated_on.strftime("%d/%m/%Y"),
+        "rules": rule_set.title, "basis": rule_set.basis, "day": date_format(violated_on, "SHORT_DATE_FORMAT"),
     }  # fmt: skip
     event_append(report=report, kind=Event.Kind.RULES, by=by, text=text)
     return report

@@ -88,7 +88,8 @@ def test_a_head_registers_an_account_reviews_it_and_the_inspector_sees_it_cleare
     page.get_by_label("Danh sách người quản trị còn đúng?").select_option(label="Có")
     page.get_by_label("E-mail, số điện thoại khôi phục còn đúng và do đơn vị quản lý?").select_option(label="Có")
     page.get_by_role("button", name="Ghi kết quả rà soát").click()
-    assert page.locator(".last-review").inner_text() == timezone.localdate().strftime("%d/%m/%Y")
+    today = timezone.localdate()
+    assert page.locator(".last-review").inner_text() == f"{today.day}/{today.month}/{today.year}"
     assert OfficialAccount.objects.get().two_factor is True
 
     inspector.reload()

@@ -109,7 +109,7 @@ def test_the_purge_deletes_exactly_what_expired_and_nothing_held(cast, colleague
         ("evidence", f"violations.evidence:{young_file}", datetime.date(2023, 3, 1)),
     ])  # fmt: skip
     assert Tombstone.objects.get(kind="case_dismissed").reason == (
-        "Hết thời hạn lưu 2 năm (RETENTION_CASE_DISMISSED_YEARS) tính từ 01/12/2024"
+        "Hết thời hạn lưu 2 năm (RETENTION_CASE_DISMISSED_YEARS) tính từ 1/12/2024"
     )
     audit_stone = Tombstone.objects.get(kind="audit")
     assert (audit_stone.ref, audit_stone.ended_on) == ("core.auditevent", datetime.date(2021, 12, 1))

@@ -198,8 +198,8 @@ def due_cases(cast, colleague, deputy_head, settings):
 
 def expected_deadline_emails(due, overdue) -> list[tuple[str, str]]:
     return sorted([
-        ("phophong@example.gov.vn", f"Hồ sơ vi phạm #{due.pk} sắp đến hạn xem xét (20/03/2026)"),
-        ("truongphong@example.gov.vn", f"Hồ sơ vi phạm #{due.pk} sắp đến hạn xem xét (20/03/2026)"),
+        ("phophong@example.gov.vn", f"Hồ sơ vi phạm #{due.pk} sắp đến hạn xem xét (20/3/2026)"),
+        ("truongphong@example.gov.vn", f"Hồ sơ vi phạm #{due.pk} sắp đến hạn xem xét (20/3/2026)"),
         ("thanhtra@example.gov.vn", f"Hồ sơ vi phạm #{overdue.pk} đã quá hạn xem xét"),
     ])  # fmt: skip
 

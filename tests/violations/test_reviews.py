@@ -65,7 +65,7 @@ def test_the_head_is_reminded_three_days_before_the_review_deadline(cast, due_ca
     assert result.reminders == [(due_case.pk, "truongphong@example.gov.vn")]
     assert result.escalations == []
     assert [m.to for m in mail.outbox] == [["truongphong@example.gov.vn"]]
-    assert mail.outbox[0].subject == f"Hồ sơ vi phạm #{due_case.pk} sắp đến hạn xem xét (20/03/2026)"
+    assert mail.outbox[0].subject == f"Hồ sơ vi phạm #{due_case.pk} sắp đến hạn xem xét (20/3/2026)"
     assert deadline_rows() == [(f"case-remind:{due_case.pk}:{cast.unit_head.pk}:2026-03-20", "sent")]
 
 

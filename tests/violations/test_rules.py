@@ -105,7 +105,7 @@ def test_an_old_outcome_stays_readable_with_its_basis():
     demotion = Measure.objects.get(rule_set__code="nd112-2020", code="demotion")
     assert demotion.basis_label() == (
         "Giáng chức (Nghị định số 112/2020/NĐ-CP ngày 18/9/2020 (sửa đổi bởi Nghị định số 71/2023/NĐ-CP), "
-        "hết hiệu lực từ 01/07/2025)"
+        "hết hiệu lực từ 1/7/2025)"
     )
 
 

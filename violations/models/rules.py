@@ -11,6 +11,7 @@ case."""
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from core.models import AppendOnly
@@ -110,7 +111,7 @@ class Measure(models.Model):
         rule_set = self.rule_set
         text = f"{self.label} ({rule_set.basis}"
         if rule_set.in_force_until:
-            text += _(", hết hiệu lực từ %(day)s") % {"day": rule_set.in_force_until.strftime("%d/%m/%Y")}
+            text += _(", hết hiệu lực từ %(day)s") % {"day": date_format(rule_set.in_force_until, "SHORT_DATE_FORMAT")}
         return text + ")"
 
 
