@@ -124,8 +124,14 @@ def _enqueue_import(job_id) -> None:
 def import_jobs_sweep() -> int:
     """Hand again to a worker the jobs whose message was lost (queued for a minute, as
     when the broker was down at upload) or whose worker died (running past the stale
-    time). Safe at any moment: import_job_run claims each job once."""
+    time), and delete the files of reviews left unsaved for IMPORT_KEEP_READ_FILE.
+    Safe at any moment: import_job_run claims each job once."""
     now = timezone.now()
+    left = ImportJob.objects.filter(state=ImportState.DONE, finished_at__lt=now - IMPORT_KEEP_READ_FILE).exclude(
+        file=""
+    )
+    for job in left[:500]:
+        import_job_close(job=job)
     lost = ImportJob.objects.filter(
         Q(state=ImportState.QUEUED, created_at__lt=now - datetime.timedelta(minutes=1))
         | Q(state=ImportState.RUNNING, started_at__lt=now - _stale_after())
@@ -141,12 +147,25 @@ def _stale_after() -> datetime.timedelta:
     return datetime.timedelta(seconds=2 * settings.DIRECTIVE_IMPORT_TIMEOUT_S + 60)
 
 
+# An upload read but whose review was neither saved nor abandoned: the person left.
+IMPORT_KEEP_READ_FILE = datetime.timedelta(days=7)
+
+
+def import_job_close(*, job: ImportJob) -> None:
+    """The review of this upload was saved or abandoned: delete the stored file (the
+    text read stays on the job). Safe to call twice."""
+    if job.file:
+        job.file.delete(save=False)
+        ImportJob.objects.filter(pk=job.pk).update(file="")
+
+
 def import_job_run(*, job_id) -> bool:
     """Read a queued job's file in a child process under the time and memory limits
     and store the outcome: DONE with the text and fields, or FAILED with a message
     for the user. Safe to run twice or on two workers: only the call that claims
     the queued row (or a running one whose worker died) reads the file; it returns
-    whether it was that call. The stored file is deleted once read."""
+    whether it was that call. The stored file is kept until the review is saved or
+    abandoned (import_job_close); a file that could not be read is deleted at once."""
     now = timezone.now()
     claimable = Q(state=ImportState.QUEUED) | Q(state=ImportState.RUNNING, started_at__lt=now - _stale_after())
     if not ImportJob.objects.filter(claimable, pk=job_id).update(state=ImportState.RUNNING, started_at=now):
@@ -172,11 +191,10 @@ def import_job_run(*, job_id) -> bool:
         outcome["error"] = _("Lỗi nội bộ khi đọc tệp; hãy thử lại hoặc dán nội dung văn bản.")
     else:
         outcome = {"state": ImportState.DONE, "result": {"text": text, "parsed": parsed}}
-    finally:
+    if outcome["state"] == ImportState.FAILED:
         job.file.delete(save=False)
-    ImportJob.objects.filter(pk=job_id, state=ImportState.RUNNING).update(
-        **outcome, file="", finished_at=timezone.now()
-    )
+        outcome["file"] = ""
+    ImportJob.objects.filter(pk=job_id, state=ImportState.RUNNING).update(**outcome, finished_at=timezone.now())
     return True
 
 

@@ -1,4 +1,5 @@
 import difflib
+import uuid
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -10,6 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from core.progress import Progress, progress_response
 from directives import selectors, services
 from directives.forms import (
     AttachmentForm,
@@ -23,8 +25,6 @@ from directives.models import DocType, ImportState, Status
 from organization import permissions
 from organization.models import Role
 from organization.selectors import units_visible_to
-
-_JOB_REFRESH_S = 2
 
 
 def _admin_units(user):
@@ -56,14 +56,14 @@ def directive_list(request):
     return render(request, "directives/list.html", context)
 
 
-def _review(request, draft, result, units):
+def _review(request, draft, result, units, job=None):
     initial = {**draft.fields, "text": draft.text, "obligations": obligations_to_text(draft.obligations)}
     if len(units) == 1:
         initial["owner_unit"] = units[0]
     elif owner := selectors.unit_named(units, draft.fields.get("issuer") or ""):
         initial["owner_unit"] = owner
     form = DirectiveForm(initial=initial, units=units)
-    context = {"form": form, "result": result, **_existing(request.user, draft.fields, draft.text)}
+    context = {"form": form, "result": result, "job": job, **_existing(request.user, draft.fields, draft.text)}
     return render(request, "directives/review.html", context)
 
 
@@ -86,7 +86,7 @@ def directive_import(request):
     the importer is linear, and there is no archive or PDF to unpack."""
     units = _admin_units(request.user)
     if request.method == "POST" and "review" in request.POST:
-        form = DirectiveForm(request.POST, units=units)
+        form, job = DirectiveForm(request.POST, units=units), _posted_job(request)
         if form.is_valid():
             try:
                 directive = services.directive_create(
@@ -95,13 +95,15 @@ def directive_import(request):
             except ValidationError as exc:
                 _form_errors(form, exc)
             else:
+                if job:
+                    services.import_job_close(job=job)
                 messages.success(request, _("Đã lưu bản nháp. Kiểm tra lại rồi ban hành."))
                 return redirect("directives:detail", pk=directive.pk)
         text = request.POST.get("text", "")
         # The importer's warnings and citations stay on the page sent back (pasted or
         # read, the text is what the importer read; it is linear in its length).
         result = None if "text" in form.errors else services.draft_from_text(text, by=request.user)[1]
-        context = {"form": form, "result": result, **_existing(request.user, request.POST, text)}
+        context = {"form": form, "result": result, "job": job, **_existing(request.user, request.POST, text)}
         return render(request, "directives/review.html", context)
 
     upload = UploadForm(
@@ -116,18 +118,52 @@ def directive_import(request):
     return render(request, "directives/import.html", {"form": upload})
 
 
+def _import_progress(job) -> Progress:
+    """The job in the shape of the progress component: no count while the file is
+    read (the bar moves without a value), full once read; the review form is its result."""
+    if job.state == ImportState.DONE:
+        message, url = _("Đã đọc xong tệp. Đang mở biểu mẫu kiểm tra…"), reverse("directives:import_job", args=[job.pk])
+        return Progress(state="done", done=1, total=1, message=message, result_url=url)
+    if job.state == ImportState.FAILED:
+        return Progress(state="failed", message=job.error)
+    running = job.state == ImportState.RUNNING
+    return Progress(state=job.state, message=_("Đang đọc tệp…") if running else _("Tệp đang chờ được đọc…"))
+
+
 @login_required
 def import_job(request, pk):
-    """Where an upload is being read: refreshes itself every 2 s until the job is
-    done (then it is the review form) or failed (then the reason)."""
+    """Where an upload is being read: the progress component until the job is done
+    (then this page is the review form) or failed (then the reason)."""
     job = selectors.get_import_job_for(request.user, pk)
     if job.state == ImportState.DONE:
         text, result = selectors.import_result_for(job, request.user)
-        return _review(request, services.draft_from_result(text, result), result, _admin_units(request.user))
-    response = render(request, "directives/import_job.html", {"job": job, "refresh_seconds": _JOB_REFRESH_S})
-    if not job.is_finished:
-        response["Refresh"] = str(_JOB_REFRESH_S)
+        return _review(request, services.draft_from_result(text, result), result, _admin_units(request.user), job=job)
+    response = render(request, "directives/import_job.html", {"job": job, "progress": _import_progress(job)})
+    response["Cache-Control"] = "no-store"
     return response
+
+
+@login_required
+def import_job_status(request, pk):
+    return progress_response(_import_progress(selectors.get_import_job_for(request.user, pk)))
+
+
+@login_required
+@require_POST
+def import_job_abandon(request, pk):
+    """The administrator gives up this upload's review: its stored file is deleted."""
+    job = selectors.get_import_job_for(request.user, pk)
+    services.import_job_close(job=job)
+    messages.success(request, _("Đã bỏ lượt nhập tệp “%(name)s”.") % {"name": job.filename})
+    return redirect("directives:import")
+
+
+def _posted_job(request):
+    """The import job the review form came from, if it still is the user's."""
+    try:
+        return selectors.get_import_job_for(request.user, uuid.UUID(request.POST.get("job", "")))
+    except (ValueError, Http404):
+        return None
 
 
 @login_required

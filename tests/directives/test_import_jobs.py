@@ -1,12 +1,15 @@
 """Uploads are read off the web worker, in a child process with time and memory limits."""
 
+import datetime
 import io
+import os
 import zipfile
 
 import docx
 import pytest
 from django.test import TestCase
 from django.urls import reverse
+from django.utils import timezone
 
 from directives import services
 from directives.models import ImportJob, ImportState
@@ -26,7 +29,7 @@ def test_an_upload_becomes_a_job_whose_page_is_the_review_form_once_read(client,
     assert (job.state, job.created_by, job.filename) == (ImportState.DONE, cast.administrator, TAX_LETTER.name)
     assert page.context["form"]["number"].value() == "3821"
     assert "có thể là 874/QĐ-BTTTT" in page.content.decode()
-    assert not job.file  # the stored upload is deleted once read
+    assert job.file  # kept until the review is saved or abandoned
 
 
 def test_the_stored_upload_waits_in_private_storage_until_the_job_runs(client, cast, settings):
@@ -42,20 +45,119 @@ def test_the_stored_upload_waits_in_private_storage_until_the_job_runs(client, c
     assert job.file.path.endswith(f"{job.pk}.txt")
 
 
-def test_a_job_not_yet_read_refreshes_itself_every_two_seconds_without_javascript(client, cast):
-    client.force_login(cast.administrator)
+def _queued_job(client):
     with open(TAX_LETTER, "rb") as file:
-        client.post(reverse("directives:import"), {"file": file})
-    job = ImportJob.objects.get()
+        client.post(reverse("directives:import"), {"file": file})  # no commit: the task has not run
+    return ImportJob.objects.get()
 
-    page = client.get(reverse("directives:import_job", args=[job.pk]))
+
+def test_a_job_not_yet_read_shows_the_progress_and_a_refresh_link_for_pages_without_javascript(client, cast):
+    client.force_login(cast.administrator)
+    job = _queued_job(client)
+    url = reverse("directives:import_job", args=[job.pk])
+
+    page = client.get(url)
     html = page.content.decode()
 
-    assert page["Refresh"] == "2"
-    assert '<meta http-equiv="refresh" content="2">' in html
-    assert "Tải lại" in html
-    # No script of its own: the only one is the layout's error-summary focus helper.
-    assert html.count("<script") == 1 and "error-summary" in html.split("<script", 1)[1].split(">", 1)[0]
+    assert '<progress id="progress-bar" max="100"></progress>' in html  # no count while a file is read
+    assert "Tệp đang chờ được đọc…" in html
+    assert f'<a href="{url}">Tải lại</a>' in html
+    assert "Refresh" not in page and "http-equiv" not in html
+    assert f'data-progress-url="{reverse("directives:import_job_status", args=[job.pk])}"' in html
+    # The refresh link leads to the review form once the job has run.
+    services.import_job_run(job_id=job.pk)
+    assert client.get(url).context["form"]["number"].value() == "3821"
+
+
+def test_the_job_status_is_served_in_the_progress_components_shape(client, cast):
+    client.force_login(cast.administrator)
+    job = _queued_job(client)
+    status_url = reverse("directives:import_job_status", args=[job.pk])
+
+    queued = client.get(status_url).json()
+    ImportJob.objects.filter(pk=job.pk).update(state=ImportState.RUNNING)
+    running = client.get(status_url).json()
+    ImportJob.objects.filter(pk=job.pk).update(state=ImportState.QUEUED)
+    services.import_job_run(job_id=job.pk)
+    done = client.get(status_url).json()
+
+    assert queued == {
+        "state": "queued", "done": 0, "total": None, "percent": None, "seconds_left": None,
+        "message": "Tệp đang chờ được đọc…", "result_url": "",
+    }  # fmt: skip
+    assert running == {
+        "state": "running", "done": 0, "total": None, "percent": None, "seconds_left": None,
+        "message": "Đang đọc tệp…", "result_url": "",
+    }  # fmt: skip
+    assert done == {
+        "state": "done", "done": 1, "total": 1, "percent": 100, "seconds_left": None,
+        "message": "Đã đọc xong tệp. Đang mở biểu mẫu kiểm tra…",
+        "result_url": reverse("directives:import_job", args=[job.pk]),
+    }  # fmt: skip
+
+
+def test_a_failed_job_status_gives_its_reason_in_vietnamese(client, cast, settings):
+    settings.DIRECTIVE_MAX_PDF_CONTENT_MB = 20
+    settings.DIRECTIVE_IMPORT_TIMEOUT_S = 1
+    client.force_login(cast.administrator)
+    upload(client, name="cham.pdf", content=hostile_pdf(5))
+    job = ImportJob.objects.get()
+
+    status = client.get(reverse("directives:import_job_status", args=[job.pk])).json()
+
+    assert status == {
+        "state": "failed", "done": 0, "total": None, "percent": None, "seconds_left": None,
+        "message": job.error, "result_url": "",
+    }  # fmt: skip
+    assert status["message"].startswith("Đọc tệp quá 1 giây nên đã dừng (giới hạn thời gian).")
+    assert not job.file  # nothing to review: the file that could not be read is gone
+
+
+def test_saving_the_review_deletes_the_stored_upload_and_keeps_the_draft(client, cast, org):
+    client.force_login(cast.administrator)
+    page = upload(client, TAX_LETTER)
+    job = ImportJob.objects.get()
+    stored = job.file.path
+    form = page.context["form"]
+    data = {name: form[name].value() or "" for name in form.fields}
+    data.update(review="1", job=str(job.pk), subject="Chấn chỉnh việc dùng mạng xã hội", owner_unit=org.agency.pk)
+    data["recipients"] = "\n".join(data["recipients"]) if isinstance(data["recipients"], list) else data["recipients"]
+    data["distribution"] = (
+        "\n".join(data["distribution"]) if isinstance(data["distribution"], list) else data["distribution"]
+    )
+
+    response = client.post(reverse("directives:import"), data)
+
+    assert response.status_code == 302, response.content.decode()
+    job.refresh_from_db()
+    assert not job.file and not os.path.exists(stored)
+
+
+def test_abandoning_the_review_deletes_the_stored_upload(client, cast):
+    client.force_login(cast.administrator)
+    page = upload(client, TAX_LETTER).content.decode()
+    job = ImportJob.objects.get()
+    stored = job.file.path
+    assert "Bỏ lượt nhập này và xóa tệp" in page
+
+    response = client.post(reverse("directives:import_job_abandon", args=[job.pk]), follow=True)
+
+    job.refresh_from_db()
+    assert not job.file and not os.path.exists(stored)
+    assert f"Đã bỏ lượt nhập tệp “{TAX_LETTER.name}”." in response.content.decode()
+
+
+def test_a_review_left_for_a_week_loses_its_stored_upload_to_the_sweep(client, cast):
+    client.force_login(cast.administrator)
+    upload(client, TAX_LETTER)
+    job = ImportJob.objects.get()
+    stored = job.file.path
+    ImportJob.objects.filter(pk=job.pk).update(finished_at=timezone.now() - datetime.timedelta(days=8))
+
+    services.import_jobs_sweep()
+
+    job.refresh_from_db()
+    assert not job.file and not os.path.exists(stored) and job.result["text"]
 
 
 def test_a_job_page_is_only_for_its_creator_and_administrators_over_their_unit(client, cast, org):
@@ -67,13 +169,24 @@ def test_a_job_page_is_only_for_its_creator_and_administrators_over_their_unit(c
     other_admin = PersonFactory(unit=org.other_agency)
     RoleGrantFactory(person=other_admin, role=Role.ADMINISTRATOR, unit=org.other_agency)
 
-    def status(person):
-        client.force_login(person)
-        return client.get(reverse("directives:import_job", args=[job.pk])).status_code
+    pages = [
+        ("get", reverse("directives:import_job", args=[job.pk])),
+        ("get", reverse("directives:import_job_status", args=[job.pk])),
+        ("post", reverse("directives:import_job_abandon", args=[job.pk])),
+    ]
 
-    assert status(cast.administrator) == 200
-    assert status(colleague) == 200
-    assert [status(p) for p in (cast.staff, cast.unit_head, cast.inspector, cast.outsider, other_admin)] == [404] * 5
+    def statuses(person):
+        client.logout()
+        if person:
+            client.force_login(person)
+        return [getattr(client, method)(url).status_code for method, url in pages]
+
+    # The permission matrix: the job page, its status and its abandon × each role.
+    assert statuses(cast.administrator) == [200, 200, 302]
+    assert statuses(colleague) == [200, 200, 302]
+    for person in (cast.staff, cast.unit_head, cast.inspector, cast.outsider, other_admin):
+        assert statuses(person) == [404, 404, 404], person
+    assert [code for code in statuses(None)] == [302, 302, 302]  # to the log-in page
 
 
 def test_running_a_job_twice_reads_the_file_once(client, cast):
@@ -164,8 +277,10 @@ def test_a_real_worker_reads_the_upload_in_the_background(client, cast, celery_w
     while time.monotonic() < deadline and not ImportJob.objects.get(pk=job.pk).is_finished:
         time.sleep(0.2)
 
+    status = client.get(reverse("directives:import_job_status", args=[job.pk])).json()
     page = client.get(response["Location"])
     assert ImportJob.objects.get(pk=job.pk).state == ImportState.DONE
+    assert (status["state"], status["percent"], status["result_url"]) == ("done", 100, response["Location"])
     assert page.context["form"]["signer_name"].value() == "Mai Xuân Thành"
 
 
