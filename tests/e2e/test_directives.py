@@ -43,3 +43,35 @@ def test_an_administrator_imports_corrects_publishes_and_finds_the_tax_letter(pa
         "link", name="Công văn: Chấn chỉnh việc dùng mạng xã hội trong cơ quan, đơn vị"
     ).is_visible()
     assert Directive.objects.get().status == "published"
+
+
+def test_the_reading_page_fills_its_bar_announces_the_end_and_opens_the_review_form(
+    page, cast, org, settings, tmp_path, monkeypatch
+):
+    """No worker takes the upload at first (as when the OCR of a scan is queued); the
+    page polls the job's status, and once a worker has read the file the bar is full,
+    the live region says so and the review form opens."""
+    from playwright.sync_api import expect
+
+    from directives import services
+
+    settings.PRIVATE_STORAGE_ROOT = tmp_path
+    monkeypatch.setattr(services, "_enqueue_import", lambda job_id: None)
+    log_in(page, cast.administrator.email, cast.password)
+    page.wait_for_url("**/")
+    page.goto("/directives/import/")
+    page.get_by_label("Tệp văn bản (.txt, .docx, .pdf)").set_input_files(str(TAX_LETTER))
+    page.get_by_role("button", name="Đọc văn bản").click()
+    page.wait_for_url(re.compile(r"/directives/import/[0-9a-f-]{36}/$"))
+    bar = page.get_by_role("progressbar", name="Đang đọc tệp")
+    expect(bar).to_be_visible()
+    assert bar.get_attribute("value") is None  # no count while a file is read
+    assert page.get_by_text("Tệp đang chờ được đọc…").is_visible()
+
+    services.import_job_run(job_id=ImportJob.objects.get().pk)  # the worker
+
+    expect(bar).to_have_attribute("value", "100")
+    expect(page.get_by_role("status")).to_have_text("Đã đọc xong tệp. Đang mở biểu mẫu kiểm tra…")
+    expect(page.get_by_role("heading", name="Kiểm tra các trường đã đọc")).to_be_visible()
+    assert page.get_by_label("Số:", exact=True).input_value() == "3821"
+    assert "874/QĐ-BTTTT" in page.get_by_role("alert").inner_text()  # the importer's warnings kept
