@@ -7,6 +7,7 @@ bytes. A change to one side must be made on the other: tests/reports/test_copy.p
 compares them."""
 
 import datetime
+from collections.abc import Callable
 
 from django.conf import settings
 
@@ -45,19 +46,22 @@ def _where(filters: Filters) -> tuple[str, dict]:
     return sql, params
 
 
-def _status(labels: dict[str, str], params: dict) -> str:
+def _status(labels: dict[str, str], params: dict, label: Callable[[str], str] = str) -> str:
+    """`label(expression)` wraps each label, a constant that PostgreSQL then computes
+    once when it plans the statement instead of once per row."""
     params.update({f"label_{key}": value for key, value in labels.items()})
+    late, on_time, overdue, pending = (label(f"%(label_{key})s") for key in ("late", "on_time", "overdue", "pending"))
     return f"""CASE WHEN a.acknowledged_at IS NOT NULL THEN
-        CASE WHEN {_tz("a.acknowledged_at")}::date > a.due_on THEN %(label_late)s ELSE %(label_on_time)s END
-        WHEN a.due_on < %(today)s THEN %(label_overdue)s ELSE %(label_pending)s END"""
+        CASE WHEN {_tz("a.acknowledged_at")}::date > a.due_on THEN {late} ELSE {on_time} END
+        WHEN a.due_on < %(today)s THEN {overdue} ELSE {pending} END"""
 
 
-def _method(methods: dict[str, str] | None, params: dict) -> str:
-    """The acknowledgement's method as its label; NULL for an open assignment."""
-    methods = methods or {value: str(label) for value, label in Method.choices}
+def _method(methods: dict[str, str] | None, params: dict, label: Callable[[str], str] = str) -> str:
+    """The acknowledgement's method as its label; NULL (or `label(NULL)`) for an open assignment."""
+    methods = methods or {value: str(text) for value, text in Method.choices}
     params.update({f"method_{key}": methods.get(key, "") for key in Method.values})
-    cases = " ".join(f"WHEN '{key}' THEN %(method_{key})s" for key in Method.values)
-    return f"CASE k.method {cases} END"
+    cases = " ".join(f"WHEN '{key}' THEN {label(f'%(method_{key})s')}" for key in Method.values)
+    return f"CASE k.method {cases} ELSE {label('NULL')} END"
 
 
 def count_sql(filters: Filters) -> tuple[str, dict]:
@@ -85,16 +89,21 @@ def csv_sql(
     return "SELECT " + ", ".join(columns) + where + ORDER, params
 
 
+# The control characters XML cannot hold (all below space but tab, line feed and carriage return).
+CONTROLS = r"'[\x01-\x08\x0b\x0c\x0e-\x1f]'"
+
+
 def _xml(expression: str) -> str:
     """XML text of a column, with the characters COPY's text format would escape
     (backslash, tab, line feed, carriage return) written as character references, so
     that every row is exactly one line of COPY output; other control characters,
-    which XML cannot hold, are dropped (as reports.xlsx does)."""
-    controls = " || ".join(f"chr({n})" for n in (*range(1, 9), 11, 12, *range(14, 32)))
+    which XML cannot hold, are dropped (as reports.xlsx does). By one regular
+    expression: `translate()` over the 27 of them cost more than the rest of the
+    row's XML (measured: the workbook's COPY took twice as long)."""
     escaped = f"replace(replace(replace({expression}, '&', '&amp;'), '<', '&lt;'), '>', '&gt;')"
     for char, ref in (("chr(92)", "&#92;"), ("chr(9)", "&#9;"), ("chr(10)", "&#10;"), ("chr(13)", "&#13;")):
         escaped = f"replace({escaped}, {char}, '{ref}')"
-    return f"translate({escaped}, {controls}, '')"
+    return f"regexp_replace({escaped}, {CONTROLS}, '', 'g')"
 
 
 def _string_cell(expression: str) -> str:
@@ -118,6 +127,6 @@ def xlsx_sql(
         _string_cell(DIRECTIVE), "'<c><v>' || v.number || '</v></c>'",
         "'<c s=\"2\"><v>' || (a.due_on - DATE '1899-12-30') || '</v></c>'",
         f"coalesce('<c s=\"3\"><v>' || round({acknowledged}, 8) || '</v></c>', '<c/>')",
-        _string_cell(_status(labels, params)), _string_cell(_method(methods, params)),
+        _status(labels, params, _string_cell), _method(methods, params, _string_cell),
     ]  # fmt: skip
     return "SELECT '<row>' || " + " || ".join(cells) + " || '</row>'" + where + ORDER, params
