@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 export DJANGO_SETTINGS_MODULE := conduct_portal.settings
 
-.PHONY: run test serve lint audit messages bench bench-scale clean chromium importer-tools slapd postgres-server
+.PHONY: run test serve lint audit messages bench bench-scale clean chromium importer-tools pdf-tools slapd postgres-server
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -22,7 +22,7 @@ $(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(BIN)/python
 # Embedded default: SQLite, eager Celery, console e-mail, demo data.
 run: export DEBUG ?= true
 run: export SITE_URL ?= http://127.0.0.1:$(PORT)
-run: $(VENV)/.installed
+run: $(VENV)/.installed pdf-tools
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo
 	@echo "Cổng đang chạy: http://127.0.0.1:$(PORT)/"
@@ -35,6 +35,12 @@ chromium:
 importer-tools:
 	@command -v soffice >/dev/null && command -v tesseract >/dev/null && ls /usr/share/tesseract-ocr/*/tessdata/vie.traineddata >/dev/null 2>&1 || \
 		(apt-get update -qq && apt-get install -y -qq libreoffice-writer-nogui tesseract-ocr tesseract-ocr-vie >/dev/null)
+
+# WeasyPrint's system libraries (Pango, HarfBuzz's subsetter) for every PDF the portal makes.
+pdf-tools:
+	@ldconfig -p | grep -q libpangoft2-1.0.so.0 && ldconfig -p | grep -q libharfbuzz-subset.so.0 || \
+		(apt-get update -qq && apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 >/dev/null) || \
+		(echo "PDFs need Pango: install libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 (as root: make pdf-tools)" && exit 1)
 
 # OpenLDAP's server for the directory-sync tests, which start their own slapd.
 slapd:
@@ -54,12 +60,12 @@ test: export DEBUG = false
 test: export SECRET_KEY ?= test-only-secret-key-0123456789abcdefghijklmnopqrstuvwxyz
 test: export SECURE_SSL_REDIRECT = false
 test: export ALLOWED_HOSTS = localhost,127.0.0.1,testserver
-test: $(VENV)/.installed-dev chromium importer-tools slapd postgres-server
+test: $(VENV)/.installed-dev chromium importer-tools pdf-tools slapd postgres-server
 	@services="$$($(BIN)/python bin/test_services.py)" || exit 1; eval "$$services"; \
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 # Production-like on one machine: gunicorn, a Celery worker and beat (Procfile).
-serve: $(VENV)/.installed
+serve: $(VENV)/.installed pdf-tools
 	@test -n "$$DATABASE_URL" -a -n "$$REDIS_URL" || (echo "make serve needs DATABASE_URL and REDIS_URL" && exit 1)
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py collectstatic --noinput -v0

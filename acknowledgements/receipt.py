@@ -1,39 +1,49 @@
-"""The receipt a person downloads for what they acknowledged (PDF, DejaVu font so
-every Vietnamese glyph prints)."""
+"""The receipt a person downloads for what they acknowledged: a tagged PDF
+(core.pdfdoc) with who, which text, when against the due date, and the hashes that
+prove it."""
 
-from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from fpdf import FPDF
+from django.utils.translation import ngettext
 
 from acknowledgements.models import Acknowledgement, Method
-from core.pdfdoc import describe
+from core import pdfdoc
+from core.pdfdoc import moment
+
+
+def punctuality(ack: Acknowledgement) -> str:
+    """ "đúng hạn", or "quá hạn 3 ngày" when the local day of acknowledging is past the due day."""
+    days = (timezone.localtime(ack.acknowledged_at).date() - ack.assignment.due_on).days
+    if days <= 0:
+        return _("đúng hạn")
+    return ngettext("quá hạn %(days)d ngày", "quá hạn %(days)d ngày", days) % {"days": days}
 
 
 def receipt_pdf(ack: Acknowledgement) -> bytes:
     directive = ack.version.directive
-    pdf = FPDF(format="A4")
-    describe(pdf, title=_("Biên nhận xác nhận quán triệt: %(code)s") % {"code": directive.code or directive.subject})
-    pdf.set_margins(20, 20, 20)
-    pdf.add_page()
-    pdf.add_font("DejaVu", "", str(settings.PDF_FONT_DIR / "DejaVuSans.ttf"))
-    pdf.add_font("DejaVu", "B", str(settings.PDF_FONT_DIR / "DejaVuSans-Bold.ttf"))
-    pdf.set_font("DejaVu", "B", 14)
-    pdf.multi_cell(0, 8, _("BIÊN NHẬN XÁC NHẬN QUÁN TRIỆT VĂN BẢN"), align="C", new_x="LMARGIN", new_y="NEXT")
-    pdf.ln(4)
-    pdf.set_font("DejaVu", "", 11)
-    local = timezone.localtime(ack.acknowledged_at)
+    title = _("Biên nhận xác nhận quán triệt: %(code)s") % {"code": directive.code or directive.subject}
     lines = [
         (
             _("Người xác nhận"),
             f"{ack.person.full_name} ({ack.person.email})" if ack.person.email else ack.person.full_name,
         ),
+        (_("Đơn vị"), ack.person.unit.name if ack.person.unit else "—"),
         (_("Hình thức xác nhận"), ack.get_method_display()),
         (_("Văn bản"), f"{directive.get_doc_type_display()} {directive.code or ''} – {directive.subject}"),
         (_("Phiên bản"), str(ack.version.number)),
-        (_("Thời điểm"), local.strftime("%H:%M:%S %d/%m/%Y")),
+        (_("Thời điểm"), moment(ack.acknowledged_at)),
+        (_("Hạn xác nhận"), pdfdoc.short_date(ack.assignment.due_on)),
+        (_("So với hạn"), punctuality(ack)),
         (_("Địa chỉ IP"), ack.ip_address or "—"),
         (_("Mã băm SHA-256 của văn bản"), ack.text_sha256),
+        (
+            _("Mã băm chứng minh điều gì"),
+            _(
+                "Đây là mã SHA-256 của đúng văn bản (phiên bản %(number)s) hiển thị cho người xác nhận đọc. "
+                "Văn bản khác đi dù chỉ một ký tự sẽ cho mã khác, nên mã này chứng minh nội dung đã được xác nhận."
+            )
+            % {"number": ack.version.number},
+        ),
         *[
             (_("Tài liệu gửi kèm: %(title)s") % {"title": attachment.title}, attachment.sha256)
             for attachment in ack.version.attachments.order_by("position")
@@ -42,9 +52,11 @@ def receipt_pdf(ack: Acknowledgement) -> bytes:
         (_("Mã băm của bản ghi trước"), ack.previous_hash),
     ]
     if ack.method == Method.MEETING:
-        local_session = timezone.localtime(ack.session.held_at)
         lines += [
-            (_("Buổi quán triệt"), f"{local_session:%H:%M %d/%m/%Y}, {ack.session.place} (#{ack.session_id})"),
+            (
+                _("Buổi quán triệt"),
+                f"{moment(ack.session.held_at, seconds=False)}, {ack.session.place} (#{ack.session_id})",
+            ),
             (_("Người ghi nhận"), ack.recorded_by.full_name),
             (_("Mã băm SHA-256 của danh sách ký tên"), ack.sheet_sha256),
         ]
@@ -54,15 +66,7 @@ def receipt_pdf(ack: Acknowledgement) -> bytes:
             (_("Lý do"), ack.reason),
             (_("Mã băm SHA-256 của giấy xác nhận"), ack.sheet_sha256),
         ]
-    for label, value in lines:
-        pdf.set_font("DejaVu", "B", 10)
-        pdf.multi_cell(0, 6, label, new_x="LMARGIN", new_y="NEXT")
-        pdf.set_font("DejaVu", "", 10)
-        pdf.multi_cell(0, 6, value, new_x="LMARGIN", new_y="NEXT")
-        pdf.ln(1)
-    pdf.ln(4)
-    pdf.multi_cell(
-        0, 6,
-        _("Tôi đã đọc, hiểu và cam kết thực hiện nghiêm túc các nội dung của văn bản này khi sử dụng mạng xã hội."),
-    )  # fmt: skip
-    return bytes(pdf.output())
+    closing = _(
+        "Tôi đã đọc, hiểu và cam kết thực hiện nghiêm túc các nội dung của văn bản này khi sử dụng mạng xã hội."
+    )
+    return pdfdoc.render("acknowledgements/pdf/receipt.html", {"lines": lines, "closing": closing}, title=title)

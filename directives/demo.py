@@ -2,14 +2,12 @@
 importer exactly as an administrator would, a letter that sends a document along
 ("Tài liệu gửi kèm theo: …") with a stand-in for it attached. Idempotent."""
 
-import datetime
 import re
 from pathlib import Path
 
-from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
-from fpdf import FPDF
 
+from core import pdfdoc
 from directives import services
 from directives.models import Directive
 from organization.models import Person, Unit
@@ -20,15 +18,8 @@ SENT_ALONG = re.compile(r"Tài liệu gửi kèm theo:\s*([^)\n]+)")
 
 def stand_in_pdf(title: str) -> bytes:
     """A one-page PDF naming the document a letter sends along (the demo has no copy)."""
-    pdf = FPDF(format="A4")
-    pdf.set_creation_date(datetime.datetime(2023, 1, 1, tzinfo=datetime.UTC))
-    pdf.add_font("DejaVu", "", str(settings.PDF_FONT_DIR / "DejaVuSans.ttf"))
-    pdf.add_page()
-    pdf.set_font("DejaVu", "", 14)
-    pdf.multi_cell(0, 8, title.strip().rstrip("."), new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font("DejaVu", "", 10)
-    pdf.multi_cell(0, 6, "Bản minh họa của dữ liệu mẫu: tài liệu gửi kèm văn bản.")
-    return bytes(pdf.output())
+    title = title.strip().rstrip(".")
+    return pdfdoc.render("directives/pdf/stand_in.html", {}, title=title)
 
 
 def seed_directives(*, owner_unit: Unit, by: Person) -> list[Directive]:

@@ -1,4 +1,7 @@
-"""Every PDF names itself and its language for screen readers (issue 16, item 15)."""
+"""Every PDF is a tagged PDF a screen reader can follow (issue 16, item 15): a
+structure tree with its headings, paragraphs, lists and tables, marked as tagged, in
+Vietnamese, its title shown in the viewer's window; and numbers, dates and moments
+written one way in all of them."""
 
 import datetime
 import io
@@ -10,48 +13,108 @@ from acknowledgements import meetings, services
 from acknowledgements.models import Assignment
 from acknowledgements.receipt import receipt_pdf
 from acknowledgements.sheet import sheet_pdf
+from core.pdfdoc import moment, percent, short_date
 from reports import exports, selectors
+from reports.implementation import Texts, implementation_data
+from reports.implementation_pdf import implementation_pdf
 from reports.selectors import Filters
 
 
-def described(data: bytes) -> tuple[str, str, bool, list[str]]:
+def tagged(data: bytes) -> dict:
+    """What a screen reader and a PDF/UA checker read before the first line."""
     reader = PdfReader(io.BytesIO(data))
     root = reader.trailer["/Root"]
-    preferences = root.get("/ViewerPreferences", {})
-    return (
-        reader.metadata.title,
-        str(root.get("/Lang")),
-        bool(preferences.get("/DisplayDocTitle")),
-        [item.title for item in reader.outline if not isinstance(item, list)],
-    )
+    kinds: set[str] = set()
+
+    def walk(element):
+        element = element.get_object()
+        if "/S" in element:
+            kinds.add(str(element["/S"]))
+        children = element.get("/K", [])
+        for child in children if isinstance(children, list) else [children]:
+            child = child.get_object()
+            if isinstance(child, dict) and "/S" in child:  # not a marked-content id
+                walk(child)
+
+    def titles(outline):
+        return [title for item in outline for title in (titles(item) if isinstance(item, list) else [item.title])]
+
+    walk(root["/StructTreeRoot"])
+    return {
+        "title": reader.metadata.title,
+        "lang": str(root["/Lang"])[:2],
+        "marked": bool(root["/MarkInfo"]["/Marked"]),
+        "shown": bool(root["/ViewerPreferences"]["/DisplayDocTitle"]),
+        "kinds": kinds,
+        "bookmarks": titles(reader.outline),
+    }
 
 
-def test_the_receipt_has_a_title_shown_in_the_window_and_the_language_vi(cast, campaign):
+def test_the_receipt_is_tagged_with_its_heading_and_a_list_of_what_was_acknowledged(cast, campaign):
     ack = services.acknowledgement_record(
         assignment=Assignment.objects.get(person=cast.staff), by=cast.staff, request_meta={}
     )
 
-    title, lang, shown, _ = described(receipt_pdf(ack))
+    pdf = tagged(receipt_pdf(ack))
 
-    assert (title, lang, shown) == ("Biên nhận xác nhận quán triệt: 3821/TCT-KTNB", "vi", True)
+    assert (pdf["title"], pdf["lang"], pdf["marked"], pdf["shown"]) == (
+        "Biên nhận xác nhận quán triệt: 3821/TCT-KTNB", "vi", True, True,
+    )  # fmt: skip
+    assert {"/Document", "/H1", "/L", "/LI", "/P"} <= pdf["kinds"]
 
 
-def test_the_attendance_sheet_has_a_title_and_the_language_vi(cast, org, campaign):
+def test_the_attendance_sheet_is_tagged_with_its_roster_as_a_table(cast, org, campaign):
     held = timezone.make_aware(datetime.datetime(2026, 12, 3, 8, 30))
     meeting = meetings.meeting_plan(
         by=cast.unit_head, campaigns=[campaign], units=[org.department], held_at=held,
         place="Phòng họp", chair="Trần Văn Trưởng", select_all=True,
     )  # fmt: skip
 
-    title, lang, shown, _ = described(sheet_pdf(meeting, list(meeting.attendees.all())))
+    pdf = tagged(sheet_pdf(meeting, list(meeting.attendees.all())))
 
-    assert (title, lang, shown) == ("Danh sách ký xác nhận buổi quán triệt 08:30 03/12/2026", "vi", True)
+    assert (pdf["title"], pdf["lang"], pdf["marked"], pdf["shown"]) == (
+        "Danh sách ký xác nhận buổi quán triệt 08:30 3/12/2026", "vi", True, True,
+    )  # fmt: skip
+    assert {"/H1", "/P", "/L", "/Figure", "/Table", "/THead", "/TH", "/TR", "/TD"} <= pdf["kinds"]
 
 
-def test_the_report_has_a_title_the_language_vi_and_a_bookmark_per_section(cast, org, campaign):
-    data = exports.pdf_summary(selectors.summary(Filters(unit=org.agency)))
+def test_the_report_is_tagged_with_a_heading_and_a_bookmark_per_section(cast, org, campaign):
+    pdf = tagged(exports.pdf_summary(selectors.summary(Filters(unit=org.agency))))
 
-    title, lang, shown, bookmarks = described(data)
+    assert (pdf["title"], pdf["lang"], pdf["marked"], pdf["shown"]) == (
+        "Báo cáo tình hình quán triệt – Sở Thông tin và Truyền thông", "vi", True, True,
+    )  # fmt: skip
+    assert {"/H1", "/H2", "/P", "/Table", "/TH", "/TD"} <= pdf["kinds"]
+    assert pdf["bookmarks"] == [
+        "BÁO CÁO", "I. KẾT QUẢ QUÁN TRIỆT CHUNG", "II. KẾT QUẢ THEO VĂN BẢN", "III. KẾT QUẢ THEO ĐƠN VỊ",
+        "IV. PHẢN ÁNH VI PHẠM", "V. ĐƠN VỊ CHƯA BÁO CÁO TRIỂN KHAI",
+    ]  # fmt: skip
 
-    assert (title, lang, shown) == ("Báo cáo tình hình quán triệt – Sở Thông tin và Truyền thông", "vi", True)
-    assert len(bookmarks) >= 2
+
+def test_the_implementation_report_is_tagged_with_its_sections_and_tables(cast, org, campaign):
+    data = implementation_data(unit=org.department, start=datetime.date(2026, 10, 1), end=datetime.date(2026, 10, 31))
+
+    pdf = tagged(implementation_pdf(data, Texts(), today=datetime.date(2026, 11, 2)))
+
+    assert (pdf["title"], pdf["lang"], pdf["marked"], pdf["shown"]) == (
+        "BÁO CÁO Kết quả triển khai, quán triệt các văn bản về quy tắc ứng xử trên mạng xã hội", "vi", True, True,
+    )  # fmt: skip
+    assert {"/H1", "/H2", "/P"} <= pdf["kinds"]
+    assert "III. KẾT QUẢ XÁC NHẬN CỦA CÁN BỘ, CÔNG CHỨC" in pdf["bookmarks"]
+
+
+def test_a_share_has_one_decimal_a_comma_and_a_space_before_the_sign():
+    assert [percent(1, 8), percent(2, 3), percent(1, 3), percent(3, 4), percent(8, 8), percent(0, 0)] == [
+        "12,5 %", "66,7 %", "33,3 %", "75,0 %", "100,0 %", "0,0 %",
+    ]  # fmt: skip
+
+
+def test_a_date_has_no_leading_zeros_and_a_moment_names_its_zone():
+    assert short_date(datetime.date(2024, 8, 28)) == "28/8/2024"
+    assert short_date(datetime.date(2026, 1, 5)) == "5/1/2026"
+    assert moment(datetime.datetime(2024, 8, 28, 7, 5, 9, tzinfo=datetime.UTC)) == (
+        "14:05:09 ngày 28/8/2024 (giờ Việt Nam, UTC+07:00)"
+    )
+    assert moment(datetime.datetime(2024, 8, 28, 17, 5, 9, tzinfo=datetime.UTC), seconds=False) == (
+        "00:05 ngày 29/8/2024 (giờ Việt Nam, UTC+07:00)"
+    )
