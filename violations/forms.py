@@ -11,7 +11,7 @@ from organization import permissions
 from organization.models import Person, Role, StaffKind, Unit
 from organization.selectors import people_visible_to
 from violations import selectors
-from violations.models import Category, DeferralCase, Extension, Measure, Platform, Severity
+from violations.models import Category, DeferralCase, Extension, Measure, Platform, Severity, State
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -280,17 +280,46 @@ class MonitoringForm(ReportForm):
         return cleaned
 
 
-class TransitionForm(forms.Form):
+class MoveForm(forms.Form):
+    """One move of the case (`state` is where it goes), with ids of its own: the
+    dismissal asks for its reason, the closing for a measure that is not discipline
+    (which measures exist is the rule sets' business, violations/rules.py)."""
+
     to = forms.CharField(widget=forms.HiddenInput)
-    note = forms.CharField(label=_("Ghi chú, lý do"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
-    # Which measures a case may take is the rule sets' business (violations/rules.py).
-    outcome = forms.CharField(label=_("Biện pháp xử lý"), required=False, max_length=40)
+    outcome = forms.ChoiceField(
+        label=_("Biện pháp không phải kỷ luật"),
+        error_messages={
+            "required": _("Chọn biện pháp không phải kỷ luật; nếu cần xét kỷ luật, hãy họp kiểm điểm."),
+            "invalid_choice": _("Chọn một biện pháp trong danh sách."),
+        },
+    )
+    note = forms.CharField(label=_("Ghi chú"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+    def __init__(self, data=None, *, state: str, measures=()):
+        super().__init__(data, initial={"to": state}, auto_id=f"id_move_{state}_%s")
+        self.state = state
+        if state == State.CLOSED:
+            self.fields["outcome"].choices = with_blank([(m.code, m.label) for m in measures])
+        else:
+            del self.fields["outcome"]
+        if state == State.DISMISSED:
+            note = self.fields["note"]
+            note.label, note.required = _("Lý do"), True
+            note.error_messages["required"] = _("Ghi lý do hủy hồ sơ hoặc kết luận không có vi phạm.")
+
+
+def _not_in_future(day) -> None:
+    # The services refuse it too; here the message sits on its field.
+    if day > timezone.localdate():
+        raise forms.ValidationError(_("Ngày này ở tương lai; hãy chọn hôm nay hoặc một ngày đã qua."))
 
 
 def _date(label, required):
+    """A day of the procedure: one that has happened."""
     return forms.DateField(
         label=label,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        validators=[_not_in_future],
         error_messages={"required": required, "invalid": _("Ngày chưa đúng; hãy chọn lại trên lịch.")},
     )
 
@@ -393,6 +422,10 @@ class DecisionForm(forms.Form):
 
 class NotifyForm(forms.Form):
     notified_on = _date(_("Ngày thông báo"), _("Nhập ngày thông báo quyết định."))
+
+
+class DenouncerNotifyForm(forms.Form):
+    notified_on = _date(_("Ngày thông báo"), _("Nhập ngày đã thông báo thụ lý cho người tố cáo."))
 
 
 class DeferralForm(forms.Form):

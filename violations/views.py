@@ -24,15 +24,16 @@ from violations.forms import (
     DecisionForm,
     DeferralEndForm,
     DeferralForm,
+    DenouncerNotifyForm,
     DenunciationForm,
     ExtensionForm,
     FollowUpForm,
     MeetingForm,
     MonitoringForm,
+    MoveForm,
     NotifyForm,
     ReportForm,
     TextForm,
-    TransitionForm,
 )
 from violations.models import Category, Evidence, State
 
@@ -154,8 +155,7 @@ def case_detail(request, pk):
 def _case_page(request, report, role, sent=None):
     """The case page; `sent` is a form sent back with its errors ({"meeting_form":
     form}), shown in place of the empty one with its error summary."""
-    track = workflow.track_of(report)
-    moves = workflow.moves_for(role, report.state, track) if role == workflow.REVIEWER else []
+    moves = workflow.moves_for(role, report.state, workflow.track_of(report)) if role == workflow.REVIEWER else []
     shows_reporter = selectors.shows_reporter(report, role, request.user)
     sealed_reporter = None
     if shows_reporter and report.confidential and report.reporter_tag and role != workflow.REPORTER:
@@ -174,10 +174,8 @@ def _case_page(request, report, role, sent=None):
         "may_open_identity": reviewer
         and report.channel == "denunciation"
         and identity.is_handler(request.user, report),
-        "moves": [(state, State(state).label) for state in moves if state not in services.RECORDED_MOVES],
-        "transition_form": TransitionForm(),
+        "moves": _move_forms(_offered(moves), general, (sent or {}).get("move_form")),
         **{f"{kind}_form": _text_form(kind) for kind in TEXT_LABELS},
-        "general_measures": general,
         "clocks": clocks.clocks_for(report),
         "next_step": clocks.next_step(report) if role in (workflow.REVIEWER, workflow.INSPECTOR) else None,
         "deferrals": list(report.deferrals.select_related("case")),
@@ -191,6 +189,19 @@ def _case_page(request, report, role, sent=None):
         context.update(_step_forms(report, moves, discipline))
     context.update(sent or {})
     return render(request, "violations/detail.html", context)
+
+
+def _offered(moves) -> list[str]:
+    """The moves taken with a button; the others are steps recorded with their form."""
+    return [state for state in moves if state not in services.RECORDED_MOVES]
+
+
+def _move_forms(states, measures, sent=None) -> list:
+    """(state, label, form) for each move, the one sent back with its errors in place."""
+    return [
+        (state, State(state).label, sent if sent and sent.state == state else MoveForm(state=state, measures=measures))
+        for state in states
+    ]
 
 
 def _step_forms(report, moves, discipline) -> dict:
@@ -221,7 +232,7 @@ def _step_forms(report, moves, discipline) -> dict:
     if report.state in workflow.OPEN_STATES:
         forms["extension_form"] = ExtensionForm()
     if report.channel == "denunciation" and report.accepted_on and report.denouncer_notified_on is None:
-        forms["denouncer_form"] = NotifyForm()
+        forms["denouncer_form"] = DenouncerNotifyForm()
     for name, form in forms.items():
         if form is not None:
             form.auto_id = f"id_{name.removesuffix('_form')}_%s"
@@ -259,7 +270,7 @@ def _run_step(request, report, role, step):
         form = ExtensionForm(post)
         action = lambda d: procedure.extension_record(**by, **d)  # noqa: E731
     elif step == "denouncer":
-        form = NotifyForm(post)
+        form = DenouncerNotifyForm(post)
         action = lambda d: denunciations.denouncer_notified(**by, **d)  # noqa: E731
     else:
         raise Http404
@@ -326,18 +337,29 @@ def inspection_queue(request):
 @login_required
 @require_POST
 def case_transition(request, pk):
+    """A move of the case. One the page no longer offers (someone moved the case
+    meanwhile) is refused with a message; a move with its reason or measure missing
+    comes back as its form, with what was typed and the errors."""
     report, role = selectors.get_report_for(request.user, pk, write=True)
-    form = TransitionForm(request.POST)
+    to = request.POST.get("to", "")
+    offered = workflow.moves_for(role, report.state, workflow.track_of(report)) if role == workflow.REVIEWER else []
+    if to not in _offered(offered):
+        messages.error(request, _("Hồ sơ không chuyển được sang bước này; hãy xem lại trạng thái hiện tại của hồ sơ."))
+        return redirect("violations:detail", pk=pk)
+    _discipline, general = rules.measures_for(report)
+    form = MoveForm(request.POST, state=to, measures=general)
     if form.is_valid():
         data = form.cleaned_data
         try:
             services.report_transition(
-                report=report, to=data["to"], by=request.user, role=role, note=data["note"], outcome=data["outcome"]
+                report=report, to=to, by=request.user, role=role, note=data["note"], outcome=data.get("outcome", "")
             )
+        except ValidationError as exc:
+            _errors_to(form, exc)
+        else:
             messages.success(request, _("Đã cập nhật trạng thái hồ sơ."))
-        except (ValidationError, ValueError) as exc:
-            messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
-    return redirect("violations:detail", pk=pk)
+            return redirect("violations:detail", pk=pk)
+    return _case_page(request, report, role, sent={"move_form": form})
 
 
 @login_required
