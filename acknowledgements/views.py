@@ -1,3 +1,5 @@
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -13,6 +15,8 @@ from acknowledgements import selectors, services
 from acknowledgements.forms import AcknowledgeForm, ImplementationReportForm, LaunchForm
 from acknowledgements.models import Acknowledgement, ImplementationReport
 from acknowledgements.receipt import receipt_pdf
+from acknowledgements.reminders import claims
+from core import sends
 from core.http import client_ip
 from directives.selectors import get_directive_for
 from directives.views import attachment_response, with_download_urls
@@ -283,6 +287,7 @@ def nudge(request):
         people = list(Person.objects.filter(pk=person_id))
     else:
         people = list(selectors.overdue_people(head=request.user, today=selectors.today()))
+    count = 0
     try:
         if request.POST.get("person") and not people:
             # An unknown id reads like one outside the scope: ids are not probed here.
@@ -297,4 +302,8 @@ def nudge(request):
         following, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         following = reverse("acknowledgements:unit")
+    if count and not request.POST.get("person"):
+        # Many people at once: the page that counts the e-mails as they go out.
+        run = sends.latest_run_of(kind=claims.NUDGE, by=request.user)
+        return redirect(f"{reverse('core:outbox_run', args=[run])}?{urlencode({'next': following})}")
     return redirect(following)

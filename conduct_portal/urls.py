@@ -13,6 +13,7 @@ urlpatterns = [
     path("violations/", include("violations.urls")),
     path("social/", include("social.urls")),
     path("reports/", include("reports.urls")),
+    path("sends/", include("core.urls")),
     path("privacy/", include("privacy.urls")),
     # The login e-mail is the organisation's identity: nobody changes their own.
     path("accounts/email/", views.not_found),

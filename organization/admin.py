@@ -1,14 +1,18 @@
+from urllib.parse import urlencode
+
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import path
+from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core import sends
 from organization import permissions, selectors, services
+from organization.invitations import INVITATION
 from organization.models import Person, Role, RoleGrant, StaffKind, Unit
 
 
@@ -246,6 +250,11 @@ class PersonAdmin(ScopedAdminMixin, admin.ModelAdmin):
                 _("Không gửi cho %(count)d người ngoài phạm vi quản lý của bạn: %(names)s.")
                 % {"count": len(result.refused), "names": ", ".join(str(p) for p in result.refused)},
             )
+        if result.queued:
+            # The page that counts the invitations as they go out, then back to the list.
+            run = sends.latest_run_of(kind=INVITATION, by=request.user)
+            back = urlencode({"next": request.get_full_path()})
+            return redirect(f"{reverse('core:outbox_run', args=[run])}?{back}")
 
     def get_queryset(self, request):
         people = super().get_queryset(request)
