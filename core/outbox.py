@@ -5,12 +5,19 @@
    names what is being sent, so claiming twice, or on two workers, claims once.
 2. Enqueue, after commit: send tasks get the ids. If the broker is down the rows
    simply stay queued: the sweep enqueues them later.
-3. Send (`outbox_send`, in a task): each group (one e-mail) is taken with a
-   conditional update queued → sending, rendered by the function its kind
-   registered, sent, and marked sent in its own commit right after the SMTP server
-   accepted it. SMTP offers no exactly-once: a worker killed between the server's
-   acceptance and that commit leaves the row "sending", and the sweep sends it again.
-   That message, the one in flight, is the only one that can arrive twice.
+3. Send (`outbox_send`, in a task): the task's due rows are taken at once with a
+   conditional update queued → sending (rows another worker holds are skipped), each
+   kind reads what its e-mails need in a fixed number of queries, and each group (one
+   e-mail) is rendered, sent, and marked sent in its own small commit right after the
+   SMTP server accepted it. SMTP offers no exactly-once: a worker killed between the
+   server's acceptance and that commit leaves the row "sending", and the sweep sends
+   it again. That message, the one in flight, is the only one that can arrive twice;
+   the rows the killed task had taken and not reached are sent once, by the sweep.
+   The "sent" commit does not wait for the WAL flush (synchronous_commit off for that
+   commit only): a database crash can lose the last few such marks, and the sweep
+   then sends those e-mails again, the same duplicate as the one in flight. A task
+   still busy after half of OUTBOX_STUCK_MINUTES gives back what it has not reached,
+   rather than let the sweep hand it to a second worker while this one could send it.
 4. Fail: an SMTP or socket error puts the group back in the queue with a backoff
    that spans hours (outages last hours), until `give_up_at` (OUTBOX_GIVE_UP_HOURS
    after the claim); then it is "failed", shown to administrators, who can resend.
@@ -21,7 +28,10 @@
 Kinds register a renderer: `register(kind, render)`, where `render(messages)` gets
 the claimed rows of one group and returns `(email, kept)`: the EmailMessage to send
 (or None) and the rows it stands for; rows not kept are skipped (nothing to send any
-more: the assignment was acknowledged, the case closed)."""
+more: the assignment was acknowledged, the case closed). A kind with many e-mails a
+day registers `register_batch(kind, prepare)` instead: `prepare(messages)` gets all
+the task's rows of that kind, reads what they need at once, and returns the `render`
+of one group."""
 
 import datetime
 import logging
@@ -29,11 +39,12 @@ import smtplib
 import uuid
 from collections.abc import Callable, Iterable
 from contextlib import closing, nullcontext
+from functools import partial
 from itertools import groupby
 
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from core.models import OutboxMessage
@@ -44,11 +55,19 @@ State = OutboxMessage.State
 SEND_ERRORS = (smtplib.SMTPException, OSError)
 GROUPS_PER_TASK = 50  # e-mails per send task, sharing one SMTP connection
 Render = Callable[[list[OutboxMessage]], tuple[EmailMessage | None, list[OutboxMessage]]]
-_renderers: dict[str, Render] = {}
+Prepare = Callable[[list[OutboxMessage]], Render]
+_renderers: dict[str, Prepare] = {}
 
 
 def register(kind: str, render: Render) -> None:
-    _renderers[kind] = render
+    """A kind whose `render(group)` reads what it needs itself."""
+    _renderers[kind] = lambda rows: render
+
+
+def register_batch(kind: str, prepare: Prepare) -> None:
+    """A kind whose `prepare(rows)` reads, in a fixed number of queries, what all the
+    rows of this kind in a send task need, and returns the `render` of one group."""
+    _renderers[kind] = prepare
 
 
 def new_message(*, kind: str, key: str, recipient_id: int, group: str = "", ref: int | None = None, data=None):
@@ -114,15 +133,18 @@ def outbox_enqueue(ids: list[int]) -> int:
 
 
 def _take(ids: list[int]) -> list[OutboxMessage]:
-    """Move this group's due rows from queued to sending; only one worker gets them."""
+    """Move the due rows among `ids` from queued to sending, all at once; rows another
+    worker holds are left to it. Ordered by group, then pk: the e-mails in order."""
     now = timezone.now()
     with transaction.atomic():
         rows = list(
             OutboxMessage.objects.select_for_update(skip_locked=True)
             .filter(pk__in=ids, state=State.QUEUED, next_attempt_at__lte=now)
-            .order_by("pk")
+            .order_by("group", "pk")
         )
         OutboxMessage.objects.filter(pk__in=[row.pk for row in rows]).update(state=State.SENDING, started_at=now)
+    for row in rows:
+        row.state, row.started_at = State.SENDING, now
     return rows
 
 
@@ -146,32 +168,78 @@ def _failed(rows: list[OutboxMessage], exc: Exception) -> None:
         )
 
 
+def _mark_sent(ids: list[int]) -> None:
+    """Record an e-mail the SMTP server accepted: one statement, committed at once
+    without waiting for the WAL flush (on PostgreSQL, outside a caller's transaction:
+    SET LOCAL lasts for this statement's own transaction). A database crash can lose
+    the last such marks; the sweep then sends those e-mails again, the duplicate a
+    killed worker leaves of the one in flight."""
+    column, q = OutboxMessage._meta.get_field, connection.ops.quote_name
+    sql = (
+        f"UPDATE {q(OutboxMessage._meta.db_table)} SET {q(column('state').column)} = %s, "
+        f"{q(column('sent_at').column)} = %s, {q(column('error').column)} = '' "
+        f"WHERE {q(column('id').column)} IN ({', '.join(['%s'] * len(ids))})"
+    )
+    if connection.vendor == "postgresql" and not connection.in_atomic_block:
+        sql = f"SET LOCAL synchronous_commit TO OFF; {sql}"
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [State.SENT.value, column("sent_at").get_db_prep_value(timezone.now(), connection), *ids])
+
+
+def _prepare(kind: str, rows: list[OutboxMessage]) -> Render:
+    """The `render` of this kind for these rows; if it cannot be had, one that fails
+    each group with the reason (the groups of other kinds still go)."""
+    try:
+        if kind not in _renderers:
+            raise LookupError(f"no renderer for {kind!r}")
+        return _renderers[kind](rows)
+    except Exception as exc:
+        return partial(_raise, exc)
+
+
+def _raise(exc: Exception, rows: list[OutboxMessage]):
+    raise exc
+
+
 def outbox_send(ids: list[int]) -> int:
     """Send the e-mails these rows stand for, one per group, over one SMTP connection.
     Guarantees: a row is sent by one worker at a time; it is marked sent, in its own
     commit, only after the SMTP server accepted it; an error leaves it queued with a
-    backoff, or failed past its give-up time. Returns the number of e-mails sent."""
-    rows = OutboxMessage.objects.filter(pk__in=ids, state=State.QUEUED).order_by("group", "pk")
-    groups = [[pk for pk, _g in grouped] for _key, grouped in groupby(rows.values_list("pk", "group"), lambda r: r[1])]
-    sent = 0
-    connection = get_connection()
+    backoff, or failed past its give-up time. A fixed number of queries per task, and
+    one small commit per e-mail sent. Returns the number of e-mails sent."""
+    rows = _take(ids)
+    if not rows:
+        return 0
+    renders = {kind: _prepare(kind, [row for row in rows if row.kind == kind]) for kind in {row.kind for row in rows}}
+    groups = [list(group) for _key, group in groupby(rows, key=lambda row: row.group)]
+    held_since, skipped, sent = rows[0].started_at, [], 0
+    smtp = get_connection()
     try:
-        connection.open()
+        smtp.open()
     except SEND_ERRORS:
         logger.warning("outbox: SMTP connection failed; each e-mail tries again", exc_info=True)
-    with closing(connection):
-        for group in groups:
-            taken = _take(group)
-            if taken:
-                sent += _deliver(taken, connection)
+    with closing(smtp):
+        for n, group in enumerate(groups):
+            if timezone.now() - held_since > datetime.timedelta(minutes=settings.OUTBOX_STUCK_MINUTES) / 2:
+                _give_back([row.pk for rest in groups[n:] for row in rest], held_since)
+                break
+            sent += _deliver(group, renders[group[0].kind], smtp, skipped)
+    if skipped:
+        OutboxMessage.objects.filter(pk__in=skipped, state=State.SENDING).update(
+            state=State.SKIPPED, error="không cần gửi nữa"
+        )
     return sent
 
 
-def _deliver(rows: list[OutboxMessage], connection) -> int:
-    render = _renderers.get(rows[0].kind)
-    if render is None:
-        _failed(rows, LookupError(f"no renderer for {rows[0].kind!r}"))
-        return 0
+def _give_back(ids: list[int], held_since: datetime.datetime) -> None:
+    """A slow task hands back what it has not sent before the sweep would take it as
+    lost and give it to another worker while this one still could send it."""
+    OutboxMessage.objects.filter(pk__in=ids, state=State.SENDING, started_at=held_since).update(
+        state=State.QUEUED, enqueued_at=None
+    )
+
+
+def _deliver(rows: list[OutboxMessage], render: Render, smtp, skipped: list[int]) -> int:
     try:
         email, kept = render(rows)
     except Exception as exc:  # a renderer bug must not stop the other e-mails
@@ -179,18 +247,16 @@ def _deliver(rows: list[OutboxMessage], connection) -> int:
         _failed(rows, exc)
         return 0
     kept_ids = {row.pk for row in kept} if email is not None else set()
-    skipped = [row.pk for row in rows if row.pk not in kept_ids]
-    if skipped:
-        OutboxMessage.objects.filter(pk__in=skipped).update(state=State.SKIPPED, error="không cần gửi nữa")
+    skipped += [row.pk for row in rows if row.pk not in kept_ids]
     if not kept_ids:
         return 0
-    email.connection = connection
+    email.connection = smtp
     try:
         email.send()
     except SEND_ERRORS as exc:
         _failed([row for row in rows if row.pk in kept_ids], exc)
         return 0
-    OutboxMessage.objects.filter(pk__in=kept_ids).update(state=State.SENT, sent_at=timezone.now(), error="")
+    _mark_sent(list(kept_ids))
     return 1
 
 

@@ -1,13 +1,17 @@
 """What each acknowledgements kind of the outbox sends, decided at send time.
 
-A renderer gets the claimed rows of one group and re-checks what may have changed
-since the claim: the recipient is still active; a reminder's assignments are still
-open (acknowledged or closed since → that row is skipped); a nudge still has
-something pending; a digest still has someone late. It returns the message built by
-core/emails.py and the rows it stands for (core/outbox.py sends and records)."""
+Reminders and nudges, many a day, are prepared a send task at a time: what all the
+task's e-mails of the kind need is read in a fixed number of queries, then each
+e-mail is built from that. Digests and checkpoints, one per head or inspector, read
+their own. Each re-checks what may have changed since the claim: the recipient is
+still active; a reminder's assignments are still open (acknowledged or closed since
+→ that row is skipped); a nudge still has something pending; a digest still has
+someone late. The message is built by core/emails.py; core/outbox.py sends and
+records it."""
 
 import datetime
 import json
+from collections import defaultdict
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -55,8 +59,8 @@ class Overdue:
 
 
 def register() -> None:
-    outbox.register(claims.REMINDER, render_reminder)
-    outbox.register(claims.NUDGE, render_nudge)
+    outbox.register_batch(claims.REMINDER, prepare_reminders)
+    outbox.register_batch(claims.NUDGE, prepare_nudges)
     outbox.register(claims.DIGEST, render_digest)
     outbox.register(claims.CHECKPOINT, render_checkpoint)
 
@@ -66,15 +70,19 @@ def assignment_url(pk: int) -> str:
     return settings.SITE_URL + reverse("acknowledgements:read", args=[pk])
 
 
-def _recipient(rows: list[OutboxMessage]) -> Person | None:
-    """The row's recipient if they can still get e-mail: active, with an address (a
-    person without one, such as a driver, acknowledges at meetings or on paper)."""
-    return (
-        Person.objects.filter(pk=rows[0].recipient_id, is_active=True, email__isnull=False)
+def _recipients(rows: list[OutboxMessage]) -> dict[int, Person]:
+    """The rows' recipients who can still get e-mail, by id: active, with an address
+    (a person without one, such as a driver, acknowledges at meetings or on paper)."""
+    people = (
+        Person.objects.filter(pk__in={row.recipient_id for row in rows}, is_active=True, email__isnull=False)
         .exclude(email="")
         .only("email", "full_name")
-        .first()
     )
+    return {person.pk: person for person in people}
+
+
+def _recipient(rows: list[OutboxMessage]) -> Person | None:
+    return _recipients(rows[:1]).get(rows[0].recipient_id)
 
 
 def _day(rows: list[OutboxMessage]) -> datetime.date:
@@ -91,7 +99,7 @@ def _pending(assignments, *, today: datetime.date) -> list[Pending]:
             days_overdue=max(0, (today - assignment.due_on).days),
             url=assignment_url(assignment.pk),
         )
-        for assignment in assignments
+        for assignment in sorted(assignments, key=lambda assignment: (assignment.due_on, assignment.pk))
     ]
 
 
@@ -100,35 +108,49 @@ def _open_assignments():
     return (
         Assignment.objects.open()
         .select_related("version__directive")
-        .only("due_on", *(f"version__directive__{name}" for name in fields))
-        .order_by("due_on", "pk")
+        .only("due_on", "person_id", *(f"version__directive__{name}" for name in fields))
     )
 
 
-def render_reminder(rows: list[OutboxMessage]) -> Rendered:
-    """One person's reminders of a day: the assignments still open among them."""
-    person = _recipient(rows)
-    if person is None:
-        return NOTHING
-    still_open = list(_open_assignments().filter(pk__in=[row.ref for row in rows], person_id=person.pk))
-    kept = [row for row in rows if row.ref in {assignment.pk for assignment in still_open}]
-    if not kept:
-        return NOTHING
-    items = _pending(still_open, today=_day(rows))
-    return emails.reminder(to=person.email, full_name=person.full_name, items=items, today=_day(rows)), kept
+def prepare_reminders(rows: list[OutboxMessage]) -> outbox.Render:
+    """A send task's reminders, read in two queries: the recipients, and which of the
+    rows' assignments are still open. Each e-mail lists one person's reminders of a
+    day whose assignment is still open; the others are skipped."""
+    people = _recipients(rows)
+    still_open = {assignment.pk: assignment for assignment in _open_assignments().filter(pk__in={r.ref for r in rows})}
+
+    def render(group: list[OutboxMessage]) -> Rendered:
+        person = people.get(group[0].recipient_id)
+        if person is None:
+            return NOTHING
+        kept = [row for row in group if row.ref in still_open and still_open[row.ref].person_id == person.pk]
+        if not kept:
+            return NOTHING
+        today = _day(group)
+        items = _pending({still_open[row.ref] for row in kept}, today=today)
+        return emails.reminder(to=person.email, full_name=person.full_name, items=items, today=today), kept
+
+    return render
 
 
-def render_nudge(rows: list[OutboxMessage]) -> Rendered:
-    """A head's nudge: every directive the person still has to acknowledge now."""
-    person = _recipient(rows)
-    if person is None:
-        return NOTHING
-    items = _pending(_open_assignments().filter(person_id=person.pk), today=_day(rows))
-    if not items:
-        return NOTHING
-    by = Person.objects.filter(pk=rows[0].data.get("by")).values_list("full_name", flat=True).first() or ""
-    message = emails.nudge(to=person.email, full_name=person.full_name, items=items, today=_day(rows), by_name=by)
-    return message, rows
+def prepare_nudges(rows: list[OutboxMessage]) -> outbox.Render:
+    """A send task's nudges, read in three queries: the recipients, everything they
+    still have to acknowledge now, and the names of the heads who nudged."""
+    people = _recipients(rows)
+    pending = defaultdict(list)
+    for assignment in _open_assignments().filter(person_id__in=list(people)):
+        pending[assignment.person_id].append(assignment)
+    heads = dict(Person.objects.filter(pk__in={row.data.get("by") for row in rows}).values_list("pk", "full_name"))
+
+    def render(group: list[OutboxMessage]) -> Rendered:
+        person = people.get(group[0].recipient_id)
+        if person is None or not pending[person.pk]:
+            return NOTHING
+        today, by = _day(group), heads.get(group[0].data.get("by"), "")
+        items = _pending(pending[person.pk], today=today)
+        return emails.nudge(to=person.email, full_name=person.full_name, items=items, today=today, by_name=by), group
+
+    return render
 
 
 def render_digest(rows: list[OutboxMessage]) -> Rendered:
