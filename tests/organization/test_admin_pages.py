@@ -48,3 +48,16 @@ def test_the_import_page_lists_the_staff_kinds_and_offers_a_sample_the_import_ac
     assert sample["Content-Disposition"] == 'attachment; filename="mau-nhap-can-bo.csv"'
     assert services.staff_import_csv(content=sample.content, by=cast.administrator).ok
     assert Person.objects.get(email="tran.thi.b@example.gov.vn").unit == org.agency
+
+
+def test_the_admin_s_own_buttons_and_actions_say_what_they_do(client, cast):
+    client.force_login(cast.administrator)
+
+    people = client.get(reverse("admin:organization_person_changelist")).content.decode()
+    import_page = client.get(reverse("admin:organization_person_import")).content.decode()
+    person = client.get(reverse("admin:organization_person_change", args=[cast.staff.pk])).content.decode()
+
+    assert '<option value="send_invitations">Gửi lại thư mời đặt mật khẩu</option>' in people
+    assert ">Nhập từ tệp CSV</a>" in people
+    assert 'type="submit" value="Nhập danh sách cán bộ"' in import_page
+    assert 'value="Lưu"' in person and 'value="Lưu và thêm mới"' in person
