@@ -15,6 +15,7 @@ import datetime
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from django.urls import reverse
@@ -89,6 +90,7 @@ PAGES = {
         ("social:account_new", ()),
         ("social:account", ("account",)),
         ("reports:dashboard", ()),
+        ("core:outbox_run", ("nudge_run",)),
     ],
     "inspector": [
         ("home", ()),
@@ -108,6 +110,7 @@ PAGES = {
         ("home", ()),
         ("directives:list", ()),
         ("directives:import", ()),
+        ("directives:import_job", ("import_job",)),
         ("directives:detail", ("directive",)),
         ("directives:detail", ("drafted",)),
         ("directives:edit", ("drafted",)),
@@ -161,12 +164,16 @@ class Finding:
 @pytest.fixture
 def demo(settings, tmp_path):
     """The demo as `manage.py seed_demo` builds it, plus what it leaves out: a
-    superuser, a draft, a second version, a meeting, an incident and an export."""
+    superuser, a draft, a second version, a meeting, an incident, an export, an
+    upload waiting to be read and a head's nudges."""
     from acknowledgements import meetings
+    from acknowledgements import services as ack_services
     from acknowledgements.demo import seed_campaigns
     from acknowledgements.models import Assignment, Campaign
+    from core import sends
     from directives import services as directive_services
     from directives.demo import seed_directives
+    from directives.models import ImportJob
     from organization.demo import seed_organization
     from organization.models import Person, Role, RoleGrant, Unit
     from reports import services as report_services
@@ -219,7 +226,11 @@ def demo(settings, tmp_path):
     job, _created = report_services.export_job_request(
         person=admin, kind="summary", format="xlsx", filters=Filters(unit=root)
     )
+    pending = Assignment.objects.filter(person__unit=head.unit, acknowledged_at__isnull=True).exclude(person=head)
+    ack_services.assignments_nudge(by=head, people=[a.person for a in pending[:3]])
     return {
+        "import_job": ImportJob.objects.create(created_by=admin, unit=admin.unit, filename="cong-van-quet.pdf"),
+        "nudge_run": SimpleNamespace(pk=sends.latest_run_of(kind="ack_nudge", by=head)),
         "directive": directive,
         "revised": revised,
         "drafted": drafted,
