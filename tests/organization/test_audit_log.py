@@ -72,3 +72,11 @@ def test_postgresql_refuses_update_and_delete_of_audit_rows_even_in_raw_sql(trai
 
     assert AuditEvent.objects.filter(target="x").count() == 0
     assert AuditEvent.objects.count() >= 3
+
+
+def test_the_audit_page_names_its_filter_in_the_title(client, cast, trail):
+    client.force_login(cast.inspector)
+
+    page = client.get(reverse("audit_log"), {"action": "role_granted", "q": "to-bao"}).content.decode()
+
+    assert "<title>Nhật ký bảo mật: Cấp vai trò – “to-bao” · " in page

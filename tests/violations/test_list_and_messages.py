@@ -117,3 +117,20 @@ def test_staff_can_open_only_so_many_cases_an_hour(client, cast, colleague, sett
     assert "Bạn đã gửi quá nhiều phản ánh trong thời gian ngắn. Hãy thử lại sau." in responses[2].content.decode()
     assert someone_else.status_code == 302
     assert Report.objects.count() == 3
+
+
+def test_a_long_case_list_goes_on_to_the_next_page_with_its_filter_and_its_own_title(client, cast, colleague, case):
+    from tests.violations.conftest import report_about
+
+    for _ in range(25):
+        report_about(cast.staff, by=colleague)
+    client.force_login(cast.unit_head)
+
+    first = client.get(reverse("violations:list"), {"state": "submitted"}).content.decode()
+    second = client.get(reverse("violations:list"), {"state": "submitted", "page": "2"}).content.decode()
+
+    assert '<a href="?state=submitted&amp;page=2">Trang sau</a>' in first
+    assert "<title>Phản ánh vi phạm: Mới tiếp nhận · " in first
+    assert "<title>Phản ánh vi phạm: Mới tiếp nhận – trang 2 · " in second
+    assert '<a href="?state=submitted&amp;page=1">Trang trước</a>' in second
+    assert second.count('data-label="#"') == 1
