@@ -17,6 +17,17 @@ write to the database.
 - Records carry the version of the field set their MAC covers (`record_version`):
   3 adds the method (online, at a meeting, on behalf), the session, the recorder,
   the signed sheet's SHA-256 and the reason; records of version 2 keep verifying.
+- From version 4 a record is sealed (its MAC over its own fields, the paper's name
+  and type included) and committed with the acknowledgement, without waiting for
+  anyone; its place in the chain comes after the commit: the linker (`link`) takes
+  every sealed record waiting in the queue, in one transaction under the head's
+  lock, and writes for each a ChainLink (number, previous chain MAC, an HMAC over
+  them and the record's MAC). Whoever acknowledges runs the linker right after
+  their commit, so a burst of acknowledgements is linked in a few batches (a group
+  commit) instead of queueing one by one on the head; the beat runs it too, for a
+  process that died between the two commits. What the verifier proves is unchanged
+  for linked records; a sealed record not linked after ACK_LINK_GRACE_MINUTES is a
+  problem it reports.
 - Records made before keyed MACs keep key id "v1" and their plain SHA-256 (fewer
   fields, no key): they cannot honestly be re-keyed. They must all come before the
   first keyed record, whose MAC covers the last of them.
@@ -27,6 +38,7 @@ import hashlib
 import hmac
 import ipaddress
 import json
+import logging
 import os
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -39,12 +51,19 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from acknowledgements.models import Acknowledgement, Assignment, ChainHead
+from acknowledgements.models import Acknowledgement, Assignment, ChainHead, ChainLink, ChainPending
 from directives.models import Version
 
 GENESIS = "0" * 64
 LEGACY = "v1"  # SHA-256 of the first fields, no key: records made before keyed MACs
 CHECKPOINT_FORMAT = "acknowledgement-checkpoint/1"
+# One PostgreSQL advisory lock for the linker, taken with try: a linker that finds it
+# taken leaves, because the holder looks at the queue again after its commit.
+LINKER_LOCK = 0x61636B6C  # "ackl"
+LINK_BATCH = 5000
+LINK_ROUNDS = 10
+
+logger = logging.getLogger(__name__)
 
 
 class ChainBroken(ValidationError):
@@ -80,18 +99,40 @@ def _ip(value) -> str:
 # Records ------------------------------------------------------------------------
 
 
-# The field set of new records: version 3 adds how the acknowledgement was made.
-# Records of version 2 keep their MAC over the fields they were made with; the
-# version is itself covered from 3 on, and a version-2 MAC never matches the
-# longer list, so a record cannot be moved from one set to the other.
-RECORD_VERSION = 3
+# The field set of new records: version 3 adds how the acknowledgement was made,
+# version 4 the paper's name and type, and moves the place in the chain out of the
+# row (ChainLink). Older records keep their MAC over the fields they were made with;
+# the version is itself covered from 3 on, and a MAC never matches another version's
+# list, so a record cannot be moved from one set to the other.
+RECORD_VERSION = 4
 
 
 def record_fields(ack: Acknowledgement) -> list:
-    """Everything on the row but its own MAC and its surrogate id (the place in the
-    chain is `seq`, and the previous MAC links it). From record version 3: the
-    method, the session, who recorded it, the signed sheet's or paper's SHA-256 and
-    the reason."""
+    """Everything on the row but its own MAC and its surrogate id. Versions 2 and 3
+    include the place in the chain (`seq`, the previous MAC); from 3: the method, the
+    session, who recorded it, the signed sheet's or paper's SHA-256 and the reason;
+    from 4 (placed by its ChainLink): the paper's name and type as well."""
+    if ack.record_version >= 4:
+        return [
+            "acknowledgement/4",
+            ack.key_id,
+            ack.assignment_id,
+            ack.person_id,
+            ack.version_id,
+            ack.text_sha256,
+            _utc(ack.acknowledged_at),
+            _ip(ack.ip_address),
+            ack.user_agent,
+            bool(ack.confirmed_with_password),
+            ack.method,
+            ack.session_id,
+            ack.recorded_by_id,
+            ack.sheet_sha256,
+            ack.reason,
+            ack.paper.name or "",
+            ack.paper_name,
+            ack.paper_type,
+        ]
     if ack.record_version >= 3:
         return [
             *_base_fields(ack, "acknowledgement/3"),
@@ -152,13 +193,27 @@ def head_mac(*, count: int, last_hash: str, key_id: str, key: bytes) -> str:
     return _mac(key, ["head", key_id, count, last_hash])
 
 
+def link_mac(*, key_id: str, key: bytes, seq: int, previous_hash: str, record_id: int, record_hash: str) -> str:
+    return _mac(key, ["link", key_id, seq, previous_hash, record_id, record_hash])
+
+
+def expected_link_mac(link: ChainLink, record_hash: str) -> str | None:
+    key = keys().get(link.key_id)
+    if key is None:
+        return None
+    return link_mac(
+        key_id=link.key_id, key=key, seq=link.seq, previous_hash=link.previous_hash,
+        record_id=link.acknowledgement_id, record_hash=record_hash,
+    )  # fmt: skip
+
+
 def lock_head() -> ChainHead:
     """The head row, locked until the end of the caller's transaction. Created empty
     for an empty chain; a chain with records and no head was cut, and nothing is
     appended to it until someone looks."""
     head = ChainHead.objects.select_for_update().filter(pk=1).first()
     if head is None:
-        if Acknowledgement.objects.exists():
+        if Acknowledgement.objects.filter(seq__isnull=False).exists() or ChainLink.objects.exists():
             raise ChainBroken(
                 _("Chuỗi xác nhận đang bị lỗi (mất bản ghi đầu chuỗi). Vui lòng báo cho quản trị hệ thống.")
             )
@@ -176,25 +231,107 @@ def lock_head() -> ChainHead:
     return head
 
 
-def append(ack: Acknowledgement, *, head: ChainHead) -> Acknowledgement:
-    """Link `ack` after the head (locked by lock_head), MAC it with the current key,
-    insert it and move the head on. Runs inside the caller's transaction."""
+def seal(records: list[Acknowledgement]) -> list[Acknowledgement]:
+    """MAC each record over its own fields with the current key, insert them and queue
+    them for the linker, inside the caller's transaction. Takes no lock: the records
+    get their place in the chain from `link`, after the caller's commit."""
     key_id, key = current_key()
-    ack.seq = head.count + 1
-    ack.previous_hash = head.last_hash
-    ack.key_id = key_id
-    ack.record_version = RECORD_VERSION
-    ack.record_hash = _mac(key, record_fields(ack))
-    ack.save()
-    ChainHead.objects.filter(pk=1).update(
-        count=ack.seq,
-        last_hash=ack.record_hash,
-        key_id=key_id,
-        mac=head_mac(count=ack.seq, last_hash=ack.record_hash, key_id=key_id, key=key),
-    )
-    # The locked head in memory follows, so one transaction can append several records.
-    head.count, head.last_hash, head.key_id = ack.seq, ack.record_hash, key_id
-    return ack
+    for ack in records:
+        ack.key_id = key_id
+        ack.record_version = RECORD_VERSION
+        ack.seq, ack.previous_hash = None, ""
+        ack.record_hash = _mac(key, record_fields(ack))
+        ack.save()
+    ChainPending.objects.bulk_create(ChainPending(acknowledgement=ack) for ack in records)
+    return records
+
+
+def link() -> int:
+    """Give every sealed record waiting in the queue its place in the chain; the
+    number linked by this call. Safe at any moment and from any number of processes:
+    one linker at a time (an advisory lock taken with try); one that finds the lock
+    taken leaves at once, since the holder looks at the queue again after its commit
+    and so links what was committed meanwhile. A record committed during the last of
+    LINK_ROUNDS rounds waits for the next acknowledgement or the beat's run."""
+    linked = 0
+    for _round in range(LINK_ROUNDS):
+        try:
+            batch = _link_batch()
+        except ChainBroken:
+            # The records stay sealed and queued; the verifier and its alert say why.
+            logger.error("acknowledgement chain: cannot link, the head is missing", exc_info=True)
+            return linked
+        if batch is None:
+            return linked
+        linked += batch
+        if not ChainPending.objects.exists():
+            return linked
+    return linked
+
+
+def _try_linker_lock() -> bool:
+    if connection.vendor != "postgresql":
+        return True  # SQLite, the embedded default, has one writer at a time anyway
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_xact_lock(%s)", [LINKER_LOCK])
+        return cursor.fetchone()[0]
+
+
+def _link_batch() -> int | None:
+    """One linker transaction: None when another linker holds the lock."""
+    with transaction.atomic():
+        if not _try_linker_lock():
+            return None
+        head = lock_head()
+        ids = list(
+            ChainPending.objects.order_by("acknowledgement_id").values_list("acknowledgement_id", flat=True)[
+                :LINK_BATCH
+            ]
+        )
+        if not ids:
+            return 0
+        ChainPending.objects.filter(acknowledgement_id__in=ids).delete()
+        key_id, key = current_key()
+        now = timezone.now()
+        links = []
+        count, last_hash = head.count, head.last_hash
+        for record_id, record_hash in (
+            Acknowledgement.objects.filter(pk__in=ids).order_by("pk").values_list("pk", "record_hash")
+        ):
+            count += 1
+            mac = link_mac(
+                key_id=key_id, key=key, seq=count, previous_hash=last_hash, record_id=record_id,
+                record_hash=record_hash,
+            )  # fmt: skip
+            links.append(
+                ChainLink(
+                    acknowledgement_id=record_id,
+                    seq=count,
+                    previous_hash=last_hash,
+                    key_id=key_id,
+                    mac=mac,
+                    linked_at=now,
+                )  # fmt: skip
+            )
+            last_hash = mac
+        ChainLink.objects.bulk_create(links)
+        ChainHead.objects.filter(pk=1).update(
+            count=count,
+            last_hash=last_hash,
+            key_id=key_id,
+            mac=head_mac(count=count, last_hash=last_hash, key_id=key_id, key=key),
+        )
+        return len(links)
+
+
+def place(ack: Acknowledgement) -> tuple[int, str, str] | None:
+    """The record's number in the chain, the chain MAC before it and its own chain MAC
+    (the record's MAC for versions 2 and 3, its link's from 4), or None while it waits
+    for the linker."""
+    if ack.seq is not None:
+        return ack.seq, ack.previous_hash, ack.record_hash
+    found = ChainLink.objects.filter(acknowledgement_id=ack.pk).first()
+    return (found.seq, found.previous_hash, found.mac) if found else None
 
 
 # Verification -------------------------------------------------------------------
@@ -222,6 +359,7 @@ class Verification:
     last_id: int | None = None
     last_hash: str = GENESIS
     legacy: int = 0
+    waiting: int = 0  # sealed records not linked yet, within ACK_LINK_GRACE_MINUTES
     problems: list[Problem] = field(default_factory=list)
 
     @property
@@ -276,27 +414,17 @@ def _verify(checkpoint: dict | None) -> Verification:
         if anchor is not None:
             problems.append(Problem(anchor))
             checkpoint = None
-    rows = (
-        Acknowledgement.objects.order_by("id")
-        .annotate(
-            email=F("person__email"),
-            assignment_person=F("assignment__person_id"),
-            assignment_version=F("assignment__version_id"),
-            assignment_at=F("assignment__acknowledged_at"),
-        )
-        .iterator(chunk_size=2000)
-    )
-    for position, ack in enumerate(rows, start=1):
+    for position, (ack, previous, chain_hash, link) in enumerate(_walk(), start=1):
 
         def problem(message: str, ack=ack) -> None:
             problems.append(Problem(message, record_id=ack.pk, person=ack.email))
 
-        if ack.seq != position:
+        if ack.place != position:
             problem(
                 _("số thứ tự trong chuỗi là %(seq)d nhưng lẽ ra là %(expected)d (bản ghi bị xóa hoặc chèn thêm).")
-                % {"seq": ack.seq, "expected": position}
+                % {"seq": ack.place, "expected": position}
             )
-        if ack.previous_hash != result.last_hash:
+        if previous != result.last_hash:
             problem(_("không nối với bản ghi trước nó (bản ghi trước bị xóa, chèn thêm hoặc sửa)."))
         if ack.key_id == LEGACY:
             result.legacy += 1
@@ -304,25 +432,24 @@ def _verify(checkpoint: dict | None) -> Verification:
                 problem(_("bản ghi kiểu cũ (v1, không khóa) nằm sau bản ghi có khóa: không thể có thật."))
         else:
             seen_keyed = True
-        if ack.key_id != LEGACY and ack.key_id not in known:
-            problem(_("khóa “%(key)s” không có trong ACK_CHAIN_KEYS.") % {"key": ack.key_id})
-        elif not hmac.compare_digest(expected_hash(ack), ack.record_hash):
-            problem(_("mã xác thực không khớp: nội dung bản ghi đã bị sửa."))
-        if versions.get(ack.version_id) != ack.text_sha256:
-            problem(_("mã băm văn bản không khớp phiên bản đã xác nhận."))
-        if wrong := _differences(ack):
-            problem(
-                _("không khớp lượt giao #%(assignment)d: %(fields)s.")
-                % {"assignment": ack.assignment_id, "fields": ", ".join(wrong)}
-            )
+        _check_record(ack, known, versions, problem)
+        if link is not None:
+            if ack.record_version < RECORD_VERSION or ack.seq is not None:
+                problem(_("bản ghi đã có chỗ trong chuỗi ngay trong bản ghi, không thể có thêm mắt nối."))
+            expected = expected_link_mac(link, ack.record_hash)
+            if expected is None:
+                problem(_("mắt nối được ký bằng khóa “%(key)s” không có trong ACK_CHAIN_KEYS.") % {"key": link.key_id})
+            elif not hmac.compare_digest(expected, link.mac):
+                problem(_("mã xác thực của mắt nối không khớp: vị trí của bản ghi trong chuỗi đã bị sửa."))
         at_anchor = checkpoint is not None and position == checkpoint["count"]
-        if at_anchor and (ack.pk != checkpoint["last_id"] or ack.record_hash != checkpoint["last_hash"]):
+        if at_anchor and (ack.pk != checkpoint["last_id"] or chain_hash != checkpoint["last_hash"]):
             problem(
                 _("khác với mốc kiểm tra lúc %(at)s (bản ghi thứ %(count)d đã bị thay hoặc sửa).")
                 % {"at": checkpoint["at"], "count": checkpoint["count"]}
             )
-        result.count, result.last_id, result.last_hash = position, ack.pk, ack.record_hash
+        result.count, result.last_id, result.last_hash = position, ack.pk, chain_hash
 
+    _check_waiting(result, known, versions)
     _check_head(result)
     for assignment_id, email in (
         Assignment.objects.filter(acknowledged_at__isnull=False, acknowledgement__isnull=True)
@@ -343,6 +470,62 @@ def _verify(checkpoint: dict | None) -> Verification:
             )
         )
     return result
+
+
+def _annotated(records):
+    return records.annotate(
+        email=F("person__email"),
+        assignment_person=F("assignment__person_id"),
+        assignment_version=F("assignment__version_id"),
+        assignment_at=F("assignment__acknowledged_at"),
+    )
+
+
+def _walk():
+    """The chain in order, as (record, previous chain MAC, its chain MAC, its link):
+    first the records that carry their place in the row (versions 1 to 3, by id),
+    then the linked ones (version 4 on), by their links' numbers."""
+    in_row = _annotated(Acknowledgement.objects.filter(seq__isnull=False).order_by("id"))
+    for ack in in_row.iterator(chunk_size=2000):
+        yield ack, ack.previous_hash, ack.record_hash, None
+    links = _annotated(Acknowledgement.objects.filter(link__isnull=False).select_related("link").order_by("link__seq"))
+    for ack in links.iterator(chunk_size=2000):
+        yield ack, ack.link.previous_hash, ack.link.mac, ack.link
+
+
+def _check_record(ack: Acknowledgement, known: dict, versions: dict, problem) -> None:
+    """What holds for every record, linked or waiting: its own MAC, the text hash
+    of its version, and its assignment."""
+    if ack.key_id != LEGACY and ack.key_id not in known:
+        problem(_("khóa “%(key)s” không có trong ACK_CHAIN_KEYS.") % {"key": ack.key_id})
+    elif not hmac.compare_digest(expected_hash(ack), ack.record_hash):
+        problem(_("mã xác thực không khớp: nội dung bản ghi đã bị sửa."))
+    if versions.get(ack.version_id) != ack.text_sha256:
+        problem(_("mã băm văn bản không khớp phiên bản đã xác nhận."))
+    if wrong := _differences(ack):
+        problem(
+            _("không khớp lượt giao #%(assignment)d: %(fields)s.")
+            % {"assignment": ack.assignment_id, "fields": ", ".join(wrong)}
+        )
+
+
+def _check_waiting(result: Verification, known: dict, versions: dict) -> None:
+    """Sealed records not linked yet: checked like the others, counted as waiting
+    while younger than ACK_LINK_GRACE_MINUTES, a problem after that (the linker
+    stopped, or someone removed them from its queue)."""
+    grace = settings.ACK_LINK_GRACE_MINUTES
+    cutoff = timezone.now() - datetime.timedelta(minutes=grace)
+    waiting = _annotated(Acknowledgement.objects.filter(seq__isnull=True, link__isnull=True).order_by("id"))
+    for ack in waiting.iterator(chunk_size=2000):
+
+        def problem(message: str, ack=ack) -> None:
+            result.problems.append(Problem(message, record_id=ack.pk, person=ack.email))
+
+        _check_record(ack, known, versions, problem)
+        if ack.acknowledged_at < cutoff:
+            problem(_("chưa được nối vào chuỗi sau %(minutes)d phút.") % {"minutes": grace})
+        else:
+            result.waiting += 1
 
 
 def _check_head(result: Verification) -> None:

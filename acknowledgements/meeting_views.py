@@ -103,7 +103,7 @@ def meeting_detail(request, pk):
         "checkin_open": meetings.checkin_is_open(meeting),
         "checkin_url": checkin_url(meeting),
         "checkin_form": CheckinOpenForm(),
-        "records": meeting.acknowledgements.select_related("person", "version__directive").order_by("seq"),
+        "records": meeting.acknowledgements.select_related("person", "version__directive", "link").order_by("pk"),
     }
     return render(request, "acknowledgements/meeting.html", context)
 

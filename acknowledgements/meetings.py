@@ -17,7 +17,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from acknowledgements.models import Acknowledgement, Assignment, Attendee, Campaign, Meeting, Method
-from acknowledgements.services import OUTSIDE_SCOPE, chain_append, chain_record, chain_record_new
+from acknowledgements.services import (
+    OUTSIDE_SCOPE,
+    acknowledgements_link,
+    chain_append,
+    chain_record,
+    chain_record_new,
+)
 from core.audit import audit_record
 from core.models import AuditAction
 from core.uploads import ALLOWED_TYPES, DOCUMENT_TYPES, CheckedFile, check_upload
@@ -203,8 +209,8 @@ def meeting_record(
                 "sheet_sha256": checked_sheet.sha256,
             },
         )
-        # Last: the chain head, which every acknowledgement waits for (chain_append).
         chain_append(records)
+    acknowledgements_link()
     meeting.refresh_from_db()
     return records
 
@@ -246,7 +252,7 @@ def acknowledgement_on_behalf(
             paper_name=checked.name,
             paper_type=checked.content_type,
         )
-        # After the record (the chain head held meanwhile): the audit row names it.
+        # After the record: the audit row names it.
         audit_record(
             action=AuditAction.ACK_ON_BEHALF,
             actor=by,
@@ -259,6 +265,7 @@ def acknowledgement_on_behalf(
                 "paper_sha256": checked.sha256,
             },
         )
+    acknowledgements_link()
     return ack
 
 

@@ -202,10 +202,12 @@ class Attendee(models.Model):
 class Acknowledgement(AppendOnly):
     """Proof that a person read and committed to the exact text of a version.
     Append-only (the model refuses changes; on PostgreSQL a trigger refuses UPDATE and
-    DELETE): each record carries its place in the chain (`seq`), the MAC of the one
-    before it and its own HMAC-SHA256 over every field, keyed by `key_id` (see
-    acknowledgements/chain.py). Records from before keyed MACs have key id "v1" and a
-    plain SHA-256 of fewer fields."""
+    DELETE), with its own HMAC-SHA256 over every field, keyed by `key_id` (see
+    acknowledgements/chain.py). From record version 4 its place in the chain is its
+    ChainLink, written by the linker after the record's commit; records of versions 2
+    and 3 carry their place (`seq`) and the MAC of the one before them in the row.
+    Records from before keyed MACs have key id "v1" and a plain SHA-256 of fewer
+    fields."""
 
     assignment = models.OneToOneField(Assignment, on_delete=models.PROTECT, related_name="acknowledgement")
     person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -230,11 +232,12 @@ class Acknowledgement(AppendOnly):
     paper = models.FileField(storage=private_storage, upload_to="behalf/%Y/", blank=True)
     paper_name = models.CharField(max_length=200, blank=True)
     paper_type = models.CharField(max_length=40, blank=True)
-    # The field set the MAC covers: 2 for the records before methods, 3 with them.
+    # The field set the MAC covers: 2 for the records before methods, 3 with them,
+    # 4 with the paper's name and type and the place in the chain kept in ChainLink.
     record_version = models.PositiveSmallIntegerField(default=2)
-    seq = models.PositiveBigIntegerField(unique=True)
+    seq = models.PositiveBigIntegerField(unique=True, null=True, blank=True)
     key_id = models.CharField(max_length=16)
-    previous_hash = models.CharField(max_length=64)
+    previous_hash = models.CharField(max_length=64, blank=True)
     record_hash = models.CharField(max_length=64, unique=True)
 
     class Meta:
@@ -255,16 +258,63 @@ class Acknowledgement(AppendOnly):
             models.CheckConstraint(
                 condition=Q(method="online") | Q(record_version__gte=3), name="acknowledgement_method_keyed"
             ),
+            models.CheckConstraint(
+                condition=Q(record_version__lte=3, seq__isnull=False)
+                | Q(record_version__gte=4, seq__isnull=True, previous_hash=""),
+                name="acknowledgement_place_by_version",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.person} – {self.version} – {self.acknowledged_at:%Y-%m-%d %H:%M}"
 
+    @property
+    def place(self) -> int | None:
+        """The record's number in the chain, or None while it waits for the linker."""
+        if self.seq is not None:
+            return self.seq
+        link = getattr(self, "link", None) if self.pk else None
+        return link.seq if link else None
+
+
+class ChainLink(AppendOnly):
+    """The place of a record (version 4 on) in the chain: its number, the chain MAC
+    before it and an HMAC over both and the record's own MAC. Written by the linker
+    (chain.link) in batches after the records committed; append-only like them."""
+
+    acknowledgement = models.OneToOneField(Acknowledgement, on_delete=models.PROTECT, related_name="link")
+    seq = models.PositiveBigIntegerField(unique=True)
+    previous_hash = models.CharField(max_length=64)
+    key_id = models.CharField(max_length=16)
+    mac = models.CharField(max_length=64, unique=True)
+    linked_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=Q(seq__gte=1), name="chainlink_seq_positive"),
+            models.CheckConstraint(condition=~Q(key_id=""), name="chainlink_key_id_set"),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.seq}"
+
+
+class ChainPending(models.Model):
+    """A sealed record committed and not linked yet: the linker's queue. A row lives
+    from the record's transaction to the linker's, usually milliseconds."""
+
+    acknowledgement = models.OneToOneField(
+        Acknowledgement, on_delete=models.PROTECT, primary_key=True, related_name="+"
+    )
+
+    def __str__(self) -> str:
+        return f"#{self.acknowledgement_id}"
+
 
 class ChainHead(models.Model):
-    """One row holding the number of records and the latest record's MAC, itself
-    MACed (so the tail cannot be cut off and the head set back to match); locking it
-    serialises the chain."""
+    """One row holding the number of records in the chain and the latest chain MAC,
+    itself MACed (so the tail cannot be cut off and the head set back to match);
+    locking it serialises the linkers (never the acknowledgements themselves)."""
 
     last_hash = models.CharField(max_length=64)
     count = models.PositiveBigIntegerField(default=0)

@@ -197,8 +197,8 @@ def acknowledgement_record(
     """Record that `by` read and committed to the assignment's version. Guarantees:
     one record per assignment (a double click returns the first), the SHA-256 of the
     exact text shown, the assignment marked acknowledged in the same transaction, and
-    the record appended to the chain with a keyed MAC over all its fields
-    (acknowledgements/chain.py). A password signature is limited per account
+    the record sealed with a keyed MAC over all its fields and linked into the chain
+    right after the commit (acknowledgements/chain.py). A password signature is limited per account
     (acknowledgements/signature.py). `request_meta` gives REMOTE_ADDR (the client's
     address, already resolved behind a proxy: see core.http.client_ip) and
     HTTP_USER_AGENT."""
@@ -217,8 +217,8 @@ def acknowledgement_record(
 
     with transaction.atomic():
         now = timezone.now()
-        # The claim comes first: it is what makes a second click wait (on this row, not
-        # on the chain) and then find the record; the head is locked only by the append.
+        # The claim comes first: it is what makes a second click wait (on this row)
+        # and then find the record.
         claimed = Assignment.objects.open().filter(pk=assignment.pk).update(acknowledged_at=now)
         if not claimed:
             existing = Acknowledgement.objects.filter(assignment=assignment).first()
@@ -231,6 +231,7 @@ def acknowledgement_record(
             request_meta=request_meta,
             confirmed_with_password=assignment.campaign.requires_password,
         )
+    acknowledgements_link()
     return ack
 
 
@@ -253,25 +254,26 @@ def chain_record_new(
 
 
 def chain_append(records: list[Acknowledgement]) -> list[Acknowledgement]:
-    """Lock the chain head and link `records` after it, in order: the one way every
-    method (online, at a meeting, on behalf) writes records. The head serialises
-    every acknowledgement until COMMIT, so this is the caller's last write: the claims,
-    the checks and the other rows come before, and the head is held only for the
-    MACs, the records' INSERTs, the head's UPDATE and the COMMIT. The INSERTs stay
-    under the lock: their ids then follow the chain's order, which the verifier walks."""
-    if not records:
-        return records
-    head = chain.lock_head()
-    return [chain.append(ack, head=head) for ack in records]
+    """Seal `records` (their MACs over their own fields), insert them and queue them
+    for the chain, inside the caller's transaction: the one way every method
+    (online, at a meeting, on behalf) writes records. No lock is taken: after its
+    commit the caller runs acknowledgements_link, which gives them their place."""
+    return chain.seal(records)
 
 
 def chain_record(
     *, assignment: Assignment, at: datetime.datetime, request_meta: dict | None = None, **fields
 ) -> Acknowledgement:
-    """Append the record of an assignment already claimed (marked acknowledged at
-    `at`) to the chain, locking its head (chain_append): the caller's last write."""
+    """Seal the record of an assignment already claimed (marked acknowledged at `at`)
+    and queue it for the chain (chain_append)."""
     (ack,) = chain_append([chain_record_new(assignment=assignment, at=at, request_meta=request_meta, **fields)])
     return ack
+
+
+def acknowledgements_link() -> int:
+    """Link into the chain every sealed record waiting for it, in batches; run after
+    each commit that seals records, and by the beat every minute (chain.link)."""
+    return chain.link()
 
 
 def acknowledgements_verify(*, checkpoint: dict | None = None) -> chain.Verification:

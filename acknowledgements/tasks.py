@@ -16,3 +16,9 @@ def reminder_pass() -> dict | None:
 def checkpoint() -> dict | None:
     """The beat entry, every 15 minutes: the day's checkpoint, once, after ACK_CHECKPOINT_HOUR."""
     return services.acknowledgements_checkpoint_daily()
+
+
+@shared_task(name="acknowledgements.link")
+def link() -> int:
+    """The beat entry, every minute: link the sealed records a dead process left waiting."""
+    return services.acknowledgements_link()

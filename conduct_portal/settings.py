@@ -371,6 +371,14 @@ CELERY_BEAT_SCHEDULE["acknowledgement-checkpoint"] = {
     "task": "acknowledgements.checkpoint",
     "schedule": crontab(minute="*/15"),
 }
+# Records are linked into the chain right after their commit by whoever made them;
+# the beat links, every minute, what a process that died in between left waiting.
+# The verifier reports a record still waiting after ACK_LINK_GRACE_MINUTES.
+ACK_LINK_GRACE_MINUTES = env_int("ACK_LINK_GRACE_MINUTES", 10, minimum=2)
+CELERY_BEAT_SCHEDULE["acknowledgement-link"] = {
+    "task": "acknowledgements.link",
+    "schedule": crontab(minute="*"),
+}
 # The password "signature" on acknowledgements (core/throttle.py, like log-in): after
 # this many wrong passwords the account waits ACK_SIGNATURE_WINDOW_MINUTES before the
 # next try, and each further wrong one doubles the wait (at most a day).

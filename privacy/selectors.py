@@ -81,7 +81,7 @@ def my_data(person: Person) -> dict[str, object]:
             "with_password": k.confirmed_with_password,
             "record_hash": k.record_hash,
         }  # fmt: skip
-        for k in Acknowledgement.objects.filter(person=person).select_related("version__directive").order_by("seq")
+        for k in Acknowledgement.objects.filter(person=person).select_related("version__directive").order_by("pk")
     ]
     related = ("unit", "subject", "rule_set", "measure__rule_set")
     filed = Report.objects.filter(cases.reported_by_q(person)).select_related(*related).order_by("id")

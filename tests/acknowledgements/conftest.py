@@ -3,33 +3,58 @@ are the acknowledgements app's own."""
 
 import pytest
 from django.db import connection
+from django.utils import timezone
 
-from acknowledgements import services
-from acknowledgements.models import Acknowledgement, Assignment
+from acknowledgements import chain, services
+from acknowledgements.models import Acknowledgement, Assignment, ChainHead
 from organization.models import Role
 from tests.factories import PersonFactory, RoleGrantFactory
 
 META = {"REMOTE_ADDR": "10.0.0.7", "HTTP_USER_AGENT": "Firefox thử nghiệm"}
 TABLE = "acknowledgements_acknowledgement"
-TRIGGER = "acknowledgements_acknowledgement_append_only"
+LINK_TABLE = "acknowledgements_chainlink"
 KEY_1 = b"k1-secret-for-tests-only-0123456789abcdef"
 KEY_2 = b"k2-secret-for-tests-only-0123456789abcdef"
 
 
 def tamper(sql: str, params: list | None = None) -> None:
-    """Run SQL against the records as someone with database access would, with the
-    append-only trigger switched off for the statement (PostgreSQL only has one)."""
+    """Run SQL against the records and their links as someone with database access
+    would, with the append-only triggers switched off for the statement (PostgreSQL
+    only has them)."""
     with connection.cursor() as cursor:
         postgres = connection.vendor == "postgresql"
         if postgres:
             # ALTER TABLE refuses while deferred foreign-key checks are pending.
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-            cursor.execute(f"ALTER TABLE {TABLE} DISABLE TRIGGER {TRIGGER}")
+            for table in (TABLE, LINK_TABLE):
+                cursor.execute(f"ALTER TABLE {table} DISABLE TRIGGER {table}_append_only")
         cursor.execute(sql, params or [])
         if postgres:
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-            cursor.execute(f"ALTER TABLE {TABLE} ENABLE TRIGGER {TRIGGER}")
+            for table in (TABLE, LINK_TABLE):
+                cursor.execute(f"ALTER TABLE {table} ENABLE TRIGGER {table}_append_only")
             cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+
+
+def in_row(person, *, version: int, **fields) -> Acknowledgement:
+    """The person's record made as the portal made them before record version 4: its
+    place (seq, previous MAC) in the row, under the head's lock, linked at once; the
+    way the records kept from then look."""
+    assignment = Assignment.objects.open().get(person=person)
+    now = timezone.now()
+    Assignment.objects.filter(pk=assignment.pk).update(acknowledged_at=now)
+    ack = services.chain_record_new(assignment=assignment, at=now, request_meta=META, **fields)
+    head = chain.lock_head()
+    ack.key_id, ack.record_version = chain.current_key()[0], version
+    ack.seq, ack.previous_hash = head.count + 1, head.last_hash
+    ack.record_hash = chain._mac(chain.current_key()[1], chain.record_fields(ack))
+    ack.save()
+    key_id, key = chain.current_key()
+    ChainHead.objects.filter(pk=1).update(
+        count=ack.seq, last_hash=ack.record_hash, key_id=key_id,
+        mac=chain.head_mac(count=ack.seq, last_hash=ack.record_hash, key_id=key_id, key=key),
+    )  # fmt: skip
+    return ack
 
 
 @pytest.fixture(autouse=True)

@@ -9,15 +9,16 @@ import json
 
 import pytest
 from django.core import mail
-from django.core.exceptions import ImproperlyConfigured, ValidationError
+from django.core.exceptions import ImproperlyConfigured
 from django.core.management import CommandError, call_command
 from django.db import DatabaseError, connection, transaction
 
 from acknowledgements import services
-from acknowledgements.models import Acknowledgement, Assignment, ChainHead
+from acknowledgements.models import Acknowledgement, Assignment, ChainHead, ChainLink, ChainPending
 from conduct_portal.env import parse_keys
 from core.models import AuditEvent
-from tests.acknowledgements.conftest import KEY_1, KEY_2, META, TABLE, tamper
+from tests.acknowledgements.conftest import KEY_1, KEY_2, LINK_TABLE, META, TABLE, in_row, tamper
+from tests.factories import PersonFactory
 
 
 def problems() -> list[str]:
@@ -28,37 +29,37 @@ def test_an_honest_chain_verifies_and_every_record_is_keyed_with_the_first_key(t
     first, second = two_records
 
     assert problems() == []
-    assert [(ack.seq, ack.key_id) for ack in two_records] == [(1, "k2"), (2, "k2")]
-    assert first.previous_hash == "0" * 64 and second.previous_hash == first.record_hash
+    assert [(ack.place, ack.key_id, ack.record_version) for ack in two_records] == [(1, "k2", 4), (2, "k2", 4)]
+    assert first.link.previous_hash == "0" * 64 and second.link.previous_hash == first.link.mac
     head = ChainHead.objects.get()
-    assert (head.count, head.last_hash, head.key_id) == (2, second.record_hash, "k2")
+    assert (head.count, head.last_hash, head.key_id) == (2, second.link.mac, "k2")
+    assert not ChainPending.objects.exists()  # nothing left waiting
 
 
 def test_the_mac_is_hmac_sha256_with_the_key_over_every_field(two_records):
     first = two_records[0]
     payload = json.dumps(
         [
-            "acknowledgement/3", "k2", 1, "0" * 64, first.assignment_id, first.person_id, first.version_id,
+            "acknowledgement/4", "k2", first.assignment_id, first.person_id, first.version_id,
             first.text_sha256, first.acknowledged_at.astimezone(datetime.UTC).isoformat(), "10.0.0.7",
-            "Firefox thử nghiệm", False, "online", None, None, "", "", "",
+            "Firefox thử nghiệm", False, "online", None, None, "", "", "", "", "",
         ],
         ensure_ascii=False,
         separators=(",", ":"),
     )  # fmt: skip
+    link = json.dumps(["link", "k2", 1, "0" * 64, first.pk, first.record_hash], separators=(",", ":"))
 
     assert first.record_hash == hmac.new(KEY_2, payload.encode(), hashlib.sha256).hexdigest()
+    assert first.link.mac == hmac.new(KEY_2, link.encode(), hashlib.sha256).hexdigest()
 
 
-def test_records_of_the_field_set_before_methods_keep_verifying(cast, campaign, monkeypatch):
-    from acknowledgements import chain
-
-    monkeypatch.setattr(chain, "RECORD_VERSION", 2)
-    old = services.acknowledgement_record(
-        assignment=Assignment.objects.get(person=cast.staff), by=cast.staff, request_meta=META
-    )
-    monkeypatch.setattr(chain, "RECORD_VERSION", 3)
-    new = services.acknowledgement_record(
-        assignment=Assignment.objects.get(person=cast.unit_head), by=cast.unit_head, request_meta=META
+def test_records_of_the_field_sets_before_links_keep_verifying_and_the_new_ones_follow(cast, org, campaign):
+    newcomer = PersonFactory(email="phongmoi@example.gov.vn", full_name="Cán Bộ Mới", unit=org.department)
+    services.assignments_sync_person(person=newcomer)
+    old = in_row(cast.staff, version=2)
+    new = in_row(cast.unit_head, version=3)
+    linked = services.acknowledgement_record(
+        assignment=Assignment.objects.get(person=newcomer), by=newcomer, request_meta=META
     )
     payload = json.dumps(
         [
@@ -70,8 +71,9 @@ def test_records_of_the_field_set_before_methods_keep_verifying(cast, campaign, 
         separators=(",", ":"),
     )  # fmt: skip
 
-    assert (old.record_version, new.record_version) == (2, 3)
+    assert (old.record_version, new.record_version, linked.record_version) == (2, 3, 4)
     assert old.record_hash == hmac.new(KEY_2, payload.encode(), hashlib.sha256).hexdigest()
+    assert (linked.place, linked.link.previous_hash) == (3, new.record_hash)
     assert problems() == []
 
 
@@ -152,6 +154,7 @@ def test_an_assignment_that_disagrees_with_its_record_is_caught(two_records):
 
 def test_deleting_the_last_records_together_with_the_head_is_caught(two_records):
     second = two_records[1]
+    tamper(f"DELETE FROM {LINK_TABLE} WHERE acknowledgement_id = %s", [second.pk])
     tamper(f"DELETE FROM {TABLE} WHERE id = %s", [second.pk])
     Assignment.objects.filter(pk=second.assignment_id).update(acknowledged_at=None)
     ChainHead.objects.all().delete()
@@ -161,23 +164,26 @@ def test_deleting_the_last_records_together_with_the_head_is_caught(two_records)
 
 def test_deleting_the_last_record_and_setting_the_head_back_is_caught(two_records):
     first, second = two_records
+    tamper(f"DELETE FROM {LINK_TABLE} WHERE acknowledgement_id = %s", [second.pk])
     tamper(f"DELETE FROM {TABLE} WHERE id = %s", [second.pk])
     Assignment.objects.filter(pk=second.assignment_id).update(acknowledged_at=None)
-    ChainHead.objects.update(count=1, last_hash=first.record_hash)
+    ChainHead.objects.update(count=1, last_hash=first.link.mac)
 
     assert problems() == ["Đầu chuỗi đã bị sửa: mã xác thực của nó không khớp."]
 
 
-def test_nothing_is_appended_to_a_chain_whose_head_is_gone(cast, two_records, tax_letter, org, due_on):
+def test_nothing_is_linked_to_a_chain_whose_head_is_gone_and_the_record_waits_sealed(cast, two_records, due_on):
     ChainHead.objects.all().delete()
     newcomer_assignment = Assignment.objects.create(
         campaign=two_records[0].assignment.campaign, version=two_records[0].version, person=cast.inspector,
         due_on=due_on, assigned_at=two_records[0].acknowledged_at,
     )  # fmt: skip
 
-    with pytest.raises(ValidationError, match="mất bản ghi đầu chuỗi"):
-        services.acknowledgement_record(assignment=newcomer_assignment, by=cast.inspector, request_meta=META)
-    assert Acknowledgement.objects.count() == 2
+    ack = services.acknowledgement_record(assignment=newcomer_assignment, by=cast.inspector, request_meta=META)
+
+    assert ack.place is None and ChainLink.objects.count() == 2
+    assert list(ChainPending.objects.values_list("acknowledgement_id", flat=True)) == [ack.pk]
+    assert problems() == ["Mất bản ghi đầu chuỗi: các bản ghi cuối có thể đã bị xóa cùng với nó."]
 
 
 # (d) ------------------------------------------------------------------------------
@@ -186,26 +192,31 @@ def test_nothing_is_appended_to_a_chain_whose_head_is_gone(cast, two_records, ta
 def test_rewriting_a_record_and_rehashing_the_chain_without_the_key_is_caught(two_records):
     first, second = two_records
     guessed = b"the attacker does not have the key"
-    forged = {}
+
+    def mac(fields) -> str:
+        payload = json.dumps(fields, ensure_ascii=False, separators=(",", ":")).encode()
+        return hmac.new(guessed, payload, hashlib.sha256).hexdigest()
+
     previous = "0" * 64
-    for ack, agent in ((first, "sửa lén"), (second, second.user_agent)):
-        fields = [
-            "acknowledgement", "k2", ack.seq, previous, ack.assignment_id, ack.person_id, ack.version_id,
-            ack.text_sha256, ack.acknowledged_at.astimezone(datetime.UTC).isoformat(), "10.0.0.7", agent, False,
-        ]  # fmt: skip
-        mac = hmac.new(guessed, json.dumps(fields, ensure_ascii=False, separators=(",", ":")).encode(), hashlib.sha256)
-        forged[ack.pk] = (previous, mac.hexdigest(), agent)
-        previous = mac.hexdigest()
-    for pk, (prev, mac, agent) in forged.items():
-        tamper(
-            f"UPDATE {TABLE} SET previous_hash = %s, record_hash = %s, user_agent = %s WHERE id = %s",
-            [prev, mac, agent, pk],
-        )
+    for seq, ack, agent in ((1, first, "sửa lén"), (2, second, second.user_agent)):
+        record = mac(
+            ["acknowledgement/4", "k2", ack.assignment_id, ack.person_id, ack.version_id, ack.text_sha256,
+             ack.acknowledged_at.astimezone(datetime.UTC).isoformat(), "10.0.0.7", agent, False, "online",
+             None, None, "", "", "", "", ""]
+        )  # fmt: skip
+        link = mac(["link", "k2", seq, previous, ack.pk, record])
+        tamper(f"UPDATE {TABLE} SET record_hash = %s, user_agent = %s WHERE id = %s", [record, agent, ack.pk])
+        tamper(f"UPDATE {LINK_TABLE} SET previous_hash = %s, mac = %s WHERE seq = %s", [previous, link, seq])
+        previous = link
     ChainHead.objects.update(last_hash=previous)
 
     assert problems() == [
         f"Bản ghi #{first.pk} (canbo@example.gov.vn): mã xác thực không khớp: nội dung bản ghi đã bị sửa.",
+        f"Bản ghi #{first.pk} (canbo@example.gov.vn): mã xác thực của mắt nối không khớp: "
+        "vị trí của bản ghi trong chuỗi đã bị sửa.",
         f"Bản ghi #{second.pk} (truongphong@example.gov.vn): mã xác thực không khớp: nội dung bản ghi đã bị sửa.",
+        f"Bản ghi #{second.pk} (truongphong@example.gov.vn): mã xác thực của mắt nối không khớp: "
+        "vị trí của bản ghi trong chuỗi đã bị sửa.",
         "Đầu chuỗi đã bị sửa: mã xác thực của nó không khớp.",
     ]
 
@@ -258,12 +269,13 @@ def test_a_record_under_an_unknown_key_fails(cast, campaign, settings):
 
     assert problems() == [
         f"Bản ghi #{ack.pk} (canbo@example.gov.vn): khóa “k1” không có trong ACK_CHAIN_KEYS.",
+        f"Bản ghi #{ack.pk} (canbo@example.gov.vn): mắt nối được ký bằng khóa “k1” không có trong ACK_CHAIN_KEYS.",
         "Đầu chuỗi được ký bằng khóa “k1” không có trong ACK_CHAIN_KEYS.",
     ]
 
 
-def test_records_of_the_old_sha256_scheme_verify_the_old_way(two_records):
-    first, second = two_records
+def test_records_of_the_old_sha256_scheme_verify_the_old_way(cast, campaign):
+    first, second = in_row(cast.staff, version=3), in_row(cast.unit_head, version=3)
     # What the first version of the portal stored (see the migration): no key, fewer fields.
     payload = json.dumps(
         ["0" * 64, first.person_id, first.version_id, first.text_sha256, first.acknowledged_at.isoformat(),
@@ -306,7 +318,7 @@ def test_a_checkpoint_is_signed_written_to_its_directory_and_audited(two_records
     stored = json.loads(path.read_text())
     assert path.parent == settings.ACK_CHECKPOINT_DIR
     assert (stored["count"], stored["last_id"], stored["last_hash"], stored["key_id"]) == (
-        2, two_records[1].pk, two_records[1].record_hash, "k2",
+        2, two_records[1].pk, two_records[1].link.mac, "k2",
     )  # fmt: skip
     assert AuditEvent.objects.filter(action="checkpoint").count() == 1
 
@@ -319,8 +331,9 @@ def test_the_verify_command_checks_that_the_chain_still_holds_a_checkpoint(two_r
 
     # Replay: the last record deleted, its assignment reset, and the head row put back
     # as it was before that record (a value an intruder could have copied earlier).
-    head_before = {"count": 1, "last_hash": first.record_hash}
+    head_before = {"count": 1, "last_hash": first.link.mac}
     with transaction.atomic():
+        tamper(f"DELETE FROM {LINK_TABLE} WHERE acknowledgement_id = %s", [second.pk])
         tamper(f"DELETE FROM {TABLE} WHERE id = %s", [second.pk])
         Assignment.objects.filter(pk=second.assignment_id).update(acknowledged_at=None)
     from acknowledgements import chain
@@ -359,7 +372,7 @@ def test_the_verify_command_names_the_record_and_what_is_wrong(two_records, caps
     call_command("verify_acknowledgements")
     out = capsys.readouterr().out
     assert "Chuỗi xác nhận nguyên vẹn: 2 bản ghi." in out
-    assert f'"last_hash": "{two_records[1].record_hash}"' in out
+    assert f'"last_hash": "{two_records[1].link.mac}"' in out
 
     tamper(f"UPDATE {TABLE} SET confirmed_with_password = true WHERE id = %s", [two_records[0].pk])
     with pytest.raises(CommandError, match="Chuỗi xác nhận có 1 lỗi."):

@@ -12,7 +12,7 @@ from django.db import transaction
 
 from acknowledgements import chain, services
 from acknowledgements.models import Acknowledgement, Assignment, ChainHead
-from tests.acknowledgements.conftest import KEY_2, TABLE, tamper
+from tests.acknowledgements.conftest import KEY_2, LINK_TABLE, TABLE, in_row, tamper
 
 AT = datetime.datetime(2025, 3, 12, 9, 15, tzinfo=datetime.UTC)
 
@@ -125,7 +125,7 @@ def test_a_record_under_a_key_this_server_lacks_has_no_expected_mac():
 def test_the_head_is_maced_over_its_key_count_and_last_mac(two_records):
     head = ChainHead.objects.get()
 
-    assert head.mac == mac(KEY_2, ["head", "k2", 2, two_records[1].record_hash])
+    assert head.mac == mac(KEY_2, ["head", "k2", 2, two_records[1].link.mac])
 
 
 def test_an_empty_chain_gets_an_empty_signed_head(db):
@@ -171,7 +171,7 @@ def test_an_honest_chain_reports_its_length_and_last_record(two_records):
     result = services.acknowledgements_verify()
 
     assert (result.count, result.last_id, result.last_hash, result.legacy) == (
-        2, two_records[1].pk, two_records[1].record_hash, 0,
+        2, two_records[1].pk, two_records[1].link.mac, 0,
     )  # fmt: skip
 
 
@@ -180,11 +180,31 @@ def problems(checkpoint=None) -> list[str]:
 
 
 EDITED = "mã xác thực không khớp: nội dung bản ghi đã bị sửa."
+LINK_EDITED = "mã xác thực của mắt nối không khớp: vị trí của bản ghi trong chuỗi đã bị sửa."
+
+
+@pytest.fixture
+def two_in_row(cast, campaign):
+    """The staff member's and the unit head's records as made before record version 4."""
+    return [in_row(cast.staff, version=3), in_row(cast.unit_head, version=3)]
+
+
 HEAD_DISAGREES = "Đầu chuỗi ghi 2 bản ghi nhưng chuỗi có {count}: bản ghi cuối đã bị xóa, thêm hoặc thay đổi."
 
 
 def test_a_record_moved_in_the_chain_is_named_with_its_place(two_records):
     second = two_records[1]
+    tamper(f"UPDATE {LINK_TABLE} SET seq = 5 WHERE acknowledgement_id = %s", [second.pk])
+
+    assert problems() == [
+        f"Bản ghi #{second.pk} (truongphong@example.gov.vn): số thứ tự trong chuỗi là 5 nhưng lẽ ra là 2 "
+        "(bản ghi bị xóa hoặc chèn thêm).",
+        f"Bản ghi #{second.pk} (truongphong@example.gov.vn): {LINK_EDITED}",
+    ]
+
+
+def test_a_record_of_the_row_placed_scheme_moved_in_the_chain_is_named_with_its_place(two_in_row):
+    second = two_in_row[1]
     tamper(f"UPDATE {TABLE} SET seq = 5 WHERE id = %s", [second.pk])
 
     assert problems() == [
@@ -196,12 +216,41 @@ def test_a_record_moved_in_the_chain_is_named_with_its_place(two_records):
 
 def test_a_record_relinked_to_another_predecessor_is_named(two_records):
     second = two_records[1]
+    tamper(f"UPDATE {LINK_TABLE} SET previous_hash = %s WHERE acknowledgement_id = %s", ["e" * 64, second.pk])
+
+    assert problems() == [
+        f"Bản ghi #{second.pk} (truongphong@example.gov.vn): không nối với bản ghi trước nó "
+        "(bản ghi trước bị xóa, chèn thêm hoặc sửa).",
+        f"Bản ghi #{second.pk} (truongphong@example.gov.vn): {LINK_EDITED}",
+    ]
+
+
+def test_a_record_of_the_row_placed_scheme_relinked_is_named(two_in_row):
+    second = two_in_row[1]
     tamper(f"UPDATE {TABLE} SET previous_hash = %s WHERE id = %s", ["e" * 64, second.pk])
 
     assert problems() == [
         f"Bản ghi #{second.pk} (truongphong@example.gov.vn): không nối với bản ghi trước nó "
         "(bản ghi trước bị xóa, chèn thêm hoặc sửa).",
         f"Bản ghi #{second.pk} (truongphong@example.gov.vn): {EDITED}",
+    ]
+
+
+def test_a_link_given_to_a_record_of_the_row_placed_scheme_is_named(cast, two_in_row):
+    second = two_in_row[1]
+    tamper(
+        f"INSERT INTO {LINK_TABLE} (acknowledgement_id, seq, previous_hash, key_id, mac, linked_at) "
+        "VALUES (%s, 3, %s, 'k2', %s, now())",
+        [second.pk, second.record_hash, "c" * 64],
+    )
+
+    assert problems() == [
+        f"Bản ghi #{second.pk} (truongphong@example.gov.vn): số thứ tự trong chuỗi là 2 nhưng lẽ ra là 3 "
+        "(bản ghi bị xóa hoặc chèn thêm).",
+        f"Bản ghi #{second.pk} (truongphong@example.gov.vn): bản ghi đã có chỗ trong chuỗi ngay trong bản ghi, "
+        "không thể có thêm mắt nối.",
+        f"Bản ghi #{second.pk} (truongphong@example.gov.vn): {LINK_EDITED}",
+        HEAD_DISAGREES.format(count=3),
     ]
 
 
@@ -228,6 +277,7 @@ def test_an_assignment_moved_to_another_person_and_version_is_named(cast, two_re
 
 def test_a_head_cut_back_and_re_maced_with_the_key_disagrees_with_the_chain(two_records):
     first, second = two_records
+    tamper(f"DELETE FROM {LINK_TABLE} WHERE acknowledgement_id = %s", [second.pk])
     tamper(f"DELETE FROM {TABLE} WHERE id = %s", [second.pk])
     Assignment.objects.filter(pk=second.assignment_id).update(acknowledged_at=None)
 
@@ -240,8 +290,8 @@ def test_a_head_whose_last_mac_alone_was_replaced_and_re_maced_disagrees(two_rec
     assert problems() == [HEAD_DISAGREES.format(count=2)]
 
 
-def test_two_records_of_the_old_scheme_are_counted(two_records):
-    first, second = two_records
+def test_two_records_of_the_old_scheme_are_counted(two_in_row):
+    first, second = two_in_row
     tamper(f"UPDATE {TABLE} SET key_id = 'v1', record_hash = %s WHERE id = %s", [chain.legacy_hash(first), first.pk])
     second.previous_hash = chain.legacy_hash(first)
     tamper(
@@ -261,11 +311,11 @@ def checkpoint(count: int, last_id: int, last_hash: str) -> dict:
 
 def test_a_record_replaced_at_the_checkpoint_is_named(two_records):
     first, second = two_records
-    anchor = checkpoint(2, second.pk, second.record_hash)
-    tamper(f"UPDATE {TABLE} SET record_hash = %s WHERE id = %s", ["d" * 64, second.pk])
+    anchor = checkpoint(2, second.pk, second.link.mac)
+    tamper(f"UPDATE {LINK_TABLE} SET mac = %s WHERE acknowledgement_id = %s", ["d" * 64, second.pk])
 
     assert problems(anchor) == [
-        f"Bản ghi #{second.pk} (truongphong@example.gov.vn): {EDITED}",
+        f"Bản ghi #{second.pk} (truongphong@example.gov.vn): {LINK_EDITED}",
         f"Bản ghi #{second.pk} (truongphong@example.gov.vn): khác với mốc kiểm tra lúc 2025-03-12T09:15:00+00:00 "
         "(bản ghi thứ 2 đã bị thay hoặc sửa).",
         HEAD_DISAGREES.format(count=2),
@@ -275,11 +325,11 @@ def test_a_record_replaced_at_the_checkpoint_is_named(two_records):
 def test_a_checkpoint_naming_another_record_at_its_place_is_not_held(two_records):
     first = two_records[0]
 
-    assert problems(checkpoint(1, 999, first.record_hash)) == [
+    assert problems(checkpoint(1, 999, first.link.mac)) == [
         f"Bản ghi #{first.pk} (canbo@example.gov.vn): khác với mốc kiểm tra lúc 2025-03-12T09:15:00+00:00 "
         "(bản ghi thứ 1 đã bị thay hoặc sửa)."
     ]
-    assert problems(checkpoint(1, first.pk, first.record_hash)) == []
+    assert problems(checkpoint(1, first.pk, first.link.mac)) == []
 
 
 def test_a_chain_shorter_than_its_checkpoint_says_by_how_much(two_records):

@@ -1,7 +1,8 @@
-"""The chain head serialises every acknowledgement from its `SELECT … FOR UPDATE` to
-COMMIT, so each way of acknowledging locks it last: after the claim of the
-assignment and every other write, right before the record's INSERT and the head's
-UPDATE. Pinned by the statements each one sends, in order."""
+"""No acknowledgement waits for the chain: each way of acknowledging claims the
+assignment, seals its records and queues them, and commits, without touching the
+chain head; the linker then, in its own transaction, takes its lock, empties the
+queue, writes the links and moves the head. Pinned by the statements each one
+sends, in order."""
 
 import re
 
@@ -16,10 +17,20 @@ from tests.acknowledgements.conftest import META
 from tests.acknowledgements.test_meetings import attendee_ids, scan
 from tests.factories import PersonFactory
 
-LOCK = "SELECT acknowledgements_chainhead FOR UPDATE"
 CLAIM = "UPDATE acknowledgements_assignment"
 INSERT = "INSERT acknowledgements_acknowledgement"
-MOVE_HEAD = "UPDATE acknowledgements_chainhead"
+QUEUE = "INSERT acknowledgements_chainpending"
+# The linker's transaction, whoever runs it:
+LINKER = [
+    "SELECT pg_try_advisory_xact_lock",
+    "SELECT acknowledgements_chainhead FOR UPDATE",
+    "SELECT acknowledgements_chainpending",
+    "DELETE acknowledgements_chainpending",
+    "SELECT acknowledgements_acknowledgement",
+    "INSERT acknowledgements_chainlink",
+    "UPDATE acknowledgements_chainhead",
+    "SELECT acknowledgements_chainpending",  # anything committed meanwhile?
+]
 
 
 @pytest.fixture(autouse=True)
@@ -30,16 +41,16 @@ def head(db):
 
 
 def statements(queries) -> list[str]:
-    """Each statement as its verb and first table (with FOR UPDATE when it locks),
-    savepoints left out."""
+    """Each statement as its verb and first table (with FOR UPDATE when it locks), or
+    the function it calls; savepoints left out."""
     shown = []
     for query in queries:
         sql = query["sql"]
         if re.match(r"(RELEASE )?SAVEPOINT|ROLLBACK TO", sql):
             continue
         verb = re.match(r"\s*(\w+)", sql).group(1)
-        table = re.search(r'(?:FROM|INTO|UPDATE) "(\w+)"', sql).group(1)
-        shown.append(f"{verb} {table}" + (" FOR UPDATE" if "FOR UPDATE" in sql else ""))
+        table = re.search(r'(?:FROM|INTO|UPDATE) "(\w+)"', sql) or re.search(r"SELECT (\w+)\(", sql)
+        shown.append(f"{verb} {table.group(1)}" + (" FOR UPDATE" if "FOR UPDATE" in sql else ""))
     return shown
 
 
@@ -47,15 +58,15 @@ def from_first(shown: list[str], statement: str) -> list[str]:
     return shown[shown.index(statement) :]
 
 
-def test_an_acknowledgement_locks_the_head_after_claiming_the_assignment(cast, campaign):
+def test_an_acknowledgement_seals_and_queues_its_record_then_links_it_in_the_linkers_transaction(cast, campaign):
     assignment = Assignment.objects.select_related("version", "campaign").get(person=cast.staff)
 
     with CaptureQueriesContext(connection) as queries:
         ack = services.acknowledgement_record(assignment=assignment, by=cast.staff, request_meta=META)
 
-    assert from_first(statements(queries), CLAIM) == [CLAIM, LOCK, INSERT, MOVE_HEAD]
+    assert from_first(statements(queries), CLAIM) == [CLAIM, INSERT, QUEUE, *LINKER]
     assert services.acknowledgements_verify().problems == []
-    assert ack.seq == 1
+    assert ack.place == 1
 
 
 @pytest.fixture
@@ -79,7 +90,7 @@ def test_a_meeting_claims_audits_then_locks_the_head_once_for_all_its_records(ca
 
     shown = from_first(statements(queries), "UPDATE acknowledgements_meeting")
     assert len(records) == 3
-    assert shown[: shown.index(LOCK) + 1] == [
+    assert shown == [
         "UPDATE acknowledgements_meeting",
         "UPDATE acknowledgements_attendee",
         "UPDATE acknowledgements_attendee",
@@ -89,14 +100,18 @@ def test_a_meeting_claims_audits_then_locks_the_head_once_for_all_its_records(ca
         CLAIM,
         "SELECT organization_unit",
         "INSERT core_auditevent",
-        LOCK,
+        INSERT,
+        INSERT,
+        INSERT,
+        QUEUE,
+        *LINKER,
+        "SELECT acknowledgements_meeting",
     ]
-    assert shown[shown.index(LOCK) + 1 : shown.index(LOCK) + 7] == [INSERT, MOVE_HEAD] * 3
-    assert [ack.seq for ack in records] == [1, 2, 3]
+    assert [ack.place for ack in records] == [1, 2, 3]
     assert services.acknowledgements_verify().problems == []
 
 
-def test_on_behalf_claims_and_keeps_the_paper_before_the_head_and_audits_the_record_after(cast, campaign):
+def test_on_behalf_claims_keeps_the_paper_seals_audits_and_then_links(cast, campaign):
     assignment = Assignment.objects.select_related("version", "person__unit").get(person=cast.staff)
 
     with CaptureQueriesContext(connection) as queries:
@@ -104,6 +119,6 @@ def test_on_behalf_claims_and_keeps_the_paper_before_the_head_and_audits_the_rec
             assignment=assignment, by=cast.unit_head, reason="Đi công tác", paper=scan("giay.jpg")
         )
 
-    assert from_first(statements(queries), CLAIM) == [CLAIM, LOCK, INSERT, MOVE_HEAD, "INSERT core_auditevent"]
+    assert from_first(statements(queries), CLAIM) == [CLAIM, INSERT, QUEUE, "INSERT core_auditevent", *LINKER]
     assert ack.paper.storage.exists(ack.paper.name)
     assert services.acknowledgements_verify().problems == []

@@ -106,7 +106,7 @@ def test_a_meeting_with_8_of_10_present_acknowledges_the_8_in_the_chain(cast, pl
     assert acks.count() == 8
     assert set(acks.values_list("person_id", flat=True)) == {p.pk for p in present}
     assert set(acks.values_list("method", "sheet_sha256", "recorded_by_id", "record_version")) == {
-        ("meeting", sheet_hash, cast.unit_head.pk, 3)
+        ("meeting", sheet_hash, cast.unit_head.pk, 4)
     }
     assert Assignment.objects.open().filter(person__in=absent).count() == 2
     assert Assignment.objects.open().filter(person__in=present).count() == 0
@@ -282,7 +282,7 @@ def test_changing_the_method_or_the_sheet_hash_of_a_record_breaks_the_chain(cast
     from tests.acknowledgements.conftest import tamper
 
     meetings.meeting_record(meeting=planned, by=cast.unit_head, present=attendee_ids(planned, ten[:2]), sheet=scan())
-    first = Acknowledgement.objects.filter(session=planned).order_by("seq").first()
+    first = Acknowledgement.objects.filter(session=planned).order_by("pk").first()
 
     tamper("UPDATE acknowledgements_acknowledgement SET sheet_sha256 = %s WHERE id = %s", ["b" * 64, first.pk])
 
@@ -291,17 +291,25 @@ def test_changing_the_method_or_the_sheet_hash_of_a_record_breaks_the_chain(cast
     assert "mã xác thực không khớp" in str(result.problems[0])
 
 
-def test_a_record_moved_back_to_the_old_field_set_does_not_verify(cast, campaign):
+def test_a_record_moved_back_to_an_old_field_set_does_not_verify(cast, campaign):
     from tests.acknowledgements.conftest import tamper
 
     ack = services.acknowledgement_record(
         assignment=Assignment.objects.get(person=cast.staff), by=cast.staff, request_meta=META
     )
-    assert ack.record_version == 3
+    assert ack.record_version == 4
 
-    tamper("UPDATE acknowledgements_acknowledgement SET record_version = 2 WHERE id = %s", [ack.pk])
+    with pytest.raises(IntegrityError, match="acknowledgement_place_by_version"), transaction.atomic():
+        tamper("UPDATE acknowledgements_acknowledgement SET record_version = 3 WHERE id = %s", [ack.pk])
+    # Given a place in the row as well, as version 3 had it:
+    tamper(
+        "UPDATE acknowledgements_acknowledgement SET record_version = 3, seq = 1, previous_hash = %s WHERE id = %s",
+        ["0" * 64, ack.pk],
+    )
 
-    assert [p.record_id for p in chain.verify().problems] == [ack.pk]
+    problems = chain.verify().problems
+    assert {p.record_id for p in problems} == {ack.pk, None}  # None: the head, which counts one record
+    assert "mã xác thực không khớp: nội dung bản ghi đã bị sửa." in str(problems[0])
 
 
 def test_a_meeting_record_cannot_be_moved_to_the_old_field_set_at_all(cast, planned, ten):
@@ -318,7 +326,7 @@ def test_online_and_meeting_records_share_one_chain(cast, campaign, planned, ten
     services.acknowledgement_record(assignment=Assignment.objects.get(person=ten[8]), by=ten[8], request_meta=META)
     meetings.meeting_record(meeting=planned, by=cast.unit_head, present=attendee_ids(planned, ten[:3]), sheet=scan())
 
-    rows = list(Acknowledgement.objects.order_by("seq").values_list("seq", "method"))
+    rows = list(Acknowledgement.objects.order_by("link__seq").values_list("link__seq", "method"))
     assert rows == [(1, "online"), (2, "meeting"), (3, "meeting"), (4, "meeting")]
     assert chain.verify().ok
 

@@ -76,7 +76,7 @@ def test_staff_acknowledge_and_the_record_keeps_the_text_hash_and_the_request(ca
         "10.0.0.7",
         "Firefox thử nghiệm",
     )
-    assert ack.previous_hash == services.GENESIS
+    assert ack.link.previous_hash == services.GENESIS
 
 
 def test_a_double_click_makes_one_record(cast, campaign):
@@ -153,8 +153,8 @@ def test_the_verifier_finds_nothing_wrong_in_an_honest_chain(cast, campaign):
         services.acknowledgement_record(assignment=Assignment.objects.get(person=person), by=person, request_meta=META)
 
     assert services.acknowledgements_verify().problems == []
-    second = Acknowledgement.objects.order_by("id").last()
-    assert second.previous_hash == Acknowledgement.objects.order_by("id").first().record_hash
+    first, second = Acknowledgement.objects.select_related("link").order_by("id")
+    assert second.link.previous_hash == first.link.mac
 
 
 def test_the_verifier_catches_a_record_altered_in_the_database(cast, campaign):
@@ -174,6 +174,7 @@ def test_the_verifier_catches_a_deleted_record(cast, campaign):
     for person in (cast.staff, cast.unit_head):
         services.acknowledgement_record(assignment=Assignment.objects.get(person=person), by=person, request_meta=META)
     first, second = Acknowledgement.objects.order_by("id")
+    tamper("DELETE FROM acknowledgements_chainlink WHERE acknowledgement_id = %s", [first.pk])
     tamper(f"DELETE FROM {Acknowledgement._meta.db_table} WHERE id = %s", [first.pk])
     Assignment.objects.filter(pk=first.assignment_id).update(acknowledged_at=None)
 

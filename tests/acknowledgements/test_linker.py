@@ -1,0 +1,185 @@
+"""Records are sealed and committed without waiting for anyone, then linked into the
+chain in batches by whoever comes next: the acknowledging request itself, another
+one's linker, or the beat. Nothing is left unlinked, and what the verifier proves
+does not change."""
+
+import datetime
+import threading
+from unittest import mock
+
+import psycopg2
+import pytest
+from django.conf import settings
+from django.db import connection
+
+from acknowledgements import chain, meetings, services, tasks
+from acknowledgements.models import Acknowledgement, Assignment, ChainHead, ChainLink, ChainPending
+from tests.acknowledgements.conftest import META, tamper
+from tests.acknowledgements.test_meetings import scan
+from tests.factories import PersonFactory
+
+
+def problems() -> list[str]:
+    return [str(problem) for problem in services.acknowledgements_verify().problems]
+
+
+def acknowledge(person) -> Acknowledgement:
+    return services.acknowledgement_record(
+        assignment=Assignment.objects.get(person=person), by=person, request_meta=META
+    )
+
+
+@pytest.fixture
+def linker_stopped(monkeypatch):
+    """As if the process died between the record's commit and its linking."""
+    monkeypatch.setattr(chain, "link", lambda: 0)
+
+
+def test_a_record_whose_linker_never_ran_waits_sealed_and_verifies_within_the_grace(cast, campaign, linker_stopped):
+    ack = acknowledge(cast.staff)
+
+    result = services.acknowledgements_verify()
+    assert (ack.place, result.count, result.waiting, result.problems) == (None, 0, 1, [])
+    assert list(ChainPending.objects.values_list("acknowledgement_id", flat=True)) == [ack.pk]
+
+
+def test_a_record_still_waiting_after_the_grace_is_a_problem(cast, campaign, linker_stopped):
+    ack = acknowledge(cast.staff)
+    later = ack.acknowledged_at + datetime.timedelta(minutes=11)
+
+    with mock.patch("acknowledgements.chain.timezone.now", return_value=later):
+        assert problems() == [f"Bản ghi #{ack.pk} (canbo@example.gov.vn): chưa được nối vào chuỗi sau 10 phút."]
+
+
+def test_a_waiting_record_is_checked_like_a_linked_one(cast, campaign, linker_stopped):
+    ack = acknowledge(cast.staff)
+    tamper("UPDATE acknowledgements_acknowledgement SET user_agent = 'sửa lén' WHERE id = %s", [ack.pk])
+
+    assert problems() == [
+        f"Bản ghi #{ack.pk} (canbo@example.gov.vn): mã xác thực không khớp: nội dung bản ghi đã bị sửa."
+    ]
+
+
+def test_the_beat_links_what_a_dead_process_left_waiting(cast, campaign, monkeypatch):
+    real_link = chain.link
+    monkeypatch.setattr(chain, "link", lambda: 0)
+    acknowledge(cast.staff), acknowledge(cast.unit_head)
+    monkeypatch.setattr(chain, "link", real_link)
+
+    assert tasks.link.delay().get() == 2
+
+    assert [(ack.place, ack.link.previous_hash) for ack in Acknowledgement.objects.order_by("pk")] == [
+        (1, "0" * 64),
+        (2, ChainLink.objects.get(seq=1).mac),
+    ]
+    assert (ChainHead.objects.get().count, ChainPending.objects.count(), problems()) == (2, 0, [])
+    assert tasks.link.delay().get() == 0  # nothing left
+
+
+def test_the_papers_name_and_type_are_under_the_records_mac(cast, campaign):
+    ack = meetings.acknowledgement_on_behalf(
+        assignment=Assignment.objects.get(person=cast.staff), by=cast.unit_head, reason="Đi công tác",
+        paper=scan("giay.jpg"),
+    )  # fmt: skip
+    tamper("UPDATE acknowledgements_acknowledgement SET paper_name = 'khac.jpg' WHERE id = %s", [ack.pk])
+    assert problems() == [
+        f"Bản ghi #{ack.pk} (canbo@example.gov.vn): mã xác thực không khớp: nội dung bản ghi đã bị sửa."
+    ]
+
+
+# Between processes (PostgreSQL, each thread its own connection) ---------------------
+
+
+def hold_linker_lock():
+    """Another process's linker, mid-batch: a second session holding the linker's lock."""
+    other = psycopg2.connect(**{k: v for k, v in connection.get_connection_params().items() if k != "cursor_factory"})
+    other.autocommit = False
+    with other.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [chain.LINKER_LOCK])
+    return other
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_linker_that_finds_the_lock_taken_leaves_at_once_and_its_record_waits(cast, campaign):
+    other = hold_linker_lock()
+    try:
+        ack = acknowledge(cast.staff)
+        assert (ack.place, ChainPending.objects.count()) == (None, 1)
+    finally:
+        other.rollback()
+        other.close()
+
+    assert chain.link() == 1
+    assert (Acknowledgement.objects.get().place, problems()) == (1, [])
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_the_linker_holding_the_lock_links_what_was_committed_meanwhile(cast, org, campaign, monkeypatch):
+    """The holder looks at the queue again after its commit, so a record whose own
+    linker left because the lock was taken is linked without waiting for the beat."""
+    other = hold_linker_lock()
+    try:
+        waiting = acknowledge(cast.staff)  # its linker left: the lock is taken
+    finally:
+        other.rollback()
+        other.close()
+    holding, go_on = threading.Event(), threading.Event()
+    bulk_create = ChainLink.objects.bulk_create
+
+    def slow_bulk_create(links, **kwargs):
+        holding.set()
+        assert go_on.wait(30)
+        return bulk_create(links, **kwargs)
+
+    monkeypatch.setattr(ChainLink.objects, "bulk_create", slow_bulk_create)
+    linked = []
+    holder = threading.Thread(target=lambda: (linked.append(chain.link()), connection.close()))
+    holder.start()
+    assert holding.wait(30)
+    monkeypatch.setattr(ChainLink.objects, "bulk_create", bulk_create)
+    meanwhile = acknowledge(cast.unit_head)  # committed while the holder is mid-batch
+    assert meanwhile.place is None
+    go_on.set()
+    holder.join(30)
+
+    assert linked == [2]
+    assert [ack.place for ack in Acknowledgement.objects.order_by("pk")] == [1, 2]
+    assert [waiting.pk, meanwhile.pk] == list(
+        ChainLink.objects.order_by("seq").values_list("acknowledgement", flat=True)
+    )
+    assert (ChainPending.objects.count(), problems()) == (0, [])
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_rush_of_acknowledgements_at_once_ends_in_one_whole_chain(cast, org, campaign):
+    people = [
+        PersonFactory(email=f"canbo{n:02d}@example.gov.vn", full_name=f"Cán Bộ Số {n}", unit=org.team)
+        for n in range(12)
+    ]
+    for person in people:
+        services.assignments_sync_person(person=person)
+    start, errors = threading.Barrier(len(people)), []
+
+    def rush(person):
+        try:
+            start.wait(30)
+            acknowledge(person)
+        except Exception as exc:  # pragma: no cover - shown by the assertion below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=rush, args=(person,)) for person in people]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    chain.link()  # whatever the last round left (LINK_ROUNDS), as the beat would
+
+    assert errors == []
+    assert sorted(ChainLink.objects.values_list("seq", flat=True)) == list(range(1, 13))
+    assert (ChainHead.objects.get().count, ChainPending.objects.count(), problems()) == (12, 0, [])
+    assert settings.ACK_LINK_GRACE_MINUTES == 10
