@@ -323,15 +323,18 @@ def version_new(request, pk):
         initial={"text": request.POST.get("text", "") if prefill else current.text},
         attachments=list(current.attachments.all()),
     )
+    job = _posted_job(request) if request.method == "POST" else None  # the import it comes from
     if post and form.is_valid():
         try:
             version = services.version_create(directive=directive, by=request.user, **form.cleaned_data)
         except ValidationError as exc:
             _form_errors(form, exc)
         else:
+            if job:
+                services.import_job_close(job=job)
             messages.success(request, _("Đã tạo phiên bản nháp %(number)d.") % {"number": version.number})
             return redirect("directives:detail", pk=pk)
-    return render(request, "directives/version_form.html", {"form": form, "directive": directive})
+    return render(request, "directives/version_form.html", {"form": form, "directive": directive, "job": job})
 
 
 @login_required

@@ -147,6 +147,42 @@ def test_abandoning_the_review_deletes_the_stored_upload(client, cast):
     assert f"Đã bỏ lượt nhập tệp “{TAX_LETTER.name}”." in response.content.decode()
 
 
+def test_making_the_upload_a_new_version_of_the_directive_it_already_is_deletes_the_stored_upload(
+    client, cast, tax_letter
+):
+    client.force_login(cast.administrator)
+    page = upload(client, TAX_LETTER).content.decode()
+    job = ImportJob.objects.get()
+    stored = job.file.path
+    assert f'<input type="hidden" name="job" value="{job.pk}">' in page.split("Tạo phiên bản mới của văn bản này")[0]
+    url = reverse("directives:version_new", args=[tax_letter.pk])
+
+    offered = client.post(url, {"prefill": "1", "job": str(job.pk), "text": TAX_LETTER.read_text()}).content.decode()
+    assert f'<input type="hidden" name="job" value="{job.pk}">' in offered
+    client.post(url, {"job": str(job.pk), "text": "Nội dung mới.", "change_note": "Nhập lại", "is_material": "1"})
+
+    job.refresh_from_db()
+    assert tax_letter.versions.count() == 2
+    assert not job.file and not os.path.exists(stored)
+
+
+def test_a_review_posted_with_someone_elses_job_saves_and_leaves_that_job_alone(client, cast, org):
+    other = PersonFactory(unit=org.other_agency)
+    RoleGrantFactory(person=other, role=Role.ADMINISTRATOR, unit=org.other_agency)
+    client.force_login(other)
+    upload(client, TAX_LETTER)
+    job = ImportJob.objects.get()
+    client.force_login(cast.administrator)
+
+    response = client.post(reverse("directives:import"), {
+        "review": "1", "job": str(job.pk), "owner_unit": org.agency.pk, "doc_type": "cong_van",
+        "number": "3821", "symbol": "TCT-KTNB", "subject": "Bản của người khác", "text": TAX_LETTER.read_text(),
+    })  # fmt: skip
+
+    job.refresh_from_db()
+    assert response.status_code == 302 and job.file
+
+
 def test_a_review_left_for_a_week_loses_its_stored_upload_to_the_sweep(client, cast):
     client.force_login(cast.administrator)
     upload(client, TAX_LETTER)
