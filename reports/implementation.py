@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from acknowledgements.models import Assignment, ImplementationReport, Meeting
+from core import pdfdoc
 from directives.models import Directive
 from organization.models import Unit
 from reports import selectors
@@ -178,7 +179,12 @@ def vn_date(day: datetime.date) -> str:
 
 
 def percent(counts: Counts) -> str:
-    return f"{counts.percent}%"
+    return pdfdoc.percent(counts.acknowledged, counts.targeted)
+
+
+def issued(value: str) -> str:
+    """A directive's ISO date of issue, possibly partial ("2024-08-28", "2024-08"), as "28/8/2024"."""
+    return "/".join(str(int(part)) for part in reversed(value.split("-")) if part)
 
 
 def number_line(unit: Unit) -> str:
@@ -235,8 +241,7 @@ def report_blocks(data: ImplementationData, texts: Texts) -> list[tuple[str, obj
     def paragraph(text):
         blocks.append(("paragraph", text))
 
-    def dmy(day: datetime.date) -> str:
-        return day.strftime("%d/%m/%Y")
+    dmy = pdfdoc.short_date
 
     paragraph(
         _(
@@ -250,7 +255,7 @@ def report_blocks(data: ImplementationData, texts: Texts) -> list[tuple[str, obj
     if data.directives:
         paragraph(_("Trong kỳ, đơn vị tiếp nhận %(n)d văn bản:") % {"n": len(data.directives)})
         rows = [
-            [str(i), d.code, "/".join(reversed(d.issued_on.split("-"))), d.subject]  # ISO, possibly partial
+            [str(i), d.code, issued(d.issued_on), d.subject]  # ISO, possibly partial
             for i, d in enumerate(data.directives, 1)
         ]
         blocks.append(("table", Table([_("STT"), _("Số, ký hiệu"), _("Ngày ban hành"), _("Trích yếu")], rows,

@@ -70,12 +70,14 @@ def test_the_attendance_sheet_is_tagged_with_its_roster_as_a_table(cast, org, ca
         place="Phòng họp", chair="Trần Văn Trưởng", select_all=True,
     )  # fmt: skip
 
-    pdf = tagged(sheet_pdf(meeting, list(meeting.attendees.all())))
+    data = sheet_pdf(meeting, list(meeting.attendees.all()))
+    pdf = tagged(data)
 
     assert (pdf["title"], pdf["lang"], pdf["marked"], pdf["shown"]) == (
         "Danh sách ký xác nhận buổi quán triệt 08:30 3/12/2026", "vi", True, True,
     )  # fmt: skip
     assert {"/H1", "/P", "/L", "/Figure", "/Table", "/THead", "/TH", "/TR", "/TD"} <= pdf["kinds"]
+    assert "Thời gian: 08 giờ 30, ngày 3/12/2026" in PdfReader(io.BytesIO(data)).pages[0].extract_text()
 
 
 def test_the_report_is_tagged_with_a_heading_and_a_bookmark_per_section(cast, org, campaign):

@@ -135,7 +135,7 @@ def test_the_head_gets_the_department_report_as_a_word_document(client, cast, oc
     ]
     assert [row[:3] for row in directives] == [
         ["STT", "Số, ký hiệu", "Ngày ban hành"],
-        ["1", "3821/TCT-KTNB", "28/08/2024"],
+        ["1", "3821/TCT-KTNB", "28/8/2024"],
     ]
     assert sessions == [
         ["STT", "Ngày", "Đơn vị", "Văn bản", "Có mặt/triệu tập", "Xác nhận tại buổi"],
@@ -144,9 +144,9 @@ def test_the_head_gets_the_department_report_as_a_word_document(client, cast, oc
     assert disseminations[1] == ["1", "Phòng Bưu chính", "3821/TCT-KTNB", "Hội nghị, cuộc họp", "15/10/2026", "2"]
     assert units == [
         ["STT", "Đơn vị", "Số lượt giao", "Đúng hạn", "Muộn", "Chưa xác nhận", "Tỷ lệ đã xác nhận"],
-        ["1", "Phòng Bưu chính", "2", "1", "0", "1", "50%"],
-        ["2", "Tổ Báo chí", "2", "1", "1", "0", "100%"],
-        ["", "Tổng cộng", "4", "2", "1", "1", "75%"],
+        ["1", "Phòng Bưu chính", "2", "1", "0", "1", "50,0 %"],
+        ["2", "Tổ Báo chí", "2", "1", "1", "0", "100,0 %"],
+        ["", "Tổng cộng", "4", "2", "1", "1", "75,0 %"],
     ]
     assert categories == [
         ["STT", "Loại vi phạm", "Số hồ sơ"],
@@ -155,7 +155,7 @@ def test_the_head_gets_the_department_report_as_a_word_document(client, cast, oc
     ]
     assert outcomes == [["STT", "Hình thức xử lý", "Số hồ sơ"], ["1", "Kiểm điểm rút kinh nghiệm", "1"]]
     assert (
-        "Tổng số lượt giao: 4; đã xác nhận: 3 (75%), trong đó đúng hạn: 2, muộn: 1; chưa xác nhận: 1, "
+        "Tổng số lượt giao: 4; đã xác nhận: 3 (75,0 %), trong đó đúng hạn: 2, muộn: 1; chưa xác nhận: 1, "
         "trong đó quá hạn: 1."
     ) in paragraphs
     assert "Tiếp nhận 2 hồ sơ phản ánh vi phạm; đã xử lý xong 1, đang giải quyết 1, trong đó quá hạn xem xét 0." in (
@@ -180,8 +180,8 @@ def test_the_same_report_as_a_pdf_ready_to_sign(client, cast, october):
         "SỞ THÔNG TIN VÀ TRUYỀN THÔNG", "PHÒNG BƯU CHÍNH", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
         "Độc lập - Tự do - Hạnh phúc", "Số: …/BC-PBC", "…, ngày … tháng … năm …", "BÁO CÁO",
         "Kết quả triển khai, quán triệt các văn bản về quy tắc ứng xử trên mạng xã hội",
-        "(Từ ngày 01 tháng 10 năm 2026 đến ngày 31 tháng 10 năm 2026)", "3821/TCT-KTNB", "28/08/2024",
-        "1 Phòng Bưu chính 2 1 0 1 50%", "2 Tổ Báo chí 2 1 1 0 100%", "Tổng cộng 4 2 1 1 75%",
+        "(Từ ngày 01 tháng 10 năm 2026 đến ngày 31 tháng 10 năm 2026)", "3821/TCT-KTNB", "28/8/2024",
+        "1 Phòng Bưu chính 2 1 0 1 50,0 %", "2 Tổ Báo chí 2 1 1 0 100,0 %", "Tổng cộng 4 2 1 1 75,0 %",
         "Kiểm điểm rút kinh nghiệm", "Đề nghị tiếp tục nhắc nhở cán bộ chưa xác nhận.", "Nơi nhận:",
         "- Lưu: VT.", "TRƯỞNG PHÒNG", "Trần Văn Trưởng",
     ):  # fmt: skip
@@ -219,7 +219,7 @@ def test_an_inspector_at_the_agency_gets_the_whole_agency(client, cast, october)
 
     paragraphs, tables = docx_text(Document(io.BytesIO(response.content)))
     assert tables[0][0][0] == "SỞ THÔNG TIN VÀ TRUYỀN THÔNG\n\nSố: …/BC-STTTT"
-    assert ["1", "Phòng Bưu chính", "4", "2", "1", "1", "75%"] in tables[4]
+    assert ["1", "Phòng Bưu chính", "4", "2", "1", "1", "75,0 %"] in tables[4]
 
 
 def test_an_end_before_the_start_is_refused_on_the_form(client, cast, october):
