@@ -49,7 +49,8 @@ def admin_login(request):
 @login_required
 def home(request):
     """Each role's pending work: the person's own directives, and for unit heads and
-    inspectors the overdue people and missing reports under them."""
+    inspectors the overdue people and missing reports under them; for heads the new
+    cases and those near or past their review deadline."""
     user = request.user
     context = {
         "grants": selectors.grants_of(user),
@@ -66,6 +67,10 @@ def home(request):
         context["legal_clocks"] = violation_selectors.attention_clocks(user, timezone.localdate())
     if permissions.has_role(user, Role.UNIT_HEAD):
         context["new_cases"] = violation_selectors.awaiting_review(user).count()
+        context["review_due"] = list(
+            violation_selectors.review_due_soon(user, timezone.localdate()).select_related("unit")[:10]
+        )
+        context["today"] = timezone.localdate()
     if permissions.has_role(user, Role.ADMINISTRATOR):
         context["failed_emails"] = OutboxMessage.objects.filter(
             permissions.scope_q(user, Role.ADMINISTRATOR, path_field="recipient__unit__path"),

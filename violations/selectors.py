@@ -79,6 +79,16 @@ def awaiting_review(user) -> QuerySet[Report]:
     return Report.objects.filter(scope, state=State.SUBMITTED).exclude(subject=user)
 
 
+def review_due_soon(user, today: datetime.date) -> QuerySet[Report]:
+    """Cases still in review under the user's unit-head grants whose review deadline
+    is within VIOLATION_REMIND_DAYS_BEFORE days or past, soonest first (the days the
+    reminders go out); never a case about the user."""
+    scope = permissions.scope_q(user, Role.UNIT_HEAD, path_field="review_unit__path")
+    last = today + datetime.timedelta(days=settings.VIOLATION_REMIND_DAYS_BEFORE)
+    cases = Report.objects.filter(scope, state__in=workflow.REVIEW_STATES, review_due_on__lte=last)
+    return cases.exclude(subject=user).order_by("review_due_on", "pk")
+
+
 def explanations_owed(user) -> QuerySet[Report]:
     """Cases about the user at the hearing step that hold no explanation of theirs yet."""
     explained = Event.objects.filter(kind=Event.Kind.EXPLANATION, actor=user).values("report_id")

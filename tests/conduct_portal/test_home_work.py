@@ -7,11 +7,11 @@ from django.utils import timezone
 from tests.directives.seeds import TAX_LETTER, import_seed
 from tests.factories import PersonFactory
 from violations import services, workflow
-from violations.models import State
+from violations.models import Report, State
 
 
-def report_about_staff(cast, org):
-    colleague = PersonFactory(email="dongnghiep@example.gov.vn", full_name="Ngô Đồng Nghiệp", unit=org.office)
+def report_about_staff(cast, org, reporter="dongnghiep@example.gov.vn"):
+    colleague = PersonFactory(email=reporter, full_name="Ngô Đồng Nghiệp", unit=org.office)
     return services.report_create(
         by=colleague, subject=cast.staff, category="insult", platform="facebook",
         seen_at=timezone.now() - datetime.timedelta(hours=2), description="Bình luận xúc phạm đồng nghiệp.",
@@ -30,6 +30,25 @@ def test_a_head_sees_the_new_cases_waiting_for_review(client, cast, org):
     page = home(client, cast.unit_head)
 
     assert '<a href="/violations/?state=submitted">1 phản ánh mới chờ xem xét</a>' in page
+
+
+def test_a_head_sees_the_cases_near_or_past_their_review_deadline_soonest_first(client, cast, org, settings):
+    settings.VIOLATION_REMIND_DAYS_BEFORE = 2
+    today = timezone.localdate()
+    late, soon, later = (report_about_staff(cast, org, f"dongnghiep{n}@example.gov.vn") for n in range(3))
+    for case, days in ((late, -1), (soon, 2), (later, 3)):
+        Report.objects.filter(pk=case.pk).update(review_due_on=today + datetime.timedelta(days=days))
+
+    page = home(client, cast.unit_head)
+
+    late_line = f'<a href="/violations/{late.pk}/">Hồ sơ #{late.pk}</a> (Tổ Báo chí): hạn xem xét'
+    soon_line = f'<a href="/violations/{soon.pk}/">Hồ sơ #{soon.pk}</a> (Tổ Báo chí): hạn xem xét'
+    assert late_line in page and soon_line in page
+    assert page.index(late_line) < page.index(soon_line)
+    assert page.split(late_line)[1].split("</li>")[0].endswith("<strong>(đã quá hạn)</strong>")
+    assert "đã quá hạn" not in page.split(soon_line)[1].split("</li>")[0]
+    assert f'href="/violations/{later.pk}/"' not in page
+    assert f'href="/violations/{late.pk}/"' not in home(client, cast.staff)
 
 
 def test_the_person_reported_sees_the_explanation_asked_of_them_until_they_give_it(client, cast, org):
