@@ -75,3 +75,29 @@ def test_the_reading_page_fills_its_bar_announces_the_end_and_opens_the_review_f
     expect(page.get_by_role("heading", name="Kiểm tra các trường đã đọc")).to_be_visible()
     assert page.get_by_label("Số:", exact=True).input_value() == "3821"
     assert "874/QĐ-BTTTT" in page.get_by_role("alert").inner_text()  # the importer's warnings kept
+
+
+def test_without_javascript_the_reading_page_is_refreshed_by_its_link(
+    browser, live_server, cast, org, settings, tmp_path, monkeypatch
+):
+    from directives import services
+
+    settings.PRIVATE_STORAGE_ROOT = tmp_path
+    settings.SESSION_COOKIE_SECURE = settings.CSRF_COOKIE_SECURE = False
+    monkeypatch.setattr(services, "_enqueue_import", lambda job_id: None)
+    context = browser.new_context(base_url=live_server.url, locale="vi-VN", java_script_enabled=False)
+    page = context.new_page()
+    log_in(page, cast.administrator.email, cast.password)
+    page.wait_for_url("**/")
+    page.goto("/directives/import/")
+    page.get_by_label("Tệp văn bản (.txt, .docx, .pdf)").set_input_files(str(TAX_LETTER))
+    page.get_by_role("button", name="Đọc văn bản").click()
+    page.wait_for_url(re.compile(r"/directives/import/[0-9a-f-]{36}/$"))
+    assert page.get_by_text("Tệp đang chờ được đọc…").is_visible()
+
+    services.import_job_run(job_id=ImportJob.objects.get().pk)
+    page.get_by_role("link", name="Tải lại").click()
+
+    assert page.get_by_role("heading", name="Kiểm tra các trường đã đọc").is_visible()
+    assert page.get_by_label("Số:", exact=True).input_value() == "3821"
+    context.close()
