@@ -17,6 +17,7 @@ from core.models import AuditAction
 from organization import permissions
 from organization.models import Role
 from privacy import selectors, services
+from privacy.forms import HoldForm
 from privacy.models import LegalHold
 from privacy.retention import RULES
 from violations.models import Report
@@ -56,19 +57,23 @@ def holds(request):
         raise Http404
     scope = permissions.scope_q(request.user, Role.INSPECTOR, Role.ADMINISTRATOR, path_field="report__unit__path")
     rows = LegalHold.objects.filter(scope, released_at__isnull=True).select_related("report", "placed_by")
-    if request.method == "POST":
-        number, reason = request.POST.get("report", "").strip(), request.POST.get("reason", "")
-        report = Report.objects.select_related("unit").filter(pk=int(number)).first() if number.isdigit() else None
-        try:
-            if report is None or not services.may_hold(request.user, report):
-                raise ValidationError(_("Không tìm thấy hồ sơ số này trong phạm vi của bạn."))
-            services.hold_place(report=report, by=request.user, reason=reason)
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
+    form = HoldForm(request.POST if request.method == "POST" else None, auto_id="id_hold_%s")
+    if form.is_valid():
+        report = Report.objects.select_related("unit").filter(pk=form.cleaned_data["report"]).first()
+        if report is None or not services.may_hold(request.user, report):
+            form.add_error("report", _("Không tìm thấy hồ sơ số này trong phạm vi của bạn."))
         else:
-            messages.success(request, _("Đã giữ lại hồ sơ #%(id)s: không bị xóa khi hết hạn lưu.") % {"id": report.pk})
-            return redirect("privacy:holds")
-    return render(request, "privacy/holds.html", {"holds": rows, "posted": request.POST})
+            try:
+                services.hold_place(report=report, by=request.user, reason=form.cleaned_data["reason"])
+            except ValidationError as exc:
+                for message in exc.messages:
+                    form.add_error(None, message)
+            else:
+                messages.success(
+                    request, _("Đã giữ lại hồ sơ #%(id)s: không bị xóa khi hết hạn lưu.") % {"id": report.pk}
+                )
+                return redirect("privacy:holds")
+    return render(request, "privacy/holds.html", {"holds": rows, "form": form})
 
 
 @login_required
