@@ -151,8 +151,11 @@ def import_job_status(request, pk):
 @login_required
 @require_POST
 def import_job_abandon(request, pk):
-    """The administrator gives up this upload's review: its stored file is deleted."""
+    """The administrator gives up this upload's review: its stored file is deleted.
+    Only a file read can be given up (a worker may be reading the others)."""
     job = selectors.get_import_job_for(request.user, pk)
+    if job.state != ImportState.DONE:
+        raise Http404
     services.import_job_close(job=job)
     messages.success(request, _("Đã bỏ lượt nhập tệp “%(name)s”.") % {"name": job.filename})
     return redirect("directives:import")

@@ -183,6 +183,16 @@ def test_a_review_posted_with_someone_elses_job_saves_and_leaves_that_job_alone(
     assert response.status_code == 302 and job.file
 
 
+def test_a_file_not_read_yet_cannot_be_abandoned_under_its_worker(client, cast):
+    client.force_login(cast.administrator)
+    job = _queued_job(client)
+
+    response = client.post(reverse("directives:import_job_abandon", args=[job.pk]))
+
+    job.refresh_from_db()
+    assert response.status_code == 404 and job.file
+
+
 def test_a_review_left_for_a_week_loses_its_stored_upload_to_the_sweep(client, cast):
     client.force_login(cast.administrator)
     upload(client, TAX_LETTER)
