@@ -193,7 +193,13 @@ class RoleGrantInline(NamedFieldsMixin, admin.TabularInline):
 
 
 class StaffImportForm(forms.Form):
-    file = forms.FileField(label=gettext_lazy("Tệp CSV"))
+    file = forms.FileField(
+        label=gettext_lazy("Tệp CSV"),
+        error_messages={
+            "required": gettext_lazy("Chọn tệp CSV danh sách cán bộ (có thể tải tệp mẫu ở trên)."),
+            "empty": gettext_lazy("Tệp đã chọn trống; hãy chọn tệp CSV có danh sách cán bộ."),
+        },
+    )
     confirm = forms.BooleanField(
         label=gettext_lazy(
             "Tôi đã kiểm tra: những dòng trùng e-mail nhưng khác tên hoặc đơn vị đúng là cùng một người."

@@ -61,3 +61,13 @@ def test_the_admin_s_own_buttons_and_actions_say_what_they_do(client, cast):
     assert ">Nhập từ tệp CSV</a>" in people
     assert 'type="submit" value="Nhập danh sách cán bộ"' in import_page
     assert 'value="Lưu"' in person and 'value="Lưu và thêm mới"' in person
+
+
+def test_the_import_sent_without_a_file_says_which_file_to_choose(client, cast):
+    client.force_login(cast.administrator)
+
+    page = client.post(reverse("admin:organization_person_import"), {}).content.decode()
+
+    assert '<form method="post" enctype="multipart/form-data" novalidate>' in page
+    assert "Chọn tệp CSV danh sách cán bộ (có thể tải tệp mẫu ở trên)." in page
+    assert "Trường này là bắt buộc." not in page
