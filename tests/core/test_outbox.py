@@ -4,12 +4,15 @@ import datetime
 
 import pytest
 from django.core.mail import EmailMessage
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from core import outbox
 from core.models import OutboxMessage
 from organization.models import Person
 from tests.acknowledgements.smtp import free_port, smtp_server
+from tests.factories import PersonFactory
 
 State = OutboxMessage.State
 
@@ -408,4 +411,150 @@ def test_when_the_broker_fails_half_way_the_log_counts_what_was_not_handed(cast,
     assert outbox.outbox_enqueue(ids) == 1
     assert [r.getMessage() for r in caplog.records if r.name == "core.outbox"] == [
         "outbox: 1 of 2 messages not handed to a worker; the sweep retries"
+    ]
+
+
+# A send task at scale: its e-mails read at once, each marked sent by one small commit
+
+
+def prepare_notes(rows):
+    """A test kind prepared a task at a time: every recipient's address in one query."""
+    addresses = dict(Person.objects.filter(pk__in={row.recipient_id for row in rows}).values_list("pk", "email"))
+
+    def render(group):
+        body = ", ".join(str(row.ref) for row in group)
+        return EmailMessage("Thư thử", body, "cong@example.gov.vn", [addresses[group[0].recipient_id]]), group
+
+    return render
+
+
+def unsent(kind, people):
+    """One queued row of `kind` for each person, not handed to any task yet."""
+    rows = [
+        outbox.new_message(kind=kind, key=f"{kind}:{n}", recipient_id=p.pk, ref=n + 1) for n, p in enumerate(people)
+    ]
+    return [row.pk for row in OutboxMessage.objects.bulk_create(rows)]
+
+
+def the_cast(cast):
+    return [cast.staff, cast.unit_head, cast.inspector]
+
+
+def states_by_address():
+    return dict(OutboxMessage.objects.values_list("recipient__email", "state"))
+
+
+@pytest.mark.parametrize(("count", "queries"), [(2, 7), (20, 25)])
+def test_a_send_task_reads_its_emails_at_once_and_marks_each_sent_with_one_statement(
+    cast, smtp, django_assert_num_queries, count, queries
+):
+    outbox.register_batch("notes", prepare_notes)
+    ids = unsent("notes", [PersonFactory(email=f"nguoi{n}@example.gov.vn") for n in range(count)])
+
+    # Taking the rows (a savepoint, the locking read, the update, its release), the
+    # addresses, then one statement per e-mail sent.
+    with django_assert_num_queries(queries):
+        assert outbox.outbox_send(ids) == count
+
+    assert len(smtp.wait_for(count)) == count
+    assert set(OutboxMessage.objects.values_list("state", flat=True)) == {"sent"}
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_each_email_is_marked_sent_in_a_commit_of_its_own_that_does_not_wait_for_the_disk(cast, smtp):
+    outbox.register_batch("notes", prepare_notes)
+    ids = unsent("notes", the_cast(cast))
+
+    with CaptureQueriesContext(connection) as captured:
+        assert outbox.outbox_send(ids) == 3
+
+    marks = [query["sql"] for query in captured if "'sent'" in query["sql"]]
+    # The take (its BEGIN, the locking read, the update, its COMMIT), the addresses, three marks.
+    assert len(captured) == 8
+    assert [sql.startswith("SET LOCAL synchronous_commit TO OFF; UPDATE") for sql in marks] == [True] * 3
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW synchronous_commit")
+        assert cursor.fetchone() == ("on",)  # for that commit only, never the session's next ones
+
+
+def test_a_worker_killed_right_after_the_server_accepted_an_email_repeats_that_one_only(cast, smtp, monkeypatch):
+    outbox.register_batch("notes", prepare_notes)
+    ids = unsent("notes", the_cast(cast))
+    mark_sent, marks = outbox._mark_sent, []
+
+    def killed_at_the_second(pks):
+        if marks:
+            raise KeyboardInterrupt  # the worker dies before recording the second
+        marks.append(pks)
+        mark_sent(pks)
+
+    monkeypatch.setattr(outbox, "_mark_sent", killed_at_the_second)
+    with pytest.raises(KeyboardInterrupt):
+        outbox.outbox_send(ids)
+    monkeypatch.undo()
+    assert states_by_address() == {
+        "canbo@example.gov.vn": "sent",
+        "truongphong@example.gov.vn": "sending",
+        "thanhtra@example.gov.vn": "sending",
+    }
+
+    eleven_minutes_ago = timezone.now() - datetime.timedelta(minutes=11)
+    OutboxMessage.objects.filter(state=State.SENDING).update(started_at=eleven_minutes_ago)  # the stuck time passes
+    assert outbox.outbox_sweep() == {"requeued": 2, "failed": 0, "enqueued": 2}
+
+    smtp.wait_for(4)
+    assert smtp.count_to() == {
+        "canbo@example.gov.vn": 1,
+        "thanhtra@example.gov.vn": 1,
+        "truongphong@example.gov.vn": 2,  # the one in flight when the worker died
+    }
+    assert set(states_by_address().values()) == {"sent"}
+
+
+def test_a_task_still_busy_after_half_the_stuck_time_gives_back_what_it_has_not_reached(
+    cast, smtp, settings, monkeypatch
+):
+    settings.OUTBOX_STUCK_MINUTES = 10
+    ids = unsent("slow", the_cast(cast))
+    clock = [timezone.now()]
+    monkeypatch.setattr(outbox.timezone, "now", lambda: clock[0])
+
+    def prepare_slow(rows):
+        render = prepare_notes(rows)
+
+        def slow(group):
+            clock[0] += datetime.timedelta(minutes=6)  # this e-mail takes six minutes
+            return render(group)
+
+        return slow
+
+    outbox.register_batch("slow", prepare_slow)
+
+    assert outbox.outbox_send(ids) == 1
+
+    rows = OutboxMessage.objects.order_by("pk").values_list("state", "enqueued_at")
+    assert list(rows) == [("sent", None), ("queued", None), ("queued", None)]
+    outbox.register_batch("slow", prepare_notes)
+    assert outbox.outbox_sweep() == {"requeued": 0, "failed": 0, "enqueued": 2}
+    smtp.wait_for(4, timeout=1)
+    assert smtp.count_to() == {"canbo@example.gov.vn": 1, "thanhtra@example.gov.vn": 1, "truongphong@example.gov.vn": 1}
+
+
+def test_a_kind_that_cannot_prepare_its_emails_fails_their_try_and_the_other_kinds_still_go(cast, smtp, caplog):
+    def unreadable(rows):
+        raise ValueError("the directory is unreachable")
+
+    outbox.register_batch("unreadable", unreadable)
+    outbox.register_batch("notes", prepare_notes)
+    [broken] = unsent("unreadable", [cast.staff])
+    [fine] = unsent("notes", [cast.unit_head])
+
+    assert outbox.outbox_send([broken, fine]) == 1
+
+    row = OutboxMessage.objects.get(pk=broken)
+    assert (row.state, row.attempts, row.error[17:]) == ("queued", 1, "ValueError: the directory is unreachable")
+    assert [m["To"] for m in smtp.wait_for(1)] == ["truongphong@example.gov.vn"]
+    assert [(r.getMessage(), bool(r.exc_info)) for r in caplog.records if r.name == "core.outbox"] == [
+        ("outbox: rendering unreadable failed", True)
     ]
