@@ -133,6 +133,15 @@ class AcknowledgementDaily(models.Model):
                 fields=["unit", "directive", "assigned_on", "acknowledged_on"], name="acknowledgementdaily_key"
             ),
         ]
+        # A dashboard filtered by a period reads the rows assigned in it from this index
+        # alone (a fifth of the table for the last 30 days at the benchmark's size).
+        indexes = [
+            models.Index(
+                fields=["assigned_on"],
+                include=["unit", "acknowledged_on", "n_acknowledged"],
+                name="acknowledgementdaily_period",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"unit {self.unit_id} × directive {self.directive_id} on {self.acknowledged_on}: {self.n_acknowledged}"
