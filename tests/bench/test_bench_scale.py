@@ -73,3 +73,48 @@ def test_scale_table_keeps_rows_in_order(benchlib):
     assert [row[0] for row in table.rows] == ["CSV", "workbook"]
     assert table.rows[0][6] == "1.47"
     assert table.notes == []
+
+
+@pytest.fixture(scope="module")
+def bench_scale():
+    import sys
+
+    sys.path.insert(0, str(BENCHLIB.parent))
+    try:
+        import bench_scale
+
+        yield bench_scale
+    finally:
+        sys.path.remove(str(BENCHLIB.parent))
+
+
+def scope(*, directive=None, start=None, end=None):
+    from types import SimpleNamespace
+
+    return SimpleNamespace(unit=SimpleNamespace(code="LOAD"), directive=directive, start=start, end=end)
+
+
+def test_a_filtered_dashboard_is_asked_for_with_the_directive_and_the_period_in_its_url(bench_scale):
+    from datetime import date
+    from types import SimpleNamespace
+
+    filters = scope(directive=SimpleNamespace(pk=7), start=date(2026, 11, 2), end=date(2026, 12, 2))
+
+    assert bench_scale.dashboard_url(filters) == "/reports/?unit=LOAD&directive=7&from=2026-11-02&to=2026-12-02"
+    assert bench_scale.dashboard_url(scope()) == "/reports/?unit=LOAD"
+
+
+def test_the_raw_sql_of_a_period_filters_every_statement_and_charts_from_the_detailed_table(bench_scale):
+    from datetime import date
+
+    statements = bench_scale.rollup_statements(scope(start=date(2026, 11, 2), end=date(2026, 12, 2)))
+
+    assert all("r.assigned_on >= %(start)s AND r.assigned_on <= %(end)s" in sql for sql in statements.values())
+    assert bench_scale.progress_table(statements) == "reports_acknowledgementdaily"
+
+
+def test_the_raw_sql_of_an_unfiltered_dashboard_charts_from_the_per_unit_table(bench_scale):
+    statements = bench_scale.rollup_statements(scope())
+
+    assert not any("{filters}" in sql or "%(directive)s" in sql or "%(start)s" in sql for sql in statements.values())
+    assert bench_scale.progress_table(statements) == "reports_acknowledgementunitday"
