@@ -325,6 +325,39 @@ def test_the_pass_is_a_fixed_number_of_queries_whatever_the_number_of_people(
     assert (result.reminders, result.digests) == (42, 1)
 
 
+@pytest.mark.parametrize(("people", "queries"), [(2, 8), (12, 18)])
+def test_a_send_task_of_reminders_reads_them_in_a_fixed_number_of_queries(
+    cast, org, campaign, due_on, django_assert_num_queries, people, queries
+):
+    for n in range(people - 2):
+        services.assignments_sync_person(person=PersonFactory(email=f"them{n}@example.gov.vn", unit=org.team))
+    result = services.reminder_pass(today=due_on - 7 * DAY)
+
+    # Taking the rows (a savepoint, the locking read, the update, its release), the
+    # recipients, the assignments still open, then one statement per e-mail sent.
+    with django_assert_num_queries(queries):
+        assert outbox.outbox_send(list(result.reminder_ids)) == people
+
+    assert len(sent(REMINDER_SUBJECT)) == people
+
+
+def test_a_reminder_row_naming_someone_elses_assignment_is_skipped(cast, campaign, due_on):
+    day = (due_on - 7 * DAY).isoformat()
+    [pk] = outbox.outbox_claim(
+        [
+            outbox.new_message(
+                kind="ack_reminder", key="ack-reminder:wrong", recipient_id=cast.staff.pk,
+                ref=pk_of(cast.unit_head), data={"day": day},
+            )
+        ]
+    )  # fmt: skip
+
+    assert outbox.outbox_send([pk]) == 0
+
+    assert mail.outbox == []
+    assert states("ack_reminder") == {"canbo@example.gov.vn": "skipped"}
+
+
 # Digests for unit heads
 
 
