@@ -5,7 +5,10 @@ written one way in all of them."""
 
 import datetime
 import io
+import sys
+import types
 
+import pytest
 from django.utils import timezone
 from pypdf import PdfReader
 
@@ -13,7 +16,7 @@ from acknowledgements import meetings, services
 from acknowledgements.models import Assignment
 from acknowledgements.receipt import receipt_pdf
 from acknowledgements.sheet import sheet_pdf
-from core.pdfdoc import moment, percent, short_date
+from core.pdfdoc import moment, percent, render, short_date
 from reports import exports, selectors
 from reports.implementation import Texts, implementation_data
 from reports.implementation_pdf import implementation_pdf
@@ -120,3 +123,14 @@ def test_a_date_has_no_leading_zeros_and_a_moment_names_its_zone():
     assert moment(datetime.datetime(2024, 8, 28, 17, 5, 9, tzinfo=datetime.UTC), seconds=False) == (
         "00:05 ngày 29/8/2024 (giờ Việt Nam, UTC+07:00)"
     )
+
+
+def test_without_pango_a_pdf_fails_saying_what_to_install(monkeypatch):
+    class WithoutPango(types.ModuleType):
+        def __getattr__(self, name):
+            raise OSError("cannot load library 'libpango-1.0-0'")
+
+    monkeypatch.setitem(sys.modules, "weasyprint", WithoutPango("weasyprint"))
+
+    with pytest.raises(RuntimeError, match=r"PDFs need Pango for WeasyPrint; run `make pdf-tools` \(as root\)"):
+        render("directives/pdf/stand_in.html", {}, title="Cẩm nang")
