@@ -1,10 +1,13 @@
 """Reminders at the limit, for bench/bench_scale.py: the reminder pass through the
 outbox and SMTP beside a raw smtplib loop sending the very bytes it sent over as many
-connections, at two sizes for the memory per recipient. bench/README.md says more."""
+connections, at two sizes for the memory per recipient; and, for reference, the same
+e-mails rendered and sent by Django alone, without the outbox, to show what building
+them costs by itself. bench/README.md says more."""
 
 import contextlib
 import dataclasses
 import datetime
+import itertools
 import smtplib
 from pathlib import Path
 
@@ -63,6 +66,29 @@ def raw_smtp(capture: Capture, *, port: int, per_connection: int) -> int:
     finally:
         if server is not None:
             server.quit()
+    return sent
+
+
+def django_alone(*, per_connection: int) -> int:
+    """The pass's e-mails again, rendered by their kind's renderer and sent by Django's
+    SMTP backend, `per_connection` on each connection, with none of the outbox's
+    bookkeeping (no take, no marks): what building and sending them costs by itself."""
+    from django.core.mail import get_connection
+
+    from core import outbox
+    from core.models import OutboxMessage
+
+    rows = OutboxMessage.objects.filter(kind="ack_reminder", key__startswith="ack-reminder:").order_by("group", "pk")
+    groups = [list(group) for _key, group in itertools.groupby(rows, key=lambda row: row.group)]
+    sent = 0
+    for start in range(0, len(groups), per_connection):
+        chunk = groups[start : start + per_connection]
+        render = outbox._prepare("ack_reminder", [row for group in chunk for row in group])
+        with get_connection() as smtp:
+            for group in chunk:
+                email, _kept = render(group)
+                email.connection = smtp
+                sent += email.send()
     return sent
 
 
@@ -136,6 +162,10 @@ def bench_reminders(args, table: benchlib.ScaleTable, *, sink: benchlib.SmtpSink
         )
         raw_received = sink.received - before
         say(f"   raw smtplib: {raw_received:,} in {raw.seconds:.1f} s")
+        alone_load, before = benchlib.load_now(), sink.received
+        alone = benchlib.measure(lambda: django_alone(per_connection=outbox.GROUPS_PER_TASK), trace=args.tracemalloc)
+        alone_received = sink.received - before
+        say(f"   rendered and sent by Django alone: {alone_received:,} in {alone.seconds:.1f} s")
         capture.path.unlink()
         memory.append((size, passed.rss_peak_mb, passed.heap_peak_mb))
         ratio = passed.seconds / raw.seconds
@@ -149,6 +179,17 @@ def bench_reminders(args, table: benchlib.ScaleTable, *, sink: benchlib.SmtpSink
             benchlib.fmt_ratio(ratio),
             f"≤ 2×: {benchlib.verdict(ratio, 2, at_most=True)}",
             f"{load} (raw: {raw_load})",
+        )
+        table.add(
+            f"(reference) the same {alone_received:,} e-mails rendered and sent by Django alone, no outbox",
+            f"{size:,}",
+            fmt(alone.seconds),
+            benchlib.fmt_peak(alone),
+            "raw smtplib loop, as above",
+            fmt(raw.seconds),
+            benchlib.fmt_ratio(alone.seconds / raw.seconds),
+            "–",
+            alone_load,
         )
         table.notes.append(
             f"- reminders, {size:,} people: `reminder_pass(today={today})` ({received / passed.seconds:,.0f} "
