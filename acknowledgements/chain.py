@@ -61,6 +61,7 @@ CHECKPOINT_FORMAT = "acknowledgement-checkpoint/1"
 # taken leaves, because the holder looks at the queue again after its commit.
 LINKER_LOCK = 0x61636B6C  # "ackl"
 LINK_BATCH = 5000
+PENDING = ChainPending._meta.db_table
 LINK_ROUNDS = 10
 
 logger = logging.getLogger(__name__)
@@ -241,8 +242,7 @@ def seal(records: list[Acknowledgement]) -> list[Acknowledgement]:
         ack.record_version = RECORD_VERSION
         ack.seq, ack.previous_hash = None, ""
         ack.record_hash = _mac(key, record_fields(ack))
-        ack.save()
-    ChainPending.objects.bulk_create(ChainPending(acknowledgement=ack) for ack in records)
+        ack.save()  # a trigger puts it in the linker's queue (ChainPending) in the same INSERT
     return records
 
 
@@ -283,21 +283,21 @@ def _link_batch() -> int | None:
         if not _try_linker_lock():
             return None
         head = lock_head()
-        ids = list(
-            ChainPending.objects.order_by("acknowledgement_id").values_list("acknowledgement_id", flat=True)[
-                :LINK_BATCH
-            ]
-        )
-        if not ids:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"DELETE FROM {PENDING} WHERE acknowledgement_id IN "
+                f"(SELECT acknowledgement_id FROM {PENDING} ORDER BY acknowledgement_id LIMIT %s) "
+                "RETURNING acknowledgement_id, record_hash",
+                [LINK_BATCH],
+            )
+            taken = sorted(cursor.fetchall())
+        if not taken:
             return 0
-        ChainPending.objects.filter(acknowledgement_id__in=ids).delete()
         key_id, key = current_key()
         now = timezone.now()
         links = []
         count, last_hash = head.count, head.last_hash
-        for record_id, record_hash in (
-            Acknowledgement.objects.filter(pk__in=ids).order_by("pk").values_list("pk", "record_hash")
-        ):
+        for record_id, record_hash in taken:
             count += 1
             mac = link_mac(
                 key_id=key_id, key=key, seq=count, previous_hash=last_hash, record_id=record_id,
@@ -311,7 +311,7 @@ def _link_batch() -> int | None:
                     key_id=key_id,
                     mac=mac,
                     linked_at=now,
-                )  # fmt: skip
+                )
             )
             last_hash = mac
         ChainLink.objects.bulk_create(links)

@@ -19,10 +19,10 @@ from django.utils.translation import gettext as _
 from acknowledgements.models import Acknowledgement, Assignment, Attendee, Campaign, Meeting, Method
 from acknowledgements.services import (
     OUTSIDE_SCOPE,
-    acknowledgements_link,
     chain_append,
     chain_record,
     chain_record_new,
+    link_after_sealing,
 )
 from core.audit import audit_record
 from core.models import AuditAction
@@ -210,7 +210,7 @@ def meeting_record(
             },
         )
         chain_append(records)
-    acknowledgements_link()
+    link_after_sealing()
     meeting.refresh_from_db()
     return records
 
@@ -265,7 +265,7 @@ def acknowledgement_on_behalf(
                 "paper_sha256": checked.sha256,
             },
         )
-    acknowledgements_link()
+    link_after_sealing()
     return ack
 
 

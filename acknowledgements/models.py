@@ -300,12 +300,15 @@ class ChainLink(AppendOnly):
 
 
 class ChainPending(models.Model):
-    """A sealed record committed and not linked yet: the linker's queue. A row lives
-    from the record's transaction to the linker's, usually milliseconds."""
+    """A sealed record committed and not linked yet: the linker's queue, with the
+    record's MAC that its link covers. Filled by a trigger on every record of version
+    4 on (so no record escapes it); a row lives from the record's transaction to the
+    linker's, usually milliseconds."""
 
     acknowledgement = models.OneToOneField(
         Acknowledgement, on_delete=models.PROTECT, primary_key=True, related_name="+"
     )
+    record_hash = models.CharField(max_length=64)
 
     def __str__(self) -> str:
         return f"#{self.acknowledgement_id}"

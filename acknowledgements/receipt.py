@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from acknowledgements import chain
 from acknowledgements.models import Acknowledgement, Method
 from core import pdfdoc
 from core.pdfdoc import moment
@@ -17,6 +18,39 @@ def punctuality(ack: Acknowledgement) -> str:
     if days <= 0:
         return _("đúng hạn")
     return ngettext("quá hạn %(days)d ngày", "quá hạn %(days)d ngày", days) % {"days": days}
+
+
+def _chain_lines(ack: Acknowledgement) -> list[tuple[str, str]]:
+    """The record's MAC and its place in the chain, each with what it proves."""
+    lines = [
+        (_("Mã xác thực của bản ghi"), ack.record_hash),
+        (
+            _("Mã xác thực chứng minh điều gì"),
+            _(
+                "Mã HMAC-SHA256 của mọi trường của bản ghi này (người, văn bản, phiên bản, thời điểm, "
+                "địa chỉ, hình thức), tạo bằng khóa không lưu trong cơ sở dữ liệu: sửa một trường bất kỳ "
+                "thì mã không còn khớp."
+            ),
+        ),
+    ]
+    place = chain.place(ack)
+    if place is None:
+        return [*lines, (_("Vị trí trong chuỗi xác nhận"), _("đang được nối vào chuỗi"))]
+    seq, previous, chain_mac = place
+    return [
+        *lines,
+        (_("Vị trí trong chuỗi xác nhận"), f"{seq:,}".replace(",", ".")),
+        (_("Mã xác thực của mắt nối trước"), previous),
+        (_("Mã xác thực của mắt nối"), chain_mac),
+        (
+            _("Chuỗi xác nhận chứng minh điều gì"),
+            _(
+                "Mỗi mắt nối mang mã của mắt nối trước nó, nên không xóa, chèn hay đổi thứ tự được bản ghi "
+                "nào mà không làm hỏng mọi mắt nối sau; các mốc kiểm tra gửi ra ngoài hằng ngày giữ lại "
+                "đầu chuỗi."
+            ),
+        ),
+    ]
 
 
 def receipt_pdf(ack: Acknowledgement) -> bytes:
@@ -48,8 +82,7 @@ def receipt_pdf(ack: Acknowledgement) -> bytes:
             (_("Tài liệu gửi kèm: %(title)s") % {"title": attachment.title}, attachment.sha256)
             for attachment in ack.version.attachments.order_by("position")
         ],
-        (_("Mã băm của bản ghi"), ack.record_hash),
-        (_("Mã băm của bản ghi trước"), ack.previous_hash),
+        *_chain_lines(ack),
     ]
     if ack.method == Method.MEETING:
         lines += [

@@ -28,7 +28,12 @@ def assignments_of(person) -> QuerySet[Assignment]:
 
 def get_assignment_for(user, pk: int) -> Assignment:
     """The user's own assignment; 404 for anyone else's."""
-    assignment = Assignment.objects.select_related("version__directive", "campaign").filter(pk=pk, person=user).first()
+    assignment = (
+        Assignment.objects.select_related("version__directive", "campaign")
+        .prefetch_related("version__questions")  # read by the form and by the answers' check
+        .filter(pk=pk, person=user)
+        .first()
+    )
     if assignment is None:
         raise Http404
     return assignment

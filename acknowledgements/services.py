@@ -198,15 +198,16 @@ def acknowledgement_record(
     one record per assignment (a double click returns the first), the SHA-256 of the
     exact text shown, the assignment marked acknowledged in the same transaction, and
     the record sealed with a keyed MAC over all its fields and linked into the chain
-    right after the commit (acknowledgements/chain.py). A password signature is limited per account
-    (acknowledgements/signature.py). `request_meta` gives REMOTE_ADDR (the client's
+    right after the commit (acknowledgements/chain.py). A password signature is
+    limited per account (acknowledgements/signature.py). `request_meta` gives REMOTE_ADDR (the client's
     address, already resolved behind a proxy: see core.http.client_ip) and
     HTTP_USER_AGENT."""
     if assignment.person_id != by.pk:
         raise ValidationError(_("Bạn chỉ xác nhận được văn bản giao cho chính mình."))
-    existing = Acknowledgement.objects.filter(assignment=assignment).first()
-    if existing:
-        return existing
+    if assignment.acknowledged_at is not None:  # a second click, or an old page
+        existing = Acknowledgement.objects.filter(assignment=assignment).first()
+        if existing:
+            return existing
     if assignment.closed_at is not None:
         raise ValidationError(_("Văn bản này đã có phiên bản mới; hãy đọc và xác nhận phiên bản mới."))
     version = assignment.version
@@ -231,7 +232,7 @@ def acknowledgement_record(
             request_meta=request_meta,
             confirmed_with_password=assignment.campaign.requires_password,
         )
-    acknowledgements_link()
+    link_after_sealing()
     return ack
 
 
@@ -257,7 +258,7 @@ def chain_append(records: list[Acknowledgement]) -> list[Acknowledgement]:
     """Seal `records` (their MACs over their own fields), insert them and queue them
     for the chain, inside the caller's transaction: the one way every method
     (online, at a meeting, on behalf) writes records. No lock is taken: after its
-    commit the caller runs acknowledgements_link, which gives them their place."""
+    commit the caller runs link_after_sealing, and the linker gives them their place."""
     return chain.seal(records)
 
 
@@ -271,9 +272,17 @@ def chain_record(
 
 
 def acknowledgements_link() -> int:
-    """Link into the chain every sealed record waiting for it, in batches; run after
-    each commit that seals records, and by the beat every minute (chain.link)."""
+    """Link into the chain every sealed record waiting for it, in batches (chain.link):
+    by the linker process, the beat every minute, and after each commit that sealed
+    records (link_after_sealing)."""
     return chain.link()
+
+
+def link_after_sealing() -> None:
+    """Right after the commit that sealed records: link them here, unless a linker
+    process does (ACK_LINK_IN_REQUEST off), woken by that commit."""
+    if settings.ACK_LINK_IN_REQUEST:
+        chain.link()
 
 
 def acknowledgements_verify(*, checkpoint: dict | None = None) -> chain.Verification:

@@ -371,9 +371,13 @@ CELERY_BEAT_SCHEDULE["acknowledgement-checkpoint"] = {
     "task": "acknowledgements.checkpoint",
     "schedule": crontab(minute="*/15"),
 }
-# Records are linked into the chain right after their commit by whoever made them;
-# the beat links, every minute, what a process that died in between left waiting.
-# The verifier reports a record still waiting after ACK_LINK_GRACE_MINUTES.
+# Records are linked into the chain after their commit (acknowledgements/chain.py):
+# by the request that made them (ACK_LINK_IN_REQUEST, the default, which `make run`
+# needs), or, in production, by the Procfile's `linker` process, woken by PostgreSQL
+# on every commit that queued records, which leaves the web workers only their own
+# writes. The beat links, every minute, what anything left waiting; the verifier
+# reports a record still waiting after ACK_LINK_GRACE_MINUTES.
+ACK_LINK_IN_REQUEST = env_bool("ACK_LINK_IN_REQUEST", True)
 ACK_LINK_GRACE_MINUTES = env_int("ACK_LINK_GRACE_MINUTES", 10, minimum=2)
 CELERY_BEAT_SCHEDULE["acknowledgement-link"] = {
     "task": "acknowledgements.link",

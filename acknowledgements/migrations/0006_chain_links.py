@@ -9,6 +9,44 @@ from django.db import migrations, models
 
 from core.migrations_sql import append_only
 
+# Every record of version 4 on joins the linker's queue in its own INSERT; on
+# PostgreSQL its commit wakes the linker process (`manage.py link_acknowledgements`).
+QUEUE = {
+    "postgresql": """
+        CREATE FUNCTION acknowledgements_chain_queue() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+            INSERT INTO acknowledgements_chainpending (acknowledgement_id, record_hash)
+                VALUES (NEW.id, NEW.record_hash);
+            -- Wakes the linker process at COMMIT (one notice per transaction).
+            PERFORM pg_notify('acknowledgements_chain', '');
+            RETURN NULL;
+        END $$;
+        CREATE TRIGGER acknowledgements_chain_queue AFTER INSERT ON acknowledgements_acknowledgement
+            FOR EACH ROW WHEN (NEW.record_version >= 4) EXECUTE FUNCTION acknowledgements_chain_queue();
+    """,
+    "sqlite": """
+        CREATE TRIGGER acknowledgements_chain_queue AFTER INSERT ON acknowledgements_acknowledgement
+            FOR EACH ROW WHEN NEW.record_version >= 4
+            BEGIN
+                INSERT INTO acknowledgements_chainpending (acknowledgement_id, record_hash)
+                    VALUES (NEW.id, NEW.record_hash);
+            END;
+    """,
+}
+DROP = {
+    "postgresql": "DROP TRIGGER IF EXISTS acknowledgements_chain_queue ON acknowledgements_acknowledgement; "
+    "DROP FUNCTION IF EXISTS acknowledgements_chain_queue();",
+    "sqlite": "DROP TRIGGER IF EXISTS acknowledgements_chain_queue;",
+}
+
+
+def queue_trigger(apps, schema_editor):
+    schema_editor.execute(QUEUE[schema_editor.connection.vendor], params=None)
+
+
+def drop_queue_trigger(apps, schema_editor):
+    schema_editor.execute(DROP[schema_editor.connection.vendor], params=None)
+
 
 class Migration(migrations.Migration):
     dependencies = [
@@ -42,6 +80,7 @@ class Migration(migrations.Migration):
                         to="acknowledgements.acknowledgement",
                     ),
                 ),
+                ("record_hash", models.CharField(max_length=64)),
             ],
         ),
         migrations.AlterField(
@@ -83,4 +122,5 @@ class Migration(migrations.Migration):
             ),
         ),
         append_only("acknowledgements_chainlink"),
+        migrations.RunPython(queue_trigger, drop_queue_trigger),
     ]

@@ -183,3 +183,37 @@ def test_a_rush_of_acknowledgements_at_once_ends_in_one_whole_chain(cast, org, c
     assert sorted(ChainLink.objects.values_list("seq", flat=True)) == list(range(1, 13))
     assert (ChainHead.objects.get().count, ChainPending.objects.count(), problems()) == (12, 0, [])
     assert settings.ACK_LINK_GRACE_MINUTES == 10
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_the_linker_process_is_woken_by_the_commit_and_links_at_once(cast, campaign, settings):
+    """In production the web workers leave linking to the Procfile's linker (ACK_LINK_IN_REQUEST
+    off); the commit of a record wakes it, long before its WAIT of 5 s would."""
+    from acknowledgements import linker
+
+    settings.ACK_LINK_IN_REQUEST = False
+    linked = []
+    process = threading.Thread(target=lambda: (linked.append(linker.run(seconds=4, wait=5)), connection.close()))
+    process.start()
+    ack = acknowledge(cast.staff)
+    waited = 0.0
+    while waited < 3 and not ChainLink.objects.filter(acknowledgement=ack).exists():
+        threading.Event().wait(0.05)
+        waited += 0.05
+    assert waited < 3
+    process.join(10)
+
+    assert linked == [1]  # the linker did, not the request
+    assert (Acknowledgement.objects.get().place, ChainPending.objects.count(), problems()) == (1, 0, [])
+
+
+def test_the_linker_command_says_how_many_it_linked(cast, campaign, settings, capsys):
+    from django.core.management import call_command
+
+    settings.ACK_LINK_IN_REQUEST = False
+    acknowledge(cast.staff), acknowledge(cast.unit_head)
+
+    call_command("link_acknowledgements", "--seconds", "0")
+
+    assert capsys.readouterr().out == "Đã nối 2 bản ghi vào chuỗi xác nhận.\n"

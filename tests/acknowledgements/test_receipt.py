@@ -67,3 +67,26 @@ def test_the_receipt_says_what_the_text_hash_proves(cast, campaign):
         "Đây là mã SHA-256 của đúng văn bản (phiên bản 1) hiển thị cho người xác nhận đọc. Văn bản khác đi dù chỉ "
         "một ký tự sẽ cho mã khác, nên mã này chứng minh nội dung đã được xác nhận."
     ) in text
+
+
+def test_the_receipt_gives_the_records_place_in_the_chain_and_what_each_mac_proves(cast, campaign):
+    ack = services.acknowledgement_record(
+        assignment=Assignment.objects.get(person=cast.staff), by=cast.staff, request_meta={}
+    )
+
+    text = receipt_text(ack)
+
+    assert f"Mã xác thực của bản ghi {ack.record_hash}" in text
+    assert "sửa một trường bất kỳ thì mã không còn khớp" in text
+    assert f"Vị trí trong chuỗi xác nhận 1 Mã xác thực của mắt nối trước {'0' * 64}" in text
+    assert f"Mã xác thực của mắt nối {ack.link.mac}" in text
+    assert "không xóa, chèn hay đổi thứ tự được bản ghi nào" in text
+
+
+def test_a_receipt_of_a_record_not_linked_yet_says_it_is_being_linked(cast, campaign, settings):
+    settings.ACK_LINK_IN_REQUEST = False
+    ack = services.acknowledgement_record(
+        assignment=Assignment.objects.get(person=cast.staff), by=cast.staff, request_meta={}
+    )
+
+    assert "Vị trí trong chuỗi xác nhận đang được nối vào chuỗi" in receipt_text(ack)
