@@ -8,8 +8,9 @@ measured in the same run.
 
 On PostgreSQL, on the load data with its 5,000,000 assignments (generated when
 missing, reused otherwise; bench/README.md says more):
-  dashboard  the dashboard page of the root and of one province through the Django
-             test client as the root's inspector, beside the raw SQL over the rollup
+  dashboard  the dashboard page of the root, of one province, and of the root filtered
+             by one directive and by a period, through the Django test client as the
+             root's inspector, beside the raw SQL over the rollup with the same filters
              (goal ≤ 200 ms), and the raw recount over the assignments;
   csv        the full assignments CSV by the export code, beside a bare COPY of the
              same columns into the same kind of file (goal ≤ 1.5×, flat memory);
