@@ -76,3 +76,14 @@ def test_directive_dates_in_english_name_the_month_and_keep_a_reduced_date_reduc
         assert issued_on("2023") == "2023"
     with translation.override("vi"):
         assert issued_on("2026-12-01", "short") == "1/12/2026"
+
+
+def test_vietnamese_short_dates_have_no_zero_padding_and_both_spellings_are_read():
+    from django import forms
+
+    with translation.override("vi"):
+        shown = Template('{{ day|date:"SHORT_DATE_FORMAT" }}').render(Context({"day": datetime.date(2024, 8, 5)}))
+        read = [forms.DateField().clean(text) for text in ("05/08/2024", "5/8/2024", "2024-08-05")]
+
+    assert shown == "5/8/2024"
+    assert read == [datetime.date(2024, 8, 5)] * 3
