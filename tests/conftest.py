@@ -44,12 +44,21 @@ def pytest_runtest_setup(item):
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker, request):
     """Under --nomigrations (the mutation run, tests/MUTATION.md) the tables come from
-    the models, without the rule sets the data migration ships: load them as it does."""
+    the models, without the rule sets the data migration ships and without the trigger
+    that queues acknowledgement records for the chain's linker: add them as the
+    migrations do."""
     if request.config.getoption("nomigrations", False):
+        import importlib
+
+        from django.db import connection
+
         from violations.rule_data import load_rule_sets
 
+        chain_links = importlib.import_module("acknowledgements.migrations.0006_chain_links")
         with django_db_blocker.unblock():
             load_rule_sets()
+            with connection.cursor() as cursor:
+                cursor.execute(chain_links.QUEUE[connection.vendor])
 
 
 @pytest.fixture(autouse=True)

@@ -240,8 +240,8 @@ def test_a_link_given_to_a_record_of_the_row_placed_scheme_is_named(cast, two_in
     second = two_in_row[1]
     tamper(
         f"INSERT INTO {LINK_TABLE} (acknowledgement_id, seq, previous_hash, key_id, mac, linked_at) "
-        "VALUES (%s, 3, %s, 'k2', %s, now())",
-        [second.pk, second.record_hash, "c" * 64],
+        "VALUES (%s, 3, %s, 'k2', %s, %s)",
+        [second.pk, second.record_hash, "c" * 64, second.acknowledged_at],
     )
 
     assert problems() == [
