@@ -4,7 +4,8 @@ from django.db import InterfaceError, OperationalError
 from core import outbox
 
 # A database that drops the connection mid-task is retried; the rows themselves say
-# what is left to do, so a retry never sends what was marked sent.
+# what is left to do, so a retry never sends what was marked sent. The rows the failed
+# try had taken stay "sending" until the sweep hands them on (OUTBOX_STUCK_MINUTES).
 DB_ERRORS = (OperationalError, InterfaceError)
 
 
