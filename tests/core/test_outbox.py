@@ -1,10 +1,11 @@
 """The outbox against a real SMTP server: claimed once, sent once, never forgotten."""
 
 import datetime
+import threading
 
 import pytest
 from django.core.mail import EmailMessage
-from django.db import connection
+from django.db import connection, connections, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -558,3 +559,36 @@ def test_a_kind_that_cannot_prepare_its_emails_fails_their_try_and_the_other_kin
     assert [(r.getMessage(), bool(r.exc_info)) for r in caplog.records if r.name == "core.outbox"] == [
         ("outbox: rendering unreadable failed", True)
     ]
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_rows_another_worker_is_taking_at_this_moment_are_left_to_it_without_waiting(cast, smtp):
+    outbox.register_batch("notes", prepare_notes)
+    ids = unsent("notes", the_cast(cast))
+    locked, release = threading.Event(), threading.Event()
+
+    def another_worker_taking_the_first_two():
+        try:
+            with transaction.atomic():
+                list(OutboxMessage.objects.select_for_update().filter(pk__in=ids[:2]))
+                locked.set()
+                release.wait(10)
+        finally:
+            connections.close_all()
+
+    other = threading.Thread(target=another_worker_taking_the_first_two)
+    other.start()
+    assert locked.wait(10)
+    try:
+        assert outbox.outbox_send(ids) == 1
+    finally:
+        release.set()
+        other.join()
+
+    assert states_by_address() == {
+        "canbo@example.gov.vn": "queued",
+        "truongphong@example.gov.vn": "queued",
+        "thanhtra@example.gov.vn": "sent",
+    }
+    assert [m["To"] for m in smtp.wait_for(1)] == ["thanhtra@example.gov.vn"]
