@@ -4,6 +4,8 @@ from django.conf import settings
 from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from core.models import AppendOnly
@@ -162,7 +164,7 @@ class Meeting(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.place} – {self.held_at:%d/%m/%Y %H:%M}"
+        return f"{self.place} – {date_format(timezone.localtime(self.held_at), 'SHORT_DATETIME_FORMAT')}"
 
     @property
     def is_recorded(self) -> bool:

@@ -1,11 +1,12 @@
 import bisect
 import datetime
 
-from django.db.models import Case, Count, IntegerField, Min, Q, QuerySet, Value, When
+from django.db.models import Case, Count, IntegerField, Max, Min, Q, QuerySet, Value, When
 from django.http import Http404
 from django.utils import timezone
 
 from acknowledgements.models import OPEN, Assignment, Method
+from directives.models import Version
 from organization import permissions
 from organization.models import Person, Role, RoleGrant, Unit
 
@@ -55,6 +56,16 @@ def status_of(assignment: Assignment, on: datetime.date) -> str:
     if assignment.acknowledged_at is not None:
         return "late" if timezone.localdate(assignment.acknowledged_at) > assignment.due_on else "done"
     return "overdue" if assignment.due_on < on else "pending"
+
+
+def latest_version_numbers(directive_ids) -> dict[int, int]:
+    """The number of each directive's latest published version."""
+    rows = (
+        Version.objects.filter(directive_id__in=set(directive_ids), published_at__isnull=False)
+        .values("directive_id")
+        .annotate(number=Max("number"))
+    )
+    return {row["directive_id"]: row["number"] for row in rows}
 
 
 def unit_compliance(unit, *, directive_id=None, status=""):

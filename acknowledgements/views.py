@@ -208,8 +208,13 @@ def unit_compliance(request):
     rows = selectors.unit_compliance(unit, directive_id=directive_id, status=status)
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
     today = selectors.today()
+    # An acknowledged row of an older version stays beside the new version's row: it
+    # says which version replaced it.
+    latest = selectors.latest_version_numbers(row.version.directive_id for row in page)
     for row in page:
         row.status = selectors.status_of(row, today)
+        newer = latest.get(row.version.directive_id, 0)
+        row.superseded_by = newer if newer > row.version.number else None
         # The reverse one-to-one raises when absent; the template wants None.
         row.acknowledgement_or_none = getattr(row, "acknowledgement", None) if row.acknowledged_at else None
     context = {

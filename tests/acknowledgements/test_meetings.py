@@ -363,3 +363,9 @@ def test_only_people_of_the_sessions_units_check_in(cast, planned):
         with pytest.raises(ValidationError, match="không thuộc đơn vị"):
             meetings.meeting_checkin(meeting=planned, person=someone)
     assert not planned.attendees.filter(person__in=[cast.outsider, cast.inspector]).exists()
+
+
+def test_a_session_is_named_by_its_place_and_local_time_in_the_short_vietnamese_form():
+    held_at = datetime.datetime(2024, 8, 5, 2, 30, tzinfo=datetime.UTC)  # 09:30 in Việt Nam
+
+    assert str(Meeting(place="Phòng họp tầng 3", held_at=held_at)) == "Phòng họp tầng 3 – 09:30 5/8/2024"
