@@ -517,7 +517,8 @@ def test_a_task_still_busy_after_half_the_stuck_time_gives_back_what_it_has_not_
     cast, smtp, settings, monkeypatch
 ):
     settings.OUTBOX_STUCK_MINUTES = 10
-    ids = unsent("slow", the_cast(cast))
+    ids = unsent("slow", [cast.staff, cast.unit_head, cast.inspector, cast.administrator])
+    OutboxMessage.objects.update(enqueued_at=timezone.now())  # handed to this task
     clock = [timezone.now()]
     monkeypatch.setattr(outbox.timezone, "now", lambda: clock[0])
 
@@ -525,21 +526,59 @@ def test_a_task_still_busy_after_half_the_stuck_time_gives_back_what_it_has_not_
         render = prepare_notes(rows)
 
         def slow(group):
-            clock[0] += datetime.timedelta(minutes=6)  # this e-mail takes six minutes
-            return render(group)
+            clock[0] += datetime.timedelta(minutes=5)  # each e-mail takes five minutes
+            if group[0].recipient_id != cast.unit_head.pk:
+                return render(group)
+            # Nothing to send to the head any more; meanwhile the sweep gave the
+            # administrator's row to another worker.
+            OutboxMessage.objects.filter(recipient=cast.administrator).update(started_at=clock[0])
+            return None, []
 
         return slow
 
     outbox.register_batch("slow", prepare_slow)
 
+    # At five minutes the task goes on to the head's e-mail (half the stuck time is not
+    # past yet); at ten it gives the rest back.
     assert outbox.outbox_send(ids) == 1
 
-    rows = OutboxMessage.objects.order_by("pk").values_list("state", "enqueued_at")
-    assert list(rows) == [("sent", None), ("queued", None), ("queued", None)]
+    assert states_by_address() == {
+        "canbo@example.gov.vn": "sent",
+        "truongphong@example.gov.vn": "skipped",
+        "thanhtra@example.gov.vn": "queued",
+        "quantri@example.gov.vn": "sending",  # the other worker's
+    }
+    assert OutboxMessage.objects.get(recipient=cast.inspector).enqueued_at is None
+    monkeypatch.undo()
     outbox.register_batch("slow", prepare_notes)
-    assert outbox.outbox_sweep() == {"requeued": 0, "failed": 0, "enqueued": 2}
-    smtp.wait_for(4, timeout=1)
-    assert smtp.count_to() == {"canbo@example.gov.vn": 1, "thanhtra@example.gov.vn": 1, "truongphong@example.gov.vn": 1}
+    assert outbox.outbox_sweep() == {"requeued": 0, "failed": 0, "enqueued": 1}
+    smtp.wait_for(3, timeout=1)
+    assert smtp.count_to() == {"canbo@example.gov.vn": 1, "thanhtra@example.gov.vn": 1}
+
+
+def test_a_late_skip_does_not_undo_a_delivery_another_worker_made_meanwhile(cast, smtp):
+    def delivered_meanwhile(rows):
+        OutboxMessage.objects.filter(pk__in=[row.pk for row in rows]).update(state=State.SENT, sent_at=timezone.now())
+        return None, []
+
+    outbox.register("raced-skip", delivered_meanwhile)
+    [pk] = unsent("raced-skip", [cast.staff])
+
+    assert outbox.outbox_send([pk]) == 0
+
+    assert OutboxMessage.objects.get(pk=pk).state == "sent"
+
+
+@pytest.mark.postgres
+def test_inside_a_callers_transaction_the_marks_leave_its_commit_waiting_for_the_disk(cast, smtp):
+    outbox.register_batch("notes", prepare_notes)
+    ids = unsent("notes", [cast.staff])
+
+    assert outbox.outbox_send(ids) == 1  # inside the test's transaction
+
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW synchronous_commit")
+        assert cursor.fetchone() == ("on",)
 
 
 def test_a_kind_that_cannot_prepare_its_emails_fails_their_try_and_the_other_kinds_still_go(cast, smtp, caplog):
