@@ -167,6 +167,20 @@ class ReportForm(CaseFields):
             queryset=people,
             required=False,
             empty_label=_("— Chọn người —"),
+            error_messages={
+                "invalid_choice": _(
+                    "Người này không thuộc các đơn vị đồng chí phụ trách: chọn người trong danh sách, "
+                    "hoặc nhập e-mail nếu người đó ở đơn vị khác."
+                )
+            },
+            # static/js/select-filter.js adds a box above the list that narrows it
+            # to the names containing what is typed; without it the list is whole.
+            widget=forms.Select(
+                attrs={
+                    "data-filter": _("Lọc danh sách theo tên (gõ một phần của tên)"),
+                    "data-filter-count": _("Số người khớp: {count}"),
+                }
+            ),
         )
         self.fields["person"].group()
         email = self.fields["subject_email"]

@@ -65,3 +65,26 @@ def test_the_obligations_are_a_checklist_under_their_directive(client, cast, tax
     assert group.startswith("3821/TCT-KTNB – ")
     first = page.xpath(f"//label[@for='{boxes[0].get('id')}']")[0].text_content().strip()
     assert first.startswith("1. ") and (first.endswith("…") or not first.endswith(" "))
+
+
+def test_a_head_who_forges_the_choice_of_someone_outside_their_units_is_refused_on_the_field(client, cast):
+    client.force_login(cast.unit_head)
+
+    response = client.post(reverse("violations:new"), {
+        "person": cast.outsider.pk, "category": "insult", "platform": "zalo", "seen_at": "2026-11-28T08:15",
+        "description": "Bình luận xúc phạm đồng nghiệp.",
+    })  # fmt: skip
+
+    page = lxml.html.fromstring(response.content.decode())
+    message = page.get_element_by_id("id_person_error").text_content()
+    assert "Người này không thuộc các đơn vị đồng chí phụ trách" in message
+    assert page.get_element_by_id("id_description").text_content().strip() == "Bình luận xúc phạm đồng nghiệp."
+    assert not Report.objects.exists()
+
+
+def test_the_list_of_people_offers_a_filter_by_name_to_the_browser(client, cast):
+    page = form_of(client, cast.unit_head)
+
+    picker = page.get_element_by_id("id_person")
+    assert picker.get("data-filter") == "Lọc danh sách theo tên (gõ một phần của tên)"
+    assert page.xpath("//script[contains(@src, 'js/select-filter')]")
