@@ -8,7 +8,7 @@ import json
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 
 from acknowledgements import chain, services
 from acknowledgements.models import Acknowledgement, Assignment, ChainHead
@@ -388,3 +388,97 @@ def test_a_checkpoint_file_that_is_not_json_cannot_be_read(tmp_path):
     assert error.value.messages == [
         "Không đọc được tệp mốc kiểm tra: Expecting property name enclosed in double quotes: line 1 column 2 (char 1)"
     ]
+
+
+# After the linker's redesign ---------------------------------------------------------
+
+
+def test_a_record_made_online_before_version_4_is_maced_with_its_password_and_no_paper():
+    online = on_behalf_record(
+        method="online", session_id=None, recorded_by_id=None, sheet_sha256="", reason="", paper="",
+        confirmed_with_password=True,
+    )  # fmt: skip
+
+    assert chain.record_fields(online) == [
+        "acknowledgement/3", "k2", 4, "a" * 64, 11, 7, 3, "ab", "2025-03-12T09:15:00+00:00", "", "", True,
+        "online", None, None, "", "", "",
+    ]  # fmt: skip
+
+
+def test_a_record_made_on_behalf_from_version_4_is_maced_with_its_papers_path_name_and_type_and_no_place():
+    on_behalf = on_behalf_record(
+        record_version=4, seq=None, previous_hash="", session_id=None, paper_name="giấy ủy quyền.pdf",
+        paper_type="application/pdf",
+    )  # fmt: skip
+
+    assert chain.record_fields(on_behalf) == [
+        "acknowledgement/4", "k2", 11, 7, 3, "ab", "2025-03-12T09:15:00+00:00", "", "", False,
+        "behalf", None, 9, "cd", "Đi công tác vùng sâu", "behalf/2025/giay.pdf", "giấy ủy quyền.pdf",
+        "application/pdf",
+    ]  # fmt: skip
+
+
+def test_a_linked_records_place_is_its_number_the_chain_mac_before_it_and_its_links_mac(two_records):
+    first, second = two_records
+    first_link = mac(KEY_2, ["link", "k2", 1, "0" * 64, first.pk, first.record_hash])
+
+    assert chain.place(first) == (1, "0" * 64, first_link)
+    assert chain.place(second) == (
+        2, first_link, mac(KEY_2, ["link", "k2", 2, first_link, second.pk, second.record_hash]),
+    )  # fmt: skip
+
+
+def test_a_record_of_the_row_placed_scheme_takes_its_place_from_its_row(two_in_row):
+    first, second = two_in_row
+
+    assert chain.place(second) == (2, first.record_hash, second.record_hash)
+
+
+def test_a_record_waiting_for_the_linker_has_no_place_yet(cast, campaign, settings):
+    settings.ACK_LINK_IN_REQUEST = False
+    ack = services.acknowledgement_record(
+        assignment=Assignment.objects.get(person=cast.staff), by=cast.staff, request_meta={}
+    )
+
+    assert chain.place(ack) is None
+
+
+def tamper_unchecked(sql: str, params: list) -> None:
+    """`tamper` by someone who also lifts the check constraint that keeps a record's
+    place in one spot only (in its row up to version 3, in its link from 4)."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            cursor.execute(f"ALTER TABLE {TABLE} DROP CONSTRAINT acknowledgement_place_by_version")
+            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+            tamper(sql, params)
+        else:
+            cursor.execute("PRAGMA ignore_check_constraints = ON")
+            try:
+                tamper(sql, params)
+            finally:
+                cursor.execute("PRAGMA ignore_check_constraints = OFF")
+
+
+def test_a_linked_record_given_a_place_in_its_row_too_counts_twice_and_is_named(cast, campaign):
+    ack = services.acknowledgement_record(
+        assignment=Assignment.objects.get(person=cast.staff), by=cast.staff, request_meta={}
+    )
+    tamper_unchecked(f"UPDATE {TABLE} SET seq = 1, previous_hash = %s WHERE id = %s", ["0" * 64, ack.pk])
+
+    assert problems() == [
+        f"Bản ghi #{ack.pk} (canbo@example.gov.vn): số thứ tự trong chuỗi là 1 nhưng lẽ ra là 2 "
+        "(bản ghi bị xóa hoặc chèn thêm).",
+        f"Bản ghi #{ack.pk} (canbo@example.gov.vn): không nối với bản ghi trước nó "
+        "(bản ghi trước bị xóa, chèn thêm hoặc sửa).",
+        f"Bản ghi #{ack.pk} (canbo@example.gov.vn): bản ghi đã có chỗ trong chuỗi ngay trong bản ghi, "
+        "không thể có thêm mắt nối.",
+        "Đầu chuỗi ghi 1 bản ghi nhưng chuỗi có 2: bản ghi cuối đã bị xóa, thêm hoặc thay đổi.",
+    ]
+
+
+def test_the_verifier_reads_each_kind_of_row_once_whatever_the_chains_length(two_records, django_assert_num_queries):
+    # The versions, the records in their rows, the linked records with their links, the
+    # waiting records, the head and the assignments: not one query per link.
+    with django_assert_num_queries(6):
+        assert services.acknowledgements_verify().count == 2

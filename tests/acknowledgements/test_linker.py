@@ -87,6 +87,96 @@ def test_the_papers_name_and_type_are_under_the_records_mac(cast, campaign):
     ]
 
 
+def test_a_record_waiting_exactly_the_grace_still_waits_and_a_moment_later_is_a_problem(cast, campaign, linker_stopped):
+    ack = acknowledge(cast.staff)
+    grace_over = ack.acknowledged_at + datetime.timedelta(minutes=10)
+
+    with mock.patch("acknowledgements.chain.timezone.now", return_value=grace_over):
+        result = services.acknowledgements_verify()
+    with mock.patch(
+        "acknowledgements.chain.timezone.now", return_value=grace_over + datetime.timedelta(microseconds=1)
+    ):
+        late = problems()
+
+    assert (result.waiting, result.problems) == (1, [])
+    assert late == [f"Bản ghi #{ack.pk} (canbo@example.gov.vn): chưa được nối vào chuỗi sau 10 phút."]
+
+
+def test_every_record_waiting_for_the_linker_is_counted(cast, campaign, linker_stopped):
+    acknowledge(cast.staff), acknowledge(cast.unit_head)
+
+    result = services.acknowledgements_verify()
+
+    assert (result.count, result.waiting, result.problems) == (0, 2, [])
+
+
+def test_a_linker_that_finds_the_head_gone_logs_why_and_leaves_the_record_queued(cast, campaign, settings, caplog):
+    acknowledge(cast.staff)
+    settings.ACK_LINK_IN_REQUEST = False
+    waiting = acknowledge(cast.unit_head)
+    ChainHead.objects.all().delete()
+
+    assert chain.link() == 0
+
+    assert [
+        (record.levelname, record.getMessage(), record.exc_info and record.exc_info[0])
+        for record in caplog.records
+        if record.name == "acknowledgements.chain"
+    ] == [("ERROR", "acknowledgement chain: cannot link, the head is missing", chain.ChainBroken)]
+    assert list(ChainPending.objects.values_list("acknowledgement_id", flat=True)) == [waiting.pk]
+
+
+def acknowledging_during_each_batch(monkeypatch, people) -> None:
+    """The next person acknowledges while each of the linker's batches runs (their
+    own linker, off here, would find the lock taken): one record committed meanwhile
+    per round, until nobody is left."""
+    batch, coming = chain._link_batch, list(people)
+
+    def batch_and_a_newcomer():
+        linked = batch()
+        if coming:
+            acknowledge(coming.pop(0))
+        return linked
+
+    monkeypatch.setattr(chain, "_link_batch", batch_and_a_newcomer)
+
+
+def test_a_record_committed_during_a_batch_is_linked_in_the_next_round_and_counted(
+    cast, campaign, settings, monkeypatch
+):
+    settings.ACK_LINK_IN_REQUEST = False
+    first = acknowledge(cast.staff)
+    acknowledging_during_each_batch(monkeypatch, [cast.unit_head])
+
+    assert chain.link() == 2
+
+    assert [(ack.pk == first.pk, ack.place) for ack in Acknowledgement.objects.order_by("link__seq")] == [
+        (True, 1),
+        (False, 2),
+    ]
+    assert (ChainPending.objects.count(), problems()) == (0, [])
+
+
+def test_the_linker_stops_after_ten_rounds_and_what_came_during_the_last_waits(
+    cast, org, campaign, settings, monkeypatch
+):
+    settings.ACK_LINK_IN_REQUEST = False
+    people = [PersonFactory(email=f"canbo{n:02d}@example.gov.vn", unit=org.team) for n in range(10)]
+    for person in people:
+        services.assignments_sync_person(person=person)
+    acknowledge(cast.staff)
+    acknowledging_during_each_batch(monkeypatch, people)
+
+    assert chain.link() == 10  # LINK_ROUNDS
+
+    last = Acknowledgement.objects.get(person=people[-1])
+    assert list(ChainPending.objects.values_list("acknowledgement_id", flat=True)) == [last.pk]
+    assert (last.place, ChainHead.objects.get().count) == (None, 10)
+    monkeypatch.undo()
+    assert chain.link() == 1  # the next acknowledgement's linker, or the beat's
+    assert (Acknowledgement.objects.get(pk=last.pk).place, problems()) == (11, [])
+
+
 # Between processes (PostgreSQL, each thread its own connection) ---------------------
 
 
