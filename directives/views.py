@@ -228,6 +228,8 @@ def _draft_version(directive):
 @login_required
 @require_POST
 def attachment_add(request, pk):
+    """A refused file comes back on the edit page, the message on the file field and
+    the title as typed (a flash message above a long form was easy to miss)."""
     directive = selectors.get_directive_for(request.user, pk, manage=True)
     version = _draft_version(directive)
     form = AttachmentForm(request.POST, request.FILES)
@@ -237,12 +239,11 @@ def attachment_add(request, pk):
                 version=version, upload=form.cleaned_data["file"], title=form.cleaned_data["title"], by=request.user
             )
         except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
+            form.add_error("file", exc.messages)
         else:
             messages.success(request, _("Đã thêm tài liệu gửi kèm."))
-    else:
-        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
-    return redirect(f"{reverse('directives:edit', args=[pk])}#attachments")
+            return redirect(f"{reverse('directives:edit', args=[pk])}#attachments")
+    return _edit_page(request, directive, version, attachment_form=form)
 
 
 @login_required
@@ -262,9 +263,9 @@ def directive_edit(request, pk):
     if version is None:
         messages.error(request, _("Văn bản đã ban hành không được sửa; hãy tạo phiên bản mới."))
         return redirect("directives:detail", pk=pk)
-    units = _admin_units(request.user)
+    form = None
     if request.method == "POST":
-        form = DirectiveForm(request.POST, instance=directive, units=units)
+        form = DirectiveForm(request.POST, instance=directive, units=_admin_units(request.user))
         if form.is_valid():
             try:
                 services.directive_update(directive=directive, draft=form.draft(), by=request.user)
@@ -273,18 +274,24 @@ def directive_edit(request, pk):
             else:
                 messages.success(request, _("Đã lưu thay đổi."))
                 return redirect("directives:detail", pk=pk)
-    else:
+    return _edit_page(request, directive, version, form=form)
+
+
+def _edit_page(request, directive, version, *, form=None, attachment_form=None):
+    """The edit page of a draft: its fields and its attachments, either form sent
+    back with its errors while the other starts from what is saved."""
+    if form is None:
         initial = {
             "text": version.text,
             "obligations": obligations_to_text(version.obligations.values("label", "text")),
         }
-        form = DirectiveForm(instance=directive, initial=initial, units=units)
+        form = DirectiveForm(instance=directive, initial=initial, units=_admin_units(request.user))
     context = {
         "form": form,
         "result": None,
         "directive": directive,
         "attachments": with_download_urls(version.attachments.all()),
-        "attachment_form": AttachmentForm(),
+        "attachment_form": attachment_form or AttachmentForm(),
     }
     return render(request, "directives/review.html", context)
 

@@ -20,6 +20,7 @@ from acknowledgements.receipt import receipt_pdf
 from directives import services
 from directives.demo import seed_directives
 from directives.models import Attachment
+from tests.conduct_portal.test_form_errors import assert_tied, errors_of
 from tests.directives.seeds import FONT, HA_TINH, import_seed
 
 META = {"REMOTE_ADDR": "10.0.0.7", "HTTP_USER_AGENT": "Firefox thử nghiệm"}
@@ -208,17 +209,35 @@ def test_an_administrator_adds_and_removes_an_attachment_on_the_edit_page(client
     assert not draft.attachments.exists()
 
 
-def test_a_refused_file_is_told_in_vietnamese_on_the_edit_page(client, cast, draft):
+def test_a_refused_file_comes_back_on_the_edit_page_with_its_message_on_the_file_field(client, cast, draft):
     client.force_login(cast.administrator)
 
-    page = client.post(
+    response = client.post(
         reverse("directives:attachment_add", args=[draft.directive_id]),
         {"file": handbook("cam-nang.pdf", b"MZ\x90\x00 not a pdf"), "title": "Cẩm nang"},
-        follow=True,
-    ).content.decode()
+    )
 
-    assert "Tệp cam-nang.pdf không thuộc loại được nhận." in page
+    title, entries, page = errors_of(response)
+    assert title.startswith("Lỗi: ")
+    assert entries == [(
+        "Tệp cam-nang.pdf không thuộc loại được nhận. "
+        "Chỉ nhận ảnh PNG, JPEG, WebP, tệp PDF, video MP4 hoặc văn bản Word (.docx).",
+        "id_file",
+    )]  # fmt: skip
+    assert_tied(page, "id_file", "Tệp cam-nang.pdf không thuộc loại được nhận.")
+    assert page.get_element_by_id("id_title").get("value") == "Cẩm nang"
     assert not draft.attachments.exists()
+
+
+def test_the_same_file_twice_comes_back_on_the_file_field(client, cast, draft):
+    services.attachment_add(version=draft, upload=handbook(), by=cast.administrator)
+    client.force_login(cast.administrator)
+
+    response = client.post(reverse("directives:attachment_add", args=[draft.directive_id]), {"file": handbook()})
+
+    _title, entries, _page = errors_of(response)
+    assert [anchor for _message, anchor in entries] == ["id_file"]
+    assert draft.attachments.count() == 1
 
 
 def test_the_directive_page_lists_the_attachments_to_download(client, cast, draft):
@@ -314,14 +333,16 @@ def test_another_versions_attachment_is_not_served_through_my_assignment(client,
     assert client.get(reverse("acknowledgements:attachment", args=[assignment.pk, foreign.pk])).status_code == 404
 
 
-def test_sending_no_file_says_so_in_vietnamese(client, cast, draft):
+def test_sending_no_file_says_so_on_the_file_field(client, cast, draft):
     client.force_login(cast.administrator)
 
-    page = client.post(
-        reverse("directives:attachment_add", args=[draft.directive_id]), {"title": "Cẩm nang"}, follow=True
-    ).content.decode()
+    response = client.post(reverse("directives:attachment_add", args=[draft.directive_id]), {"title": "Cẩm nang"})
 
-    assert "Hãy chọn tệp tài liệu gửi kèm." in page
+    title, entries, page = errors_of(response)
+    assert title.startswith("Lỗi: ")
+    assert entries == [("Hãy chọn tệp tài liệu gửi kèm.", "id_file")]
+    assert_tied(page, "id_file", "Hãy chọn tệp tài liệu gửi kèm.")
+    assert page.get_element_by_id("id_title").get("value") == "Cẩm nang"
 
 
 # Who may add or remove: statuses after the POST (a redirect back to the edit page
