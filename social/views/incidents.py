@@ -58,10 +58,16 @@ def _checklist(incident):
     return items
 
 
-def _detail(request, incident, *, resolve_form=None, status=200):
+def _detail(request, incident, *, resolve_form=None, step_form=None, status=200):
+    checklist = _checklist(incident)
+    # A step sent back with its errors shows under its own step, its note kept.
+    for item in checklist:
+        item["form"] = step_form if step_form and step_form.data.get("step") == item["step"] else None
     context = {
         "incident": incident,
-        "checklist": _checklist(incident),
+        "checklist": checklist,
+        "step_form": step_form,  # for the "Lỗi:" title and the notice at the top
+        "stray_step_form": step_form if step_form and not any(item["form"] for item in checklist) else None,
         "events": incident.events.select_related("actor").order_by("id"),
         "may_act": selectors.may_act_on_incident(request.user, incident) and incident.state == IncidentState.OPEN,
         "resolve_form": resolve_form or ResolveForm(),
@@ -81,13 +87,19 @@ def incident_detail(request, pk):
 @require_POST
 def incident_step(request, pk):
     incident = selectors.get_incident_for(request.user, pk, act=True)
-    form = StepForm(request.POST)
+    # Its own ids: the resolve form on the same page has a note too.
+    form = StepForm(request.POST, auto_id="id_step_%s")
     if form.is_valid():
         try:
             services.incident_step_done(incident=incident, by=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            messages.error(request, exc.messages[0])
-    return redirect("social:incident", pk=pk)
+            # Done meanwhile by someone else: the note typed stays on the page.
+            form.add_error(
+                "note", [*exc.messages, _("Ghi chú của đồng chí chưa được lưu; nếu cần, hãy ghi vào phần Kết thúc.")]
+            )
+        else:
+            return redirect("social:incident", pk=pk)
+    return _detail(request, incident, step_form=form)
 
 
 @login_required

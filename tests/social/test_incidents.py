@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from social import selectors, services
 from social.models import AccountIncident
+from tests.conduct_portal.test_form_errors import assert_tied, errors_of
 from tests.social.conftest import body, subject
 
 
@@ -101,3 +102,52 @@ def test_closing_without_recovery_needs_a_reason(cast):
 
     with pytest.raises(ValidationError):
         services.incident_resolve(incident=incident, by=cast.staff, to="closed")
+
+
+def test_a_step_someone_else_just_recorded_comes_back_with_the_note_kept(client, cast):
+    incident = report(cast.staff)
+    services.incident_step_done(incident=incident, by=cast.unit_head, step="platform")
+    client.force_login(cast.staff)
+
+    response = client.post(
+        reverse("social:incident_step", args=[incident.pk]), {"step": "platform", "note": "Đã gửi mẫu lúc 9 giờ."}
+    )
+
+    title, entries, page = errors_of(response)
+    assert title.startswith("Lỗi: ")
+    assert [anchor for _message, anchor in entries] == ["id_step_note", "id_step_note"]
+    assert_tied(page, "id_step_note", "Bước này đã được ghi nhận.")
+    assert_tied(page, "id_step_note", "Ghi chú của đồng chí chưa được lưu; nếu cần, hãy ghi vào phần Kết thúc.")
+    assert page.get_element_by_id("id_step_note").get("value") == "Đã gửi mẫu lúc 9 giờ."
+    assert list(incident.events.filter(kind="step").values_list("actor__email", "note")) == [
+        ("truongphong@example.gov.vn", "")
+    ]
+
+
+def test_a_note_too_long_is_told_on_its_step_and_nothing_is_recorded(client, cast):
+    incident = report(cast.staff)
+    client.force_login(cast.staff)
+    note = "Đã báo. " * 70  # 560 characters, over the 500 allowed
+
+    response = client.post(reverse("social:incident_step", args=[incident.pk]), {"step": "passwords", "note": note})
+
+    title, entries, page = errors_of(response)
+    assert title.startswith("Lỗi: ")
+    assert [anchor for _message, anchor in entries] == ["id_step_note"]
+    assert "500" in entries[0][0]
+    assert page.get_element_by_id("id_step_note").get("value") == note
+    form = page.get_element_by_id("id_step_note").xpath("ancestor::form")[0]
+    assert form.xpath("ancestor::li/strong")[0].text_content() == "Đổi mật khẩu các tài khoản liên quan"
+    assert not incident.events.filter(kind="step").exists()
+
+
+def test_a_forged_step_is_refused_with_its_note_kept_and_nothing_recorded(client, cast):
+    incident = report(cast.staff)
+    client.force_login(cast.staff)
+
+    response = client.post(reverse("social:incident_step", args=[incident.pk]), {"step": "bribe", "note": "Ghi chú"})
+
+    title, entries, page = errors_of(response)
+    assert title.startswith("Lỗi: ") and len(entries) == 1
+    assert page.get_element_by_id("id_step_note").get("value") == "Ghi chú"
+    assert not incident.events.filter(kind="step").exists()
