@@ -117,42 +117,19 @@ def record_fields(ack: Acknowledgement) -> list:
         return [
             "acknowledgement/4",
             ack.key_id,
-            ack.assignment_id,
-            ack.person_id,
-            ack.version_id,
-            ack.text_sha256,
-            _utc(ack.acknowledged_at),
-            _ip(ack.ip_address),
-            ack.user_agent,
-            bool(ack.confirmed_with_password),
-            ack.method,
-            ack.session_id,
-            ack.recorded_by_id,
-            ack.sheet_sha256,
-            ack.reason,
-            ack.paper.name or "",
+            *_own_fields(ack),
+            *_method_fields(ack),
             ack.paper_name,
             ack.paper_type,
         ]
+    place = [ack.seq, ack.previous_hash]
     if ack.record_version >= 3:
-        return [
-            *_base_fields(ack, "acknowledgement/3"),
-            ack.method,
-            ack.session_id,
-            ack.recorded_by_id,
-            ack.sheet_sha256,
-            ack.reason,
-            ack.paper.name or "",
-        ]
-    return _base_fields(ack, "acknowledgement")
+        return ["acknowledgement/3", ack.key_id, *place, *_own_fields(ack), *_method_fields(ack)]
+    return ["acknowledgement", ack.key_id, *place, *_own_fields(ack)]
 
 
-def _base_fields(ack: Acknowledgement, tag: str) -> list:
+def _own_fields(ack: Acknowledgement) -> list:
     return [
-        tag,
-        ack.key_id,
-        ack.seq,
-        ack.previous_hash,
         ack.assignment_id,
         ack.person_id,
         ack.version_id,
@@ -162,6 +139,10 @@ def _base_fields(ack: Acknowledgement, tag: str) -> list:
         ack.user_agent,
         bool(ack.confirmed_with_password),
     ]
+
+
+def _method_fields(ack: Acknowledgement) -> list:
+    return [ack.method, ack.session_id, ack.recorded_by_id, ack.sheet_sha256, ack.reason, ack.paper.name or ""]
 
 
 def legacy_hash(ack: Acknowledgement) -> str:
