@@ -46,6 +46,17 @@ def page(browser, live_server, settings, request):
     context.close()
 
 
+def focused_error_summary(page, *, viewport_height: int):
+    """The page came back with errors: its title says so, and the error summary has
+    the focus and is on the screen. Returns the summary."""
+    assert page.title().startswith("Lỗi: ")
+    summary = page.locator("[data-error-summary]")
+    assert summary.evaluate("element => element === document.activeElement")
+    top = summary.evaluate("element => element.getBoundingClientRect().top")
+    assert -1 < top < viewport_height, "the summary is on the screen"
+    return summary
+
+
 def log_in(page, email: str, password: str) -> None:
     page.goto("/accounts/login/")
     page.get_by_label("Thư điện tử").fill(email)
