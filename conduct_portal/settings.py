@@ -313,8 +313,9 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    # fpdf2's font subsetting logs every font table at INFO.
-    "loggers": {"fontTools": {"level": "WARNING"}},
+    # WeasyPrint logs each step of every PDF at INFO, and its font subsetting
+    # (fontTools) every font table.
+    "loggers": {"weasyprint": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}},
 }
 
 DIRECTIVE_MAX_UPLOAD_MB = env_int("DIRECTIVE_MAX_UPLOAD_MB", 20, minimum=1)
