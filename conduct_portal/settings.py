@@ -68,6 +68,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "organization.middleware.RequireMFAMiddleware",
+    "core.middleware.PdfToolsMissingMiddleware",
 ]
 
 ROOT_URLCONF = "conduct_portal.urls"

@@ -25,3 +25,27 @@ class RequestSizeLimitMiddleware:
             body = f'<!doctype html><html lang="vi"><meta charset="utf-8"><title>413</title><p>{escape(message)}</p></html>'
             return HttpResponse(body, status=413, content_type="text/html; charset=utf-8")
         return self.get_response(request)
+
+
+class PdfToolsMissingMiddleware:
+    """A page asking for a PDF on a server without WeasyPrint's libraries (`make run`
+    on a machine where `make pdf-tools` could not install them) says so in Vietnamese
+    with 503, instead of a server error; everything else keeps working."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        from core.pdfdoc import PdfToolsMissing
+
+        if not isinstance(exception, PdfToolsMissing):
+            return None
+        message = _(
+            "Máy chủ này chưa cài thư viện Pango nên chưa tạo được tệp PDF. "
+            "Quản trị hệ thống cần chạy lệnh: make pdf-tools. Các chức năng khác vẫn dùng được."
+        )
+        body = f'<!doctype html><html lang="vi"><meta charset="utf-8"><title>503</title><p>{escape(message)}</p></html>'
+        return HttpResponse(body, status=503, content_type="text/html; charset=utf-8")

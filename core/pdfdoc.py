@@ -13,6 +13,10 @@ from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
 
+class PdfToolsMissing(RuntimeError):
+    """This server cannot make PDFs: WeasyPrint's system libraries are not installed."""
+
+
 def render(template: str, context: dict, *, title: str) -> bytes:
     """The template as a tagged PDF titled `title`. Only local files and data: URLs are
     read (the fonts, a QR code), whatever the text in it says."""
@@ -20,7 +24,7 @@ def render(template: str, context: dict, *, title: str) -> bytes:
         from weasyprint import HTML
         from weasyprint.urls import URLFetcher
     except OSError as error:  # WeasyPrint loads Pango when imported
-        raise RuntimeError(f"PDFs need Pango for WeasyPrint; run `make pdf-tools` (as root). {error}") from error
+        raise PdfToolsMissing(f"PDFs need Pango for WeasyPrint; run `make pdf-tools` (as root). {error}") from error
     html = render_to_string(
         template,
         {

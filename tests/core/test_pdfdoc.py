@@ -16,6 +16,7 @@ from acknowledgements import meetings, services
 from acknowledgements.models import Assignment
 from acknowledgements.receipt import receipt_pdf
 from acknowledgements.sheet import sheet_pdf
+from core import pdfdoc
 from core.pdfdoc import moment, percent, render, short_date
 from reports import exports, selectors
 from reports.implementation import Texts, implementation_data
@@ -134,3 +135,23 @@ def test_without_pango_a_pdf_fails_saying_what_to_install(monkeypatch):
 
     with pytest.raises(RuntimeError, match=r"PDFs need Pango for WeasyPrint; run `make pdf-tools` \(as root\)"):
         render("directives/pdf/stand_in.html", {}, title="Cẩm nang")
+
+
+def test_a_pdf_asked_for_on_a_server_without_pango_gets_a_clear_vietnamese_page(client, cast, campaign, monkeypatch):
+    from acknowledgements import services as ack_services
+    from acknowledgements.models import Assignment
+
+    assignment = Assignment.objects.get(person=cast.staff)
+    ack_services.acknowledgement_record(assignment=assignment, by=cast.staff, request_meta={})
+
+    def no_pango(*args, **kwargs):
+        raise pdfdoc.PdfToolsMissing("PDFs need Pango for WeasyPrint; run `make pdf-tools` (as root).")
+
+    monkeypatch.setattr(pdfdoc, "render", no_pango)
+    client.force_login(cast.staff)
+
+    response = client.get(f"/acknowledgements/{assignment.pk}/receipt/")
+
+    assert response.status_code == 503
+    assert "chưa cài thư viện Pango nên chưa tạo được tệp PDF" in response.content.decode()
+    assert "make pdf-tools" in response.content.decode()
