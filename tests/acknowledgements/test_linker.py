@@ -307,3 +307,15 @@ def test_the_linker_command_says_how_many_it_linked(cast, campaign, settings, ca
     call_command("link_acknowledgements", "--seconds", "0")
 
     assert capsys.readouterr().out == "Đã nối 2 bản ghi vào chuỗi xác nhận.\n"
+
+
+def test_the_verify_command_counts_the_records_waiting_for_their_place(cast, campaign, linker_stopped, capsys):
+    from django.core.management import call_command
+
+    acknowledge(cast.staff)
+
+    call_command("verify_acknowledgements")
+
+    out = capsys.readouterr().out
+    assert "Chuỗi xác nhận nguyên vẹn: 0 bản ghi." in out
+    assert "Thêm 1 bản ghi mới đang chờ được nối vào chuỗi (đã kiểm tra mã xác thực của chúng)." in out

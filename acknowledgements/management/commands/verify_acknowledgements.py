@@ -40,6 +40,10 @@ class Command(BaseCommand):
                 f"Trong đó {result.legacy} bản ghi kiểu cũ (v1: SHA-256 không khóa), được bảo vệ bởi bản ghi có "
                 "khóa đầu tiên sau chúng và các mốc kiểm tra đã lưu."
             )
+        if result.waiting:
+            self.stdout.write(
+                f"Thêm {result.waiting} bản ghi mới đang chờ được nối vào chuỗi (đã kiểm tra mã xác thực của chúng)."
+            )
         if earlier is not None:
             self.stdout.write(f"Chuỗi vẫn chứa mốc kiểm tra lúc {earlier['at']} ({earlier['count']} bản ghi).")
         if options["write"]:
