@@ -46,7 +46,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -241,6 +241,12 @@ def link() -> int:
         except ChainBroken:
             # The records stay sealed and queued; the verifier and its alert say why.
             logger.error("acknowledgement chain: cannot link, the head is missing", exc_info=True)
+            return linked
+        except DatabaseError:
+            # E.g. two linkers at once on SQLite, which has no advisory lock: the batch
+            # rolled back whole, its records stay queued for the next linker (the
+            # acknowledgement that ran this is already committed).
+            logger.warning("acknowledgement chain: this linking batch failed; the next linker retries", exc_info=True)
             return linked
         if batch is None:
             return linked

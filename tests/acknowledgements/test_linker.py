@@ -319,3 +319,20 @@ def test_the_verify_command_counts_the_records_waiting_for_their_place(cast, cam
     out = capsys.readouterr().out
     assert "Chuỗi xác nhận nguyên vẹn: 0 bản ghi." in out
     assert "Thêm 1 bản ghi mới đang chờ được nối vào chuỗi (đã kiểm tra mã xác thực của chúng)." in out
+
+
+def test_a_linking_batch_that_fails_leaves_the_committed_record_queued_for_the_next_linker(
+    cast, campaign, monkeypatch, caplog
+):
+    from django.db import OperationalError
+
+    def locked():
+        raise OperationalError("database is locked")
+
+    monkeypatch.setattr(chain, "_link_batch", locked)
+    ack = acknowledge(cast.staff)  # the acknowledgement itself is kept
+
+    assert (ack.place, list(ChainPending.objects.values_list("acknowledgement_id", flat=True))) == (None, [ack.pk])
+    assert "acknowledgement chain: this linking batch failed; the next linker retries" in caplog.text
+    monkeypatch.undo()
+    assert chain.link() == 1
