@@ -333,6 +333,8 @@ def test_a_linking_batch_that_fails_leaves_the_committed_record_queued_for_the_n
     ack = acknowledge(cast.staff)  # the acknowledgement itself is kept
 
     assert (ack.place, list(ChainPending.objects.values_list("acknowledgement_id", flat=True))) == (None, [ack.pk])
-    assert "acknowledgement chain: this linking batch failed; the next linker retries" in caplog.text
+    assert [
+        (r.levelname, r.getMessage(), r.exc_info[0]) for r in caplog.records if r.name == "acknowledgements.chain"
+    ] == [("WARNING", "acknowledgement chain: this linking batch failed; the next linker retries", OperationalError)]
     monkeypatch.undo()
     assert chain.link() == 1
