@@ -50,7 +50,11 @@ def sheet_pdf(meeting: Meeting, attendees: list) -> bytes:
         "checkin_url": url,
         "directives": directives,
         "details": [
-            (_("Thời gian"), _("%(time)s, ngày %(date)s") % {"time": f"{local:%H giờ %M}", "date": day}),
+            (
+                _("Thời gian"),
+                _("%(hour)s giờ %(minute)s, ngày %(date)s")
+                % {"hour": f"{local:%H}", "minute": f"{local:%M}", "date": day},
+            ),
             (_("Địa điểm"), meeting.place),
             (_("Chủ trì"), meeting.chair),
         ],

@@ -9,7 +9,7 @@ import sys
 import types
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 from pypdf import PdfReader
 
 from acknowledgements import meetings, services
@@ -82,6 +82,19 @@ def test_the_attendance_sheet_is_tagged_with_its_roster_as_a_table(cast, org, ca
     )  # fmt: skip
     assert {"/H1", "/P", "/L", "/Figure", "/Table", "/THead", "/TH", "/TR", "/TD"} <= pdf["kinds"]
     assert "Thời gian: 08 giờ 30, ngày 3/12/2026" in PdfReader(io.BytesIO(data)).pages[0].extract_text()
+
+
+def test_the_attendance_sheet_in_english_writes_the_time_as_english_does(cast, org, campaign):
+    held = timezone.make_aware(datetime.datetime(2026, 12, 3, 8, 30))
+    meeting = meetings.meeting_plan(
+        by=cast.unit_head, campaigns=[campaign], units=[org.department], held_at=held,
+        place="Phòng họp", chair="Trần Văn Trưởng", select_all=True,
+    )  # fmt: skip
+
+    with translation.override("en"):
+        data = sheet_pdf(meeting, list(meeting.attendees.all()))
+
+    assert "08:30 on 3 Dec 2026" in PdfReader(io.BytesIO(data)).pages[0].extract_text()
 
 
 def test_the_report_is_tagged_with_a_heading_and_a_bookmark_per_section(cast, org, campaign):
