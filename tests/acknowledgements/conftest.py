@@ -45,11 +45,11 @@ def in_row(person, *, version: int, **fields) -> Acknowledgement:
     Assignment.objects.filter(pk=assignment.pk).update(acknowledged_at=now)
     ack = services.chain_record_new(assignment=assignment, at=now, request_meta=META, **fields)
     head = chain.lock_head()
-    ack.key_id, ack.record_version = chain.current_key()[0], version
-    ack.seq, ack.previous_hash = head.count + 1, head.last_hash
-    ack.record_hash = chain._mac(chain.current_key()[1], chain.record_fields(ack))
-    ack.save()
     key_id, key = chain.current_key()
+    ack.key_id, ack.record_version = key_id, version
+    ack.seq, ack.previous_hash = head.count + 1, head.last_hash
+    ack.record_hash = chain._mac(key, chain.record_fields(ack))
+    ack.save()
     ChainHead.objects.filter(pk=1).update(
         count=ack.seq, last_hash=ack.record_hash, key_id=key_id,
         mac=chain.head_mac(count=ack.seq, last_hash=ack.record_hash, key_id=key_id, key=key),
