@@ -129,7 +129,7 @@ def smtp_environment(port: int) -> dict[str, str]:
     """The settings.py environment that sends e-mail over plain SMTP to 127.0.0.1:port
     (the sink), without a login; EMAIL_HOST_USER and EMAIL_HOST_PASSWORD must be unset."""
     return {
-        "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "EMAIL_BACKEND": "core.smtp.EmailBackend",
         "EMAIL_HOST": "127.0.0.1",
         "EMAIL_PORT": str(port),
         "EMAIL_USE_TLS": "false",

@@ -215,11 +215,13 @@ STORAGES = {
 PRIVATE_STORAGE_ROOT = Path(env_str("PRIVATE_STORAGE_ROOT", str(BASE_DIR / "private")))
 PDF_FONT_DIR = BASE_DIR / "assets" / "fonts"
 
+# With a server: Django's SMTP backend, writing the portal's e-mails to bytes itself
+# (core/smtp.py); without one, e-mails are printed.
 EMAIL_BACKEND = env_str(
     "EMAIL_BACKEND",
     "django.core.mail.backends.console.EmailBackend"
     if not env_str("EMAIL_HOST")
-    else "django.core.mail.backends.smtp.EmailBackend",
+    else "core.smtp.EmailBackend",
 )
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("EMAIL_PORT", 25, minimum=1)

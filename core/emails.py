@@ -4,29 +4,94 @@ text / HTML trio from templates/emails/<kind>_subject.txt, <kind>.txt, <kind>.ht
 outbox (core/outbox.py) sends, records and retries. Vietnamese first: e-mails go out
 in the site's language whatever the request that caused them used."""
 
+import dataclasses
+import re
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.utils import translation
+from django.utils.html import escape
 
 
-def build(kind: str, to: list[str], context: dict) -> EmailMultiAlternatives:
+def render(kind: str, context: dict) -> tuple[str, str, str]:
+    """The kind's subject, text and HTML for `context`, in the site's language."""
     with translation.override(settings.LANGUAGE_CODE):
         context = {"site_url": settings.SITE_URL, **context}
         subject = " ".join(render_to_string(f"emails/{kind}_subject.txt", context).split())
         text = render_to_string(f"emails/{kind}.txt", context)
         html = render_to_string(f"emails/{kind}.html", context)
-    message = EmailMultiAlternatives(subject, text, settings.DEFAULT_FROM_EMAIL, to)
-    message.attach_alternative(html, "text/html")
-    return message
+    return subject, text, html
+
+
+def message(to: list[str], subject: str, text: str, html: str) -> EmailMultiAlternatives:
+    email = EmailMultiAlternatives(subject, text, settings.DEFAULT_FROM_EMAIL, to)
+    email.attach_alternative(html, "text/html")
+    return email
+
+
+def build(kind: str, to: list[str], context: dict) -> EmailMultiAlternatives:
+    return message(to, *render(kind, context))
+
+
+_SLOT = re.compile("\x1e([a-z0-9_]+)\x1f")
+
+
+def slot(name: str) -> str:
+    """A marker for a Stencil's context: two control characters no template writes."""
+    return f"\x1e{name}\x1f"
+
+
+class Stencil:
+    """A kind's e-mails to many people that differ only in plain values (a name, the
+    links): the templates are rendered once per `shape` of the rest of the context,
+    with a slot(name) where each such value goes, and each e-mail is that rendering
+    with the slots filled (HTML-escaped in the HTML). The same e-mail as `build`, at a
+    fraction of the cost (bench/README.md, reminders). Keeps the last SHAPES renderings."""
+
+    SHAPES = 256
+
+    def __init__(self, kind: str) -> None:
+        self.kind = kind
+        self._renders: OrderedDict[Hashable, tuple[str, str, str]] = OrderedDict()
+
+    def build(
+        self, to: list[str], *, shape: Hashable, context: Callable[[], dict], values: dict[str, str]
+    ) -> EmailMultiAlternatives:
+        """`context()` holds slot(name) for each of `values`; e-mails of the same
+        `shape` have the same context but for those. It is called only to render."""
+        key = (settings.LANGUAGE_CODE, settings.SITE_URL, shape)
+        if (parts := self._renders.get(key)) is None:
+            parts = self._renders[key] = render(self.kind, context())
+            if len(self._renders) > self.SHAPES:
+                self._renders.popitem(last=False)
+        subject, text, html = parts
+        values = {name: value.replace("\x1e", "").replace("\x1f", "") for name, value in values.items()}
+        plain = lambda match: values[match[1]]  # noqa: E731
+        escaped = lambda match: escape(values[match[1]])  # noqa: E731
+        return message(to, _SLOT.sub(plain, subject), _SLOT.sub(plain, text), _SLOT.sub(escaped, html))
 
 
 # Acknowledgements
 
 
+_reminders = Stencil("reminder")
+
+
 def reminder(*, to: str, full_name: str, items: list, today) -> EmailMultiAlternatives:
-    """The scheduled reminder: the recipient's directives that reached a step today."""
-    return build("reminder", [to], {"full_name": full_name, "items": items, "today": today})
+    """The scheduled reminder: the recipient's directives that reached a step today.
+    People reminded of the same directives on the same day get the same e-mail but for
+    their name and their links (`item.url`), rendered once (Stencil)."""
+    values = {"full_name": full_name, **{f"url{n}": item.url for n, item in enumerate(items)}}
+    shape = (today, *((item.code, item.subject, item.due_on, item.days_overdue) for item in items))
+
+    def context():
+        slotted = [dataclasses.replace(item, url=slot(f"url{n}")) for n, item in enumerate(items)]
+        return {"full_name": slot("full_name"), "items": slotted, "today": today}
+
+    return _reminders.build([to], shape=shape, context=context, values=values)
 
 
 def nudge(*, to: str, full_name: str, items: list, today, by_name: str) -> EmailMultiAlternatives:

@@ -35,11 +35,13 @@ of one group."""
 
 import datetime
 import logging
+import queue
 import smtplib
+import threading
 import uuid
 from collections.abc import Callable, Iterable
 from contextlib import closing, nullcontext
-from functools import partial
+from functools import cache, partial
 from itertools import groupby
 
 from django.conf import settings
@@ -168,22 +170,87 @@ def _failed(rows: list[OutboxMessage], exc: Exception) -> None:
         )
 
 
-def _mark_sent(ids: list[int]) -> None:
+def _mark_sent(ids: list[int], cursor=None) -> None:
     """Record an e-mail the SMTP server accepted: one statement, committed at once
     without waiting for the WAL flush (on PostgreSQL, outside a caller's transaction:
     SET LOCAL lasts for this statement's own transaction). A database crash can lose
     the last such marks; the sweep then sends those e-mails again, the duplicate a
     killed worker leaves of the one in flight."""
+    sql = _mark_sql(connection.vendor, len(ids), connection.in_atomic_block)
+    params = [State.SENT.value, connection.ops.adapt_datetimefield_value(timezone.now()), *ids]
+    if cursor is not None:
+        cursor.execute(sql, params)
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+
+
+@cache
+def _mark_sql(vendor: str, count: int, in_atomic_block: bool) -> str:
     column, q = OutboxMessage._meta.get_field, connection.ops.quote_name
     sql = (
         f"UPDATE {q(OutboxMessage._meta.db_table)} SET {q(column('state').column)} = %s, "
         f"{q(column('sent_at').column)} = %s, {q(column('error').column)} = '' "
-        f"WHERE {q(column('id').column)} IN ({', '.join(['%s'] * len(ids))})"
+        f"WHERE {q(column('id').column)} IN ({', '.join(['%s'] * count)})"
     )
-    if connection.vendor == "postgresql" and not connection.in_atomic_block:
+    if vendor == "postgresql" and not in_atomic_block:
         sql = f"SET LOCAL synchronous_commit TO OFF; {sql}"
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [State.SENT.value, column("sent_at").get_db_prep_value(timezone.now(), connection), *ids])
+    return sql
+
+
+class Marks:
+    """Where a send task records each e-mail the SMTP server accepted. On PostgreSQL,
+    outside a caller's transaction, a thread of the task with a database connection
+    of its own writes each mark (_mark_sent) while the next e-mail goes out: the
+    commit and the next SMTP exchange overlap instead of taking turns. The task waits
+    for the last mark before it ends. A worker killed meanwhile loses the marks not
+    written yet (at most the last one or two: a mark takes a fraction of an SMTP
+    exchange); the sweep sends those e-mails again, as it does the one in flight. A
+    mark that fails stops the task before its next e-mail (`check`) with that error,
+    as a mark failing in the task itself would. Elsewhere (SQLite, inside a
+    transaction) each mark is written at once."""
+
+    def __init__(self) -> None:
+        self.error: Exception | None = None
+        self._queue: queue.SimpleQueue | None = None
+        if connection.vendor == "postgresql" and not connection.in_atomic_block:
+            self._queue = queue.SimpleQueue()
+            self._thread = threading.Thread(target=self._write, name="outbox-marks", daemon=True)
+
+    def __enter__(self) -> "Marks":
+        if self._queue is not None:
+            self._thread.start()
+        return self
+
+    def __call__(self, ids: list[int]) -> None:
+        if self._queue is None:
+            _mark_sent(ids)
+        else:
+            self._queue.put(ids)
+
+    def check(self) -> None:
+        if self.error is not None:
+            raise self.error
+
+    def __exit__(self, exc_type, *exc) -> None:
+        if self._queue is not None:
+            self._queue.put(None)
+            self._thread.join()
+        if exc_type is None:
+            self.check()
+
+    def _write(self) -> None:
+        try:
+            with connection.cursor() as cursor:
+                while (ids := self._queue.get()) is not None:
+                    _mark_sent(ids, cursor)
+        except Exception as exc:  # the rows stay "sending": the sweep sends them again
+            logger.warning("outbox: marking e-mails sent failed; the task stops", exc_info=True)
+            self.error = exc
+            while self._queue.get() is not None:
+                pass
+        finally:
+            connection.close()  # this thread's own
 
 
 def _prepare(kind: str, rows: list[OutboxMessage]) -> Render:
@@ -218,12 +285,13 @@ def outbox_send(ids: list[int]) -> int:
         smtp.open()
     except SEND_ERRORS:
         logger.warning("outbox: SMTP connection failed; each e-mail tries again", exc_info=True)
-    with closing(smtp):
+    with closing(smtp), Marks() as marks:
         for n, group in enumerate(groups):
             if timezone.now() - held_since > datetime.timedelta(minutes=settings.OUTBOX_STUCK_MINUTES) / 2:
                 _give_back([row.pk for rest in groups[n:] for row in rest], held_since)
                 break
-            sent += _deliver(group, renders[group[0].kind], smtp, skipped)
+            marks.check()
+            sent += _deliver(group, renders[group[0].kind], smtp, skipped, marks)
     if skipped:
         OutboxMessage.objects.filter(pk__in=skipped, state=State.SENDING).update(
             state=State.SKIPPED, error="không cần gửi nữa"
@@ -239,7 +307,7 @@ def _give_back(ids: list[int], held_since: datetime.datetime) -> None:
     )
 
 
-def _deliver(rows: list[OutboxMessage], render: Render, smtp, skipped: list[int]) -> int:
+def _deliver(rows: list[OutboxMessage], render: Render, smtp, skipped: list[int], marks) -> int:
     try:
         email, kept = render(rows)
     except Exception as exc:  # a renderer bug must not stop the other e-mails
@@ -256,7 +324,7 @@ def _deliver(rows: list[OutboxMessage], render: Render, smtp, skipped: list[int]
     except SEND_ERRORS as exc:
         _failed([row for row in rows if row.pk in kept_ids], exc)
         return 0
-    _mark_sent(list(kept_ids))
+    marks(list(kept_ids))
     return 1
 
 

@@ -80,7 +80,11 @@ class Directive(models.Model):
     @property
     def code(self) -> str:
         """The document's identifier, "3821/TCT-KTNB"; blank for a draft without a number."""
-        return f"{self.number}/{self.symbol}" if self.number and self.symbol else ""
+        return self.code_of(self.number, self.symbol)
+
+    @staticmethod
+    def code_of(number, symbol: str) -> str:
+        return f"{number}/{symbol}" if number and symbol else ""
 
 
 class Version(models.Model):

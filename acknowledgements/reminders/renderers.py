@@ -12,7 +12,10 @@ records it."""
 import datetime
 import json
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cache
+from typing import NamedTuple
 
 from django.conf import settings
 from django.core.mail import EmailMessage
@@ -23,6 +26,7 @@ from acknowledgements.models import Assignment
 from acknowledgements.reminders import claims
 from core import emails, outbox
 from core.models import OutboxMessage
+from directives.models import Directive
 from organization.models import Person
 
 # A digest lists this many people, the longest overdue first, then says how many more.
@@ -67,22 +71,47 @@ def register() -> None:
 
 def assignment_url(pk: int) -> str:
     """The absolute link to an assignment's reading page."""
-    return settings.SITE_URL + reverse("acknowledgements:read", args=[pk])
+    return _read_url(settings.SITE_URL).format(pk)
 
 
-def _recipients(rows: list[OutboxMessage]) -> dict[int, Person]:
+@cache
+def _read_url(site_url: str) -> str:
+    # Reversed once: a reminder task writes hundreds of these links.
+    return site_url + reverse("acknowledgements:read", args=[_PK_MARK]).replace(str(_PK_MARK), "{}")
+
+
+_PK_MARK = 9876543210123
+
+
+class Recipient(NamedTuple):
+    pk: int
+    email: str
+    full_name: str
+
+
+class Open(NamedTuple):
+    """An assignment still open, as the reminders and nudges list it."""
+
+    pk: int
+    person_id: int
+    due_on: datetime.date
+    code: str
+    subject: str
+
+
+def _recipients(rows: list[OutboxMessage]) -> dict[int, Recipient]:
     """The rows' recipients who can still get e-mail, by id: active, with an address
     (a person without one, such as a driver, acknowledges at meetings or on paper)."""
     people = (
         Person.objects.filter(pk__in={row.recipient_id for row in rows}, is_active=True, email__isnull=False)
         .exclude(email="")
-        .only("email", "full_name")
+        .values_list("pk", "email", "full_name")
     )
-    return {person.pk: person for person in people}
+    return {pk: Recipient(pk, email, name) for pk, email, name in people}
 
 
 def _recipient(rows: list[OutboxMessage]) -> Person | None:
-    return _recipients(rows[:1]).get(rows[0].recipient_id)
+    return Person.objects.filter(pk=rows[0].recipient_id, is_active=True, email__isnull=False).exclude(email="").first()
 
 
 def _day(rows: list[OutboxMessage]) -> datetime.date:
@@ -90,11 +119,11 @@ def _day(rows: list[OutboxMessage]) -> datetime.date:
     return datetime.date.fromisoformat(rows[0].data["day"])
 
 
-def _pending(assignments, *, today: datetime.date) -> list[Pending]:
+def _pending(assignments: Iterable[Open], *, today: datetime.date) -> list[Pending]:
     return [
         Pending(
-            code=assignment.version.directive.code,
-            subject=assignment.version.directive.subject,
+            code=assignment.code,
+            subject=assignment.subject,
             due_on=assignment.due_on,
             days_overdue=max(0, (today - assignment.due_on).days),
             url=assignment_url(assignment.pk),
@@ -103,13 +132,21 @@ def _pending(assignments, *, today: datetime.date) -> list[Pending]:
     ]
 
 
-def _open_assignments():
-    fields = ("number", "symbol", "subject")
-    return (
+def _open_assignments(**filters) -> list[Open]:
+    """Read as plain rows: a send task reads hundreds, and model instances cost more
+    than the e-mails' SMTP exchanges (bench/README.md, reminders)."""
+    rows = (
         Assignment.objects.open()
-        .select_related("version__directive")
-        .only("due_on", "person_id", *(f"version__directive__{name}" for name in fields))
-    )
+        .filter(**filters)
+        .values_list(
+            "pk", "person_id", "due_on",
+            "version__directive__number", "version__directive__symbol", "version__directive__subject",
+        )
+    )  # fmt: skip
+    return [
+        Open(pk, person, due, Directive.code_of(number, symbol), subject)
+        for pk, person, due, number, symbol, subject in rows
+    ]
 
 
 def prepare_reminders(rows: list[OutboxMessage]) -> outbox.Render:
@@ -117,7 +154,7 @@ def prepare_reminders(rows: list[OutboxMessage]) -> outbox.Render:
     rows' assignments are still open. Each e-mail lists one person's reminders of a
     day whose assignment is still open; the others are skipped."""
     people = _recipients(rows)
-    still_open = {assignment.pk: assignment for assignment in _open_assignments().filter(pk__in={r.ref for r in rows})}
+    still_open = {assignment.pk: assignment for assignment in _open_assignments(pk__in={r.ref for r in rows})}
 
     def render(group: list[OutboxMessage]) -> Rendered:
         person = people.get(group[0].recipient_id)
@@ -138,7 +175,7 @@ def prepare_nudges(rows: list[OutboxMessage]) -> outbox.Render:
     still have to acknowledge now, and the names of the heads who nudged."""
     people = _recipients(rows)
     pending = defaultdict(list)
-    for assignment in _open_assignments().filter(person_id__in=list(people)):
+    for assignment in _open_assignments(person_id__in=list(people)):
         pending[assignment.person_id].append(assignment)
     heads = dict(Person.objects.filter(pk__in={row.data.get("by") for row in rows}).values_list("pk", "full_name"))
 

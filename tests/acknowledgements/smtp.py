@@ -44,6 +44,8 @@ class Inbox:
         if self.delay:
             await asyncio.sleep(self.delay)
         message = email.message_from_bytes(envelope.content, policy=policy.default)
+        if defects := [defect for part in message.walk() for defect in part.defects]:
+            return f"554 5.6.0 Malformed message: {defects}"  # a test sees it as a refusal
         with self._lock:
             self.messages.append(message)
         return "250 Message accepted for delivery"

@@ -201,6 +201,25 @@ def test_a_reminder_names_the_directive_its_due_date_and_a_link_to_read_it(cast,
     assert f'<a href="{link}">Đọc và xác nhận</a>' in html
 
 
+def test_people_reminded_of_the_same_directive_each_get_their_own_name_and_link(cast, campaign, due_on, run_pass):
+    # One rendering serves everyone reminded of the same directives that day (a
+    # Stencil): only the name and the links differ, and the HTML escapes the name.
+    Person.objects.filter(pk=cast.unit_head.pk).update(full_name="Trần O'Neil & Trưởng <Phòng>")
+
+    run_pass(due_on - 7 * DAY)
+
+    (staff,) = to("canbo@example.gov.vn")
+    (head,) = to("truongphong@example.gov.vn")
+    assert "Kính gửi đồng chí Lê Thị Cán Bộ," in staff.body
+    assert "Kính gửi đồng chí Trần O'Neil & Trưởng <Phòng>," in head.body
+    assert "<p>Kính gửi đồng chí Trần O&#x27;Neil &amp; Trưởng &lt;Phòng&gt;,</p>" in head.alternatives[0][0]
+    for message, person in ((staff, cast.staff), (head, cast.unit_head)):
+        link = message.body.split("Đọc và xác nhận: ")[1].split()[0]
+        assert_links_to(link, Assignment.objects.get(person=person))
+        assert f'<a href="{link}">Đọc và xác nhận</a>' in message.alternatives[0][0]
+        assert "\x1e" not in message.body + message.alternatives[0][0]
+
+
 def test_an_overdue_directive_is_marked_so(cast, campaign, due_on, run_pass):
     run_pass(due_on + 6 * DAY)
 
@@ -541,7 +560,7 @@ def test_the_command_refuses_a_malformed_date(db):
 def smtp(settings):
     """A real SMTP server in this process, and Django pointed at it."""
     with smtp_server() as (inbox, port):
-        settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+        settings.EMAIL_BACKEND = "core.smtp.EmailBackend"
         settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_USE_TLS = "127.0.0.1", port, False
         settings.EMAIL_TIMEOUT = 5
         yield inbox

@@ -2,10 +2,12 @@
 
 import datetime
 import threading
+from contextlib import contextmanager
 
 import pytest
 from django.core.mail import EmailMessage
-from django.db import connection, connections, transaction
+from django.db import DatabaseError, connection, connections, transaction
+from django.db.backends.signals import connection_created
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -33,14 +35,14 @@ def note_kind():
 @pytest.fixture
 def smtp(settings):
     with smtp_server() as (inbox, port):
-        settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+        settings.EMAIL_BACKEND = "core.smtp.EmailBackend"
         settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_USE_TLS = "127.0.0.1", port, False
         yield inbox
 
 
 @pytest.fixture
 def smtp_down(settings):
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_BACKEND = "core.smtp.EmailBackend"
     settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", free_port(), 2
 
 
@@ -461,22 +463,81 @@ def test_a_send_task_reads_its_emails_at_once_and_marks_each_sent_with_one_state
     assert set(OutboxMessage.objects.values_list("state", flat=True)) == {"sent"}
 
 
+@contextmanager
+def statements_of_new_connections():
+    """The SQL of every connection opened meanwhile, by thread (the marks thread's own)."""
+    seen: list[tuple[str, str]] = []
+
+    def record(sender, connection, **kwargs):
+        def wrapper(execute, sql, params, many, context):
+            seen.append((threading.current_thread().name, sql))
+            return execute(sql, params, many, context)
+
+        connection.execute_wrappers.append(wrapper)
+
+    connection_created.connect(record)
+    try:
+        yield seen
+    finally:
+        connection_created.disconnect(record)
+
+
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_each_email_is_marked_sent_in_a_commit_of_its_own_that_does_not_wait_for_the_disk(cast, smtp):
     outbox.register_batch("notes", prepare_notes)
     ids = unsent("notes", the_cast(cast))
 
-    with CaptureQueriesContext(connection) as captured:
+    with CaptureQueriesContext(connection) as captured, statements_of_new_connections() as elsewhere:
         assert outbox.outbox_send(ids) == 3
 
-    marks = [query["sql"] for query in captured if "'sent'" in query["sql"]]
-    # The take (its BEGIN, the locking read, the update, its COMMIT), the addresses, three marks.
-    assert len(captured) == 8
-    assert [sql.startswith("SET LOCAL synchronous_commit TO OFF; UPDATE") for sql in marks] == [True] * 3
+    # On the task's connection: the take (its BEGIN, the locking read, the update, its
+    # COMMIT) and the addresses. The marks go on a connection of their own, one
+    # statement and commit each, while the next e-mail is sent.
+    assert len(captured) == 5
+    assert not [query for query in captured if "'sent'" in query["sql"]]
+    assert [(thread, sql.startswith("SET LOCAL synchronous_commit TO OFF; UPDATE")) for thread, sql in elsewhere] == [
+        ("outbox-marks", True)
+    ] * 3
+    assert set(states_by_address().values()) == {"sent"}
     with connection.cursor() as cursor:
         cursor.execute("SHOW synchronous_commit")
         assert cursor.fetchone() == ("on",)  # for that commit only, never the session's next ones
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_mark_the_database_refuses_stops_the_task_and_leaves_that_email_to_the_sweep(cast, smtp, monkeypatch, caplog):
+    outbox.register_batch("notes", prepare_notes)
+    ids = unsent("notes", the_cast(cast))  # the inspector's e-mail goes last
+    mark_sent = outbox._mark_sent
+
+    def refused_for_the_inspector(pks, cursor=None):
+        if OutboxMessage.objects.filter(pk__in=pks, recipient=cast.inspector).exists():
+            raise DatabaseError("the server closed the connection unexpectedly")
+        mark_sent(pks, cursor)
+
+    monkeypatch.setattr(outbox, "_mark_sent", refused_for_the_inspector)
+    with pytest.raises(DatabaseError):  # the task fails, as Celery retries it
+        outbox.outbox_send(ids)
+    monkeypatch.undo()
+    assert "marking e-mails sent failed" in caplog.text
+    assert states_by_address() == {
+        "canbo@example.gov.vn": "sent",
+        "truongphong@example.gov.vn": "sent",
+        "thanhtra@example.gov.vn": "sending",
+    }
+
+    eleven_minutes_ago = timezone.now() - datetime.timedelta(minutes=11)
+    OutboxMessage.objects.filter(state=State.SENDING).update(started_at=eleven_minutes_ago)
+    assert outbox.outbox_sweep() == {"requeued": 1, "failed": 0, "enqueued": 1}
+    smtp.wait_for(4)
+    assert smtp.count_to() == {
+        "canbo@example.gov.vn": 1,
+        "thanhtra@example.gov.vn": 2,  # accepted, its mark refused
+        "truongphong@example.gov.vn": 1,
+    }
+    assert set(states_by_address().values()) == {"sent"}
 
 
 def test_a_worker_killed_right_after_the_server_accepted_an_email_repeats_that_one_only(cast, smtp, monkeypatch):

@@ -15,7 +15,7 @@ def test_an_inspector_opens_a_case_from_monitoring_and_the_head_gets_it(
 ):
     settings.PRIVATE_STORAGE_ROOT = tmp_path
     with smtp_server() as (inbox, port):
-        settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+        settings.EMAIL_BACKEND = "core.smtp.EmailBackend"
         settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_USE_TLS = "127.0.0.1", port, False
         log_in(page, cast.inspector.email, cast.password)
         page.wait_for_url("**/")

@@ -24,7 +24,7 @@ PASSWORD = "Mat-khau-moi-2026!"
 def smtp(settings):
     """A real SMTP server in this process, and Django pointed at it."""
     with smtp_server() as (inbox, port):
-        settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+        settings.EMAIL_BACKEND = "core.smtp.EmailBackend"
         settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_USE_TLS = "127.0.0.1", port, False
         settings.EMAIL_TIMEOUT = 5
         yield inbox

@@ -39,7 +39,7 @@ def private_storage(settings, tmp_path):
 def smtp(settings):
     """A real SMTP server (aiosmtpd) that every e-mail of the test goes through."""
     with smtp_server() as (inbox, port):
-        settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+        settings.EMAIL_BACKEND = "core.smtp.EmailBackend"
         settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_USE_TLS = "127.0.0.1", port, False
         yield inbox
 

@@ -55,7 +55,7 @@ def deputy_head(org):
 @pytest.fixture
 def smtp(settings):
     with smtp_server() as (inbox, port):
-        settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+        settings.EMAIL_BACKEND = "core.smtp.EmailBackend"
         settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_USE_TLS = "127.0.0.1", port, False
         settings.EMAIL_TIMEOUT = 5
         yield inbox
@@ -229,7 +229,7 @@ def test_a_real_worker_delivers_a_new_case_to_each_reviewer_exactly_once(
 def test_smtp_down_during_the_review_pass_sends_nothing_and_the_sweep_delivers_every_email_once(
     due_cases, settings, celery_worker
 ):
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_BACKEND = "core.smtp.EmailBackend"
     settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", free_port(), 2
 
     assert reviews.review_pass_tick(now=at(17, 8, 0)) == {

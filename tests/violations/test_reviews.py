@@ -140,7 +140,7 @@ def test_a_deadline_moved_after_the_claim_voids_the_reminder_for_the_old_one(cas
 def test_smtp_down_during_the_pass_keeps_the_reminder_queued_and_the_sweep_delivers_it(
     cast, due_case, settings, review_pass
 ):
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_BACKEND = "core.smtp.EmailBackend"
     settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", free_port(), 2
 
     result = review_pass(datetime.date(2026, 3, 17))
