@@ -1,12 +1,13 @@
 import bisect
 import datetime
 
+from django.db import connections
 from django.db.models import Case, Count, IntegerField, Max, Min, Q, QuerySet, Value, When
 from django.http import Http404
 from django.utils import timezone
 
-from acknowledgements.models import OPEN, Assignment, Method
-from directives.models import Version
+from acknowledgements.models import OPEN, Assignment, Campaign, Method
+from directives.models import Question, Version
 from organization import permissions
 from organization.models import Person, Role, RoleGrant, Unit
 
@@ -38,6 +39,57 @@ def get_assignment_for(user, pk: int) -> Assignment:
     if assignment is None:
         raise Http404
     return assignment
+
+
+def get_assignment_to_acknowledge(user, pk: int) -> Assignment:
+    """The user's own assignment with what acknowledging it reads (its version's hash
+    and questions, the campaign's signature rule) and not the text; 404 for anyone
+    else's. Every POST of the deadline-day rush reads this: one plain query, whose
+    compiling by the ORM would cost more than the rest of the acknowledgement
+    (bench/README.md); the other fields of the version load if something reads them."""
+    rows = list(Assignment.objects.raw(_TO_ACKNOWLEDGE, [pk, user.pk])) if 0 < pk < 2**63 else []
+    if not rows:
+        raise Http404
+    assignment, db = rows[0], rows[0]._state.db
+    version = Version.from_db(
+        db, ["id", "sha256", "directive_id", "number"],
+        [assignment.version_id, assignment.v_sha256, assignment.v_directive_id, assignment.v_number],
+    )  # fmt: skip
+    assignment.version = version
+    assignment.campaign = Campaign.from_db(
+        db, ["id", "requires_password"], [assignment.campaign_id, bool(assignment.c_password)]
+    )
+    choices = Question._meta.get_field("choices")
+    questions = [
+        Question.from_db(
+            db, ["id", "version_id", "position", "prompt", "choices", "answer"],
+            [row.q_id, version.pk, row.q_position, row.q_prompt, choices.from_db_value(row.q_choices, None, connections[db]), row.q_answer],
+        )
+        for row in rows if row.q_id is not None
+    ]  # fmt: skip
+    # As prefetch_related("version__questions") would leave it: the form and the check read it.
+    version._prefetched_objects_cache = {"questions": _fetched(version.questions.all(), questions)}
+    return assignment
+
+
+def _fetched(queryset: QuerySet, rows: list) -> QuerySet:
+    queryset._result_cache, queryset._prefetch_done = rows, True
+    return queryset
+
+
+# One row per question of the version (one row with no question when it has none).
+_TO_ACKNOWLEDGE = """
+    SELECT a.id, a.campaign_id, a.version_id, a.person_id, a.due_on, a.assigned_at, a.acknowledged_at, a.closed_at,
+           v.sha256 AS v_sha256, v.directive_id AS v_directive_id, v.number AS v_number,
+           c.requires_password AS c_password,
+           q.id AS q_id, q.position AS q_position, q.prompt AS q_prompt, q.choices AS q_choices, q.answer AS q_answer
+    FROM acknowledgements_assignment a
+    JOIN directives_version v ON v.id = a.version_id
+    JOIN acknowledgements_campaign c ON c.id = a.campaign_id
+    LEFT JOIN directives_question q ON q.version_id = v.id
+    WHERE a.id = %s AND a.person_id = %s
+    ORDER BY q.position
+"""
 
 
 def assignments_visible_to(user) -> QuerySet[Assignment]:

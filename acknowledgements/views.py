@@ -62,35 +62,21 @@ def my_assignments(request):
 @login_required
 def read(request, pk):
     """The directive's text, and the commitment to acknowledge it."""
-    assignment = selectors.get_assignment_for(request.user, pk)
-    version = assignment.version
-    form = AcknowledgeForm(
-        request.POST if request.method == "POST" else None,
-        version=version,
-        requires_password=assignment.campaign.requires_password,
-    )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.acknowledgement_record(
-                assignment=assignment,
-                by=request.user,
-                request_meta={
-                    "REMOTE_ADDR": client_ip(request) or "",
-                    "HTTP_USER_AGENT": request.META.get("HTTP_USER_AGENT", ""),
-                },
-                answers=form.answers(),
-                password=form.cleaned_data.get("password"),
-            )
-        except services.WrongAnswers as exc:
-            form.mark_wrong(exc.positions)
-        except ValidationError as exc:
-            # A wrong or locked signature belongs to the password box.
-            on_password = getattr(exc, "code", None) in ("signature_wrong", "signature_locked")
-            for message in exc.messages:
-                form.add_error("password" if on_password and "password" in form.fields else None, message)
-        else:
+    form = None
+    if request.method == "POST":
+        # Acknowledging reads only what the record needs; the page, shown again
+        # only when the form has errors, reads the rest.
+        assignment = selectors.get_assignment_to_acknowledge(request.user, pk)
+        form = AcknowledgeForm(
+            request.POST, version=assignment.version, requires_password=assignment.campaign.requires_password
+        )
+        if form.is_valid() and _acknowledge(request, assignment, form):
             messages.success(request, _("Đã ghi nhận xác nhận của bạn."))
             return redirect("acknowledgements:read", pk=pk)
+    assignment = selectors.get_assignment_for(request.user, pk)
+    version = assignment.version
+    if form is None:
+        form = AcknowledgeForm(version=version, requires_password=assignment.campaign.requires_password)
     previous = None
     if assignment.is_open:
         previous = (
@@ -113,6 +99,31 @@ def read(request, pk):
         "previous": previous,
     }
     return render(request, "acknowledgements/read.html", context)
+
+
+def _acknowledge(request, assignment, form) -> bool:
+    """Record the acknowledgement; False with the reasons on the form if it cannot be."""
+    try:
+        services.acknowledgement_record(
+            assignment=assignment,
+            by=request.user,
+            request_meta={
+                "REMOTE_ADDR": client_ip(request) or "",
+                "HTTP_USER_AGENT": request.META.get("HTTP_USER_AGENT", ""),
+            },
+            answers=form.answers(),
+            password=form.cleaned_data.get("password"),
+        )
+    except services.WrongAnswers as exc:
+        form.mark_wrong(exc.positions)
+    except ValidationError as exc:
+        # A wrong or locked signature belongs to the password box.
+        on_password = getattr(exc, "code", None) in ("signature_wrong", "signature_locked")
+        for message in exc.messages:
+            form.add_error("password" if on_password and "password" in form.fields else None, message)
+    else:
+        return True
+    return False
 
 
 @login_required

@@ -195,6 +195,14 @@ def link_lag(*, since: datetime.datetime) -> dict:
     }
 
 
+def machine_busy_seconds() -> float:
+    """CPU-seconds the whole machine has spent busy (all cores, every process: the
+    load generator, gunicorn, the linker, PostgreSQL), from /proc/stat."""
+    with open("/proc/stat") as stat:
+        ticks = [int(n) for n in stat.readline().split()[1:]]
+    return (sum(ticks) - ticks[3] - ticks[4]) / os.sysconf("SC_CLK_TCK")
+
+
 def cpu_seconds(pids: list[int]) -> float:
     total = 0.0
     for pid in pids:
@@ -267,7 +275,7 @@ def bench_rush(args, table: benchlib.ScaleTable, *, url: str) -> None:
     from acknowledgements.models import Acknowledgement
 
     call_command("collectstatic", interactive=False, verbosity=0)
-    per_level = max(400, int(args.rush_seconds * 150))  # more than the ack rate can use up
+    per_level = max(400, int(args.rush_seconds * 250))  # more than the ack rate can use up
     wanted = (per_level * len(args.clients) + WARM_UP_ACKS) * len(args.workers) + BREAKDOWN_ACKS
     people = rush_people(wanted)
     if len(people) < wanted:
@@ -304,7 +312,8 @@ def bench_rush(args, table: benchlib.ScaleTable, *, url: str) -> None:
         try:
             load.wait_until("gunicorn", lambda port=port: load.answers(f"http://127.0.0.1:{port}/healthz"), server)
             # The linker's CPU is the acknowledgements' too.
-            workers = [*load.gunicorn_workers(server.process.pid), linker.process.pid]
+            workers = load.gunicorn_workers(server.process.pid)
+            linker_pid = linker.process.pid
             say(f"4) gunicorn ({n_workers} sync workers) at 127.0.0.1:{port}; log {server.log}")
             # A worker's first requests load templates and URLs: untimed ones first.
             warm = [next(queue) for _ in range(WARM_UP_ACKS)]
@@ -339,7 +348,7 @@ def bench_rush(args, table: benchlib.ScaleTable, *, url: str) -> None:
                         requests = [get] * (per_level * 4)
                     load_avg = benchlib.load_now()
                     rush = Rush(port, requests, clients=clients, seconds=args.rush_seconds)
-                    cpu = cpu_seconds(workers)
+                    cpu, linker_cpu, busy = cpu_seconds(workers), cpu_seconds([linker_pid]), machine_busy_seconds()
                     before = Acknowledgement.objects.count() if name == "ack" else 0
                     started = datetime.datetime.now(datetime.UTC)
                     connections.close_all()
@@ -347,10 +356,13 @@ def bench_rush(args, table: benchlib.ScaleTable, *, url: str) -> None:
                         seconds = rush.run()
                     lag = link_lag(since=started) if name == "ack" else None
                     cpu = cpu_seconds(workers) - cpu
+                    linker_cpu = cpu_seconds([linker_pid]) - linker_cpu
+                    busy = machine_busy_seconds() - busy
                     done = len(rush.latencies)
                     measured[name] = {
                         "rate": done / seconds, "rush": rush, "seconds": seconds, "locks": locks, "load": load_avg,
-                        "cpu": cpu / max(done, 1), "recorded": Acknowledgement.objects.count() - before, "lag": lag,
+                        "cpu": cpu / max(done, 1), "linker_cpu": linker_cpu / max(done, 1),
+                        "busy": busy / max(done, 1), "recorded": Acknowledgement.objects.count() - before, "lag": lag,
                     }  # fmt: skip
                     say(
                         f"   {n_workers} workers, {clients} clients, {name}: {done:,} in {seconds:.1f} s = {done / seconds:,.0f}/s, "
@@ -378,9 +390,10 @@ def bench_rush(args, table: benchlib.ScaleTable, *, url: str) -> None:
                     f"{ack_m['rate']:,.1f}/s ({redirects:,} answered 302 and {ack_m['recorded']:,} records written, "
                     f"other answers { ({k: v for k, v in ack_m['rush'].statuses.items() if k != '302'}) }, "
                     f"{ack_m['rush'].errors} connection errors; latency p50 {benchlib.percentile(lat, 0.5):.2f} s, "
-                    f"p95 {benchlib.percentile(lat, 0.95):.2f} s), {ack_m['cpu'] * 1000:.0f} ms of gunicorn CPU each; "
+                    f"p95 {benchlib.percentile(lat, 0.95):.2f} s), CPU each: gunicorn {ack_m['cpu'] * 1000:.1f} ms, "
+                    f"linker {ack_m['linker_cpu'] * 1000:.1f} ms, the whole machine {ack_m['busy'] * 1000:.1f} ms; "
                     f"the bare Django view (session, CSRF, log-in, POST, no work) {bare_m['rate']:,.1f}/s at "
-                    f"{bare_m['cpu'] * 1000:.0f} ms CPU each; a bare WSGI answer before Django "
+                    f"gunicorn {bare_m['cpu'] * 1000:.1f} ms, machine {bare_m['busy'] * 1000:.1f} ms each; a bare WSGI answer before Django "
                     f"{wsgi_m['rate']:,.0f}/s. Linking by the linker process: each record waited "
                     f"{ack_m['lag']['p50'] * 1000:.0f} ms (median), {ack_m['lag']['p95'] * 1000:.0f} ms (p95), "
                     f"{ack_m['lag']['max'] * 1000:.0f} ms at most for its place in the chain; "

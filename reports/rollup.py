@@ -28,50 +28,50 @@ def _local_date(column: str) -> str:
 
 
 def _upserts(delta: str, *, unit_day: bool = True) -> str:
-    """Statements adding `delta` (rows of person_id, version_id, assigned_at, due_on,
-    acknowledged_at, unit_id, sign) to each table; groups whose changes cancel out (an
-    UPDATE of columns that do not count) write nothing. `unit_day=False` leaves out
+    """One statement adding `delta` (rows of person_id, version_id, assigned_at, due_on,
+    acknowledged_at, unit_id, sign) to each table: the rows are keyed once, and each
+    table's upsert is a part of the statement (PostgreSQL runs every data-modifying
+    part of a WITH once, read or not). Groups whose changes cancel out (an UPDATE of
+    columns that do not count) write nothing. `unit_day=False` leaves out
     reports_acknowledgementunitday, for migration 0002, which runs before it exists."""
     keyed = f"""
         SELECT d.unit_id, v.directive_id, {_local_date("d.assigned_at")} AS assigned_on, d.due_on,
                {_local_date("d.acknowledged_at")} AS acknowledged_on, d.sign
         FROM ({delta}) d JOIN directives_version v ON v.id = d.version_id
         WHERE d.unit_id IS NOT NULL"""
-    return f"""
+    rollup = f"""
     INSERT INTO {ROLLUP} AS r (unit_id, directive_id, assigned_on, due_on, n_targeted, n_on_time, n_late, n_open)
     SELECT * FROM (
         SELECT unit_id, directive_id, assigned_on, due_on, sum(sign) AS t,
                coalesce(sum(sign) FILTER (WHERE acknowledged_on <= due_on), 0) AS on_time,
                coalesce(sum(sign) FILTER (WHERE acknowledged_on > due_on), 0) AS late,
                coalesce(sum(sign) FILTER (WHERE acknowledged_on IS NULL), 0) AS open
-        FROM ({keyed}) k
+        FROM k
         GROUP BY unit_id, directive_id, assigned_on, due_on
     ) g WHERE (t, on_time, late, open) <> (0, 0, 0, 0)
     ON CONFLICT (unit_id, directive_id, assigned_on, due_on) DO UPDATE SET
         n_targeted = r.n_targeted + EXCLUDED.n_targeted, n_on_time = r.n_on_time + EXCLUDED.n_on_time,
-        n_late = r.n_late + EXCLUDED.n_late, n_open = r.n_open + EXCLUDED.n_open;
-
+        n_late = r.n_late + EXCLUDED.n_late, n_open = r.n_open + EXCLUDED.n_open"""
+    daily = f"""
     INSERT INTO {DAILY} AS r (unit_id, directive_id, assigned_on, acknowledged_on, n_acknowledged)
     SELECT unit_id, directive_id, assigned_on, acknowledged_on, sum(sign)
-    FROM ({keyed}) k
+    FROM k
     WHERE acknowledged_on IS NOT NULL
     GROUP BY unit_id, directive_id, assigned_on, acknowledged_on
     HAVING sum(sign) <> 0
     ON CONFLICT (unit_id, directive_id, assigned_on, acknowledged_on) DO UPDATE SET
-        n_acknowledged = r.n_acknowledged + EXCLUDED.n_acknowledged;
-    """ + (_unit_day_upsert(keyed) if unit_day else "")
-
-
-def _unit_day_upsert(keyed: str) -> str:
-    return f"""
+        n_acknowledged = r.n_acknowledged + EXCLUDED.n_acknowledged"""
+    unit_day_part = f"""
     INSERT INTO {UNIT_DAY} AS r (unit_id, acknowledged_on, n_acknowledged)
     SELECT unit_id, acknowledged_on, sum(sign)
-    FROM ({keyed}) k
+    FROM k
     WHERE acknowledged_on IS NOT NULL
     GROUP BY unit_id, acknowledged_on
     HAVING sum(sign) <> 0
-    ON CONFLICT (unit_id, acknowledged_on) DO UPDATE SET n_acknowledged = r.n_acknowledged + EXCLUDED.n_acknowledged;
-    """
+    ON CONFLICT (unit_id, acknowledged_on) DO UPDATE SET n_acknowledged = r.n_acknowledged + EXCLUDED.n_acknowledged"""
+    *parts, last = [rollup, daily] + ([unit_day_part] if unit_day else [])
+    written = "".join(f", part{n} AS ({part} RETURNING 1)" for n, part in enumerate(parts))
+    return f"WITH k AS MATERIALIZED ({keyed}){written} {last};"
 
 
 def _side(table: str, sign: int) -> str:
