@@ -103,7 +103,7 @@ class OutboxMessage(models.Model):
         FAILED = "failed", _("Không gửi được")
 
     kind = models.CharField(_("loại thư"), max_length=40)
-    key = models.CharField(max_length=200, unique=True)
+    key = models.CharField(max_length=200)  # unique (outbox_key_unique), no LIKE index
     group = models.CharField(max_length=200, blank=True)
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("người nhận")
@@ -125,6 +125,10 @@ class OutboxMessage(models.Model):
         verbose_name = _("thư cần gửi")
         verbose_name_plural = _("thư cần gửi")
         constraints = [
+            # A unique constraint, not unique=True: that would add a second index on
+            # the key for LIKE, which nothing runs, and every claim and state change
+            # would write it (bench/README.md, reminders).
+            models.UniqueConstraint(fields=["key"], name="outbox_key_unique"),
             models.CheckConstraint(
                 condition=models.Q(state__in=["queued", "sending", "sent", "skipped", "failed"]),
                 name="outbox_state_valid",
