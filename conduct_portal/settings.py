@@ -219,9 +219,7 @@ PDF_FONT_DIR = BASE_DIR / "assets" / "fonts"
 # (core/smtp.py); without one, e-mails are printed.
 EMAIL_BACKEND = env_str(
     "EMAIL_BACKEND",
-    "django.core.mail.backends.console.EmailBackend"
-    if not env_str("EMAIL_HOST")
-    else "core.smtp.EmailBackend",
+    "django.core.mail.backends.console.EmailBackend" if not env_str("EMAIL_HOST") else "core.smtp.EmailBackend",
 )
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("EMAIL_PORT", 25, minimum=1)
