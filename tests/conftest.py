@@ -185,3 +185,16 @@ def quiz_directive(cast, org):
     )
     directive_services.version_publish(version=directive.versions.get(), by=cast.administrator)
     return directive
+
+
+@pytest.fixture
+def smtp(settings):
+    """A real SMTP server (aiosmtpd) in this process, and Django's e-mail pointed at it
+    through the portal's backend; the server's inbox."""
+    from tests.acknowledgements.smtp import smtp_server
+
+    with smtp_server() as (inbox, port):
+        settings.EMAIL_BACKEND = "core.smtp.EmailBackend"
+        settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_USE_TLS = "127.0.0.1", port, False
+        settings.EMAIL_TIMEOUT = 5
+        yield inbox

@@ -30,19 +30,6 @@ HANOI = zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh")
 
 
 @pytest.fixture
-def smtp(settings):
-    with smtp_server() as (inbox, port):
-        settings.EMAIL_BACKEND = "core.smtp.EmailBackend"
-        settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_USE_TLS, settings.EMAIL_TIMEOUT = (
-            "127.0.0.1",
-            port,
-            False,
-            5,
-        )
-        yield inbox
-
-
-@pytest.fixture
 def redis():
     with private_redis() as server:
         yield server

@@ -27,7 +27,6 @@ from acknowledgements.reminders.cadence import Cadence, digest_step, due_dates_w
 from core import outbox
 from core.models import OutboxMessage
 from organization.models import Person
-from tests.acknowledgements.smtp import smtp_server
 from tests.factories import PersonFactory
 
 DAY = datetime.timedelta(days=1)
@@ -554,16 +553,6 @@ def test_the_command_refuses_a_malformed_date(db):
 
 
 # Real services: Redis, a Celery worker, an SMTP server
-
-
-@pytest.fixture
-def smtp(settings):
-    """A real SMTP server in this process, and Django pointed at it."""
-    with smtp_server() as (inbox, port):
-        settings.EMAIL_BACKEND = "core.smtp.EmailBackend"
-        settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_USE_TLS = "127.0.0.1", port, False
-        settings.EMAIL_TIMEOUT = 5
-        yield inbox
 
 
 def wait_until(condition, timeout: float = 30) -> bool:

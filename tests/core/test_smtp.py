@@ -5,17 +5,8 @@ import pytest
 from django.core.mail import BadHeaderError, EmailMessage, EmailMultiAlternatives, get_connection
 
 from core import smtp as portal_smtp
-from tests.acknowledgements.smtp import smtp_server
 
 SENDER = "Cổng quy tắc ứng xử <no-reply@example.gov.vn>"
-
-
-@pytest.fixture
-def server(settings):
-    with smtp_server() as (inbox, port):
-        settings.EMAIL_BACKEND = "core.smtp.EmailBackend"
-        settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_USE_TLS = "127.0.0.1", port, False
-        yield inbox
 
 
 def reminder(**kwargs) -> EmailMultiAlternatives:
@@ -36,8 +27,8 @@ def received(inbox, message):
     return got
 
 
-def test_a_reminder_arrives_with_its_vietnamese_subject_names_text_and_html(server):
-    got = received(server, reminder())
+def test_a_reminder_arrives_with_its_vietnamese_subject_names_text_and_html(smtp):
+    got = received(smtp, reminder())
 
     assert " ".join(str(got["Subject"]).split()) == "Nhắc quán triệt: 1 văn bản chờ đồng chí xác nhận"
     assert str(got["From"]) == "Cổng quy tắc ứng xử <no-reply@example.gov.vn>"
@@ -60,29 +51,29 @@ def test_the_bytes_are_written_here_not_by_the_standard_library():
     assert 'Content-Type: text/plain; charset="utf-8"\r\nContent-Transfer-Encoding: 8bit' in data.decode()
 
 
-def test_a_long_subject_is_folded_into_encoded_words_that_read_back_whole(server):
+def test_a_long_subject_is_folded_into_encoded_words_that_read_back_whole(smtp):
     subject = "Về việc chấn chỉnh, tăng cường kỷ luật, kỷ cương trong việc sử dụng mạng xã hội của công chức thuế"
     _sender, _to, data = portal_smtp.message_bytes(reminder(subject=subject))
     assert max(len(line) for line in data.split(b"\r\n\r\n", 1)[0].split(b"\r\n")) <= 78
 
-    got = received(server, reminder(subject=subject))
+    got = received(smtp, reminder(subject=subject))
     assert " ".join(str(got["Subject"]).split()) == subject
 
 
-def test_a_line_longer_than_998_octets_goes_quoted_printable_and_reads_back_whole(server):
+def test_a_line_longer_than_998_octets_goes_quoted_printable_and_reads_back_whole(smtp):
     line = "Đồng chí " * 150  # 1,650 octets in UTF-8
     _sender, _to, data = portal_smtp.message_bytes(reminder(body=line))
     assert b"Content-Transfer-Encoding: quoted-printable" in data
     assert max(len(row) for row in data.split(b"\r\n")) <= 998
 
-    got = received(server, reminder(body=line))
+    got = received(smtp, reminder(body=line))
     assert got.get_body(("plain",)).get_content() == line
 
 
-def test_a_subject_with_a_line_break_is_refused_as_django_refuses_it(server):
+def test_a_subject_with_a_line_break_is_refused_as_django_refuses_it(smtp):
     with pytest.raises(BadHeaderError):
         get_connection().send_messages([reminder(subject="Nhắc quán triệt\nBcc: ai@example.com")])
-    assert server.messages == []
+    assert smtp.messages == []
 
 
 @pytest.mark.parametrize(
@@ -92,19 +83,19 @@ def test_a_subject_with_a_line_break_is_refused_as_django_refuses_it(server):
         "nhung@bộ-tài-chính.vn",  # a domain outside ASCII
     ],
 )
-def test_an_address_only_django_writes_goes_django_s_way_and_still_arrives(server, to):
+def test_an_address_only_django_writes_goes_django_s_way_and_still_arrives(smtp, to):
     assert portal_smtp.message_bytes(reminder(to=[to])) is None
 
-    got = received(server, reminder(to=[to]))
+    got = received(smtp, reminder(to=[to]))
     assert got.get_body(("plain",)).get_content().startswith("Kính gửi đồng chí Nguyễn Thị Hồng Nhung,")
 
 
-def test_an_email_with_an_attachment_goes_django_s_way_with_its_file(server):
+def test_an_email_with_an_attachment_goes_django_s_way_with_its_file(smtp):
     message = EmailMessage("Mốc kiểm tra", "Tệp đính kèm.", SENDER, ["thanhtra@example.gov.vn"])
     message.attach("moc-kiem-tra-3.json", '{"count": 3}\n', "application/json")
     assert portal_smtp.message_bytes(message) is None
 
-    got = received(server, message)
+    got = received(smtp, message)
     (attachment,) = got.iter_attachments()
     assert attachment.get_filename() == "moc-kiem-tra-3.json"
     assert attachment.get_content() in (b'{"count": 3}\n', '{"count": 3}\n')

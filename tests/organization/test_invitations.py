@@ -13,21 +13,10 @@ from django.utils import timezone
 from core.models import OutboxMessage
 from organization import services
 from organization.models import Person
-from tests.acknowledgements.smtp import smtp_server
 from tests.organization.test_admin_matrix import people  # noqa: F401  (the matrix's cast)
 
 SITE = "https://congquytac.example.gov.vn"
 PASSWORD = "Mat-khau-moi-2026!"
-
-
-@pytest.fixture
-def smtp(settings):
-    """A real SMTP server in this process, and Django pointed at it."""
-    with smtp_server() as (inbox, port):
-        settings.EMAIL_BACKEND = "core.smtp.EmailBackend"
-        settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_USE_TLS = "127.0.0.1", port, False
-        settings.EMAIL_TIMEOUT = 5
-        yield inbox
 
 
 @pytest.fixture(autouse=True)

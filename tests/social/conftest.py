@@ -7,7 +7,6 @@ from django.utils import timezone
 from PIL import Image
 
 from organization.models import Role
-from tests.acknowledgements.smtp import smtp_server
 from tests.factories import PersonFactory, RoleGrantFactory
 
 
@@ -33,15 +32,6 @@ def planned(hours=3) -> datetime.datetime:
 @pytest.fixture(autouse=True)
 def private_storage(settings, tmp_path):
     settings.PRIVATE_STORAGE_ROOT = tmp_path
-
-
-@pytest.fixture
-def smtp(settings):
-    """A real SMTP server (aiosmtpd) that every e-mail of the test goes through."""
-    with smtp_server() as (inbox, port):
-        settings.EMAIL_BACKEND = "core.smtp.EmailBackend"
-        settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_USE_TLS = "127.0.0.1", port, False
-        yield inbox
 
 
 @pytest.fixture

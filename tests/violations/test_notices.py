@@ -52,15 +52,6 @@ def deputy_head(org):
     return deputy
 
 
-@pytest.fixture
-def smtp(settings):
-    with smtp_server() as (inbox, port):
-        settings.EMAIL_BACKEND = "core.smtp.EmailBackend"
-        settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_USE_TLS = "127.0.0.1", port, False
-        settings.EMAIL_TIMEOUT = 5
-        yield inbox
-
-
 def confirm(report, head):
     for to in ("under_review", "hearing"):
         services.report_transition(report=report, to=to, by=head, role=workflow.REVIEWER)
