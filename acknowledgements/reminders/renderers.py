@@ -99,19 +99,20 @@ class Open(NamedTuple):
     subject: str
 
 
+def _reachable():
+    """People who can still get e-mail: active, with an address (a person without one,
+    such as a driver, acknowledges at meetings or on paper)."""
+    return Person.objects.filter(is_active=True, email__isnull=False).exclude(email="")
+
+
 def _recipients(rows: list[OutboxMessage]) -> dict[int, Recipient]:
-    """The rows' recipients who can still get e-mail, by id: active, with an address
-    (a person without one, such as a driver, acknowledges at meetings or on paper)."""
-    people = (
-        Person.objects.filter(pk__in={row.recipient_id for row in rows}, is_active=True, email__isnull=False)
-        .exclude(email="")
-        .values_list("pk", "email", "full_name")
-    )
+    """The rows' recipients who can still get e-mail, by id."""
+    people = _reachable().filter(pk__in={row.recipient_id for row in rows}).values_list("pk", "email", "full_name")
     return {pk: Recipient(pk, email, name) for pk, email, name in people}
 
 
 def _recipient(rows: list[OutboxMessage]) -> Person | None:
-    return Person.objects.filter(pk=rows[0].recipient_id, is_active=True, email__isnull=False).exclude(email="").first()
+    return _reachable().filter(pk=rows[0].recipient_id).first()
 
 
 def _day(rows: list[OutboxMessage]) -> datetime.date:
