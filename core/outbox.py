@@ -9,10 +9,12 @@
    conditional update queued → sending (rows another worker holds are skipped), each
    kind reads what its e-mails need in a fixed number of queries, and each group (one
    e-mail) is rendered, sent, and marked sent in its own small commit right after the
-   SMTP server accepted it. SMTP offers no exactly-once: a worker killed between the
-   server's acceptance and that commit leaves the row "sending", and the sweep sends
-   it again. That message, the one in flight, is the only one that can arrive twice;
-   the rows the killed task had taken and not reached are sent once, by the sweep.
+   SMTP server accepted it (on a thread of the task, while the next e-mail goes out:
+   Marks). SMTP offers no exactly-once: a worker killed between the server's
+   acceptance and that commit leaves the row "sending", and the sweep sends it again.
+   That message, the one in flight, and the one whose mark was still on its way are
+   the only ones that can arrive twice; the rows the killed task had taken and not
+   reached are sent once, by the sweep.
    The "sent" commit does not wait for the WAL flush (synchronous_commit off for that
    commit only): a database crash can lose the last few such marks, and the sweep
    then sends those e-mails again, the same duplicate as the one in flight. A task
