@@ -112,7 +112,10 @@ def message_bytes(message: EmailMessage) -> tuple[str, list[str], bytes] | None:
         return None
     headers = [f"Subject: {subject}", f"From: {sender[0]}"]
     headers += [
-        f"{name}: {', '.join(form for form, _ in found)}" for name, found in lists.items() if found and name != "Bcc"
+        # One address a line: a list of reviewers must not make a line past 998 octets.
+        f"{name}: {(',' + FOLD).join(form for form, _ in found)}"
+        for name, found in lists.items()
+        if found and name != "Bcc"
     ]
     headers += [
         f"Date: {formatdate(localtime=settings.EMAIL_USE_LOCALTIME)}",

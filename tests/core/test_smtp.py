@@ -51,6 +51,17 @@ def test_the_bytes_are_written_here_not_by_the_standard_library():
     assert 'Content-Type: text/plain; charset="utf-8"\r\nContent-Transfer-Encoding: 8bit' in data.decode()
 
 
+def test_forty_reviewers_each_get_a_line_of_the_to_header_and_all_receive_it(smtp):
+    reviewers = [f"Thanh tra viên {n} <thanhtra{n:02d}@example.gov.vn>" for n in range(40)]
+    _sender, to, data = portal_smtp.message_bytes(reminder(to=reviewers))
+    assert to == [f"thanhtra{n:02d}@example.gov.vn" for n in range(40)]
+    assert max(len(line) for line in data.split(b"\r\n\r\n", 1)[0].split(b"\r\n")) <= 78
+
+    got = received(smtp, reminder(to=reviewers))
+    assert [address.addr_spec for address in got["To"].addresses] == to
+    assert got["To"].addresses[39].display_name == "Thanh tra viên 39"
+
+
 def test_a_long_subject_is_folded_into_encoded_words_that_read_back_whole(smtp):
     subject = "Về việc chấn chỉnh, tăng cường kỷ luật, kỷ cương trong việc sử dụng mạng xã hội của công chức thuế"
     _sender, _to, data = portal_smtp.message_bytes(reminder(subject=subject))
