@@ -215,6 +215,8 @@ def cpu_seconds(pids: list[int]) -> float:
 
 ACK_STEPS = (
     ("claim the assignment (+ rollup trigger)", 'UPDATE "acknowledgements_assignment"'),
+    # The claim as acknowledgements.services._claim writes it (not the ORM's quoting).
+    ("claim the assignment (+ rollup trigger)", "UPDATE acknowledgements_assignment"),
     ("insert the record (+ queue trigger)", 'INSERT INTO "acknowledgements_acknowledgement"'),
     ("link it (linker lock, head, queue, link, head)", "pg_try_advisory"),
     ("link it (linker lock, head, queue, link, head)", "chainhead"),
